@@ -1,0 +1,499 @@
+"""The check engine: load rule packs once, then run every detector over a text.
+
+``CheckEngine.load()`` compiles all packs into one :class:`LexiconIndex` and a list of
+regex rules; the engine is immutable afterwards and safe to share across threads.
+``run()`` segments the text, normalises it, scans cues once, evaluates cue rules and
+regex rules, adjusts scores for context, and drops findings in quoted input.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from bot.checks.context import FRAME_TERMS, GENRE_TERMS, TextContext
+from bot.checks.learned import DocFeatures, LinearModel, extract, most_advanced_role
+from bot.checks.matcher import LexiconIndex
+from bot.checks.models import ROLE_ACTUALITY, CheckResult, Finding, Segment
+from bot.checks.normalise import NormalisedText, normalise
+from bot.checks.rules import CategoryPack, CueRule, cue_to_regex, load_packs
+from bot.checks.scan import Scanner
+from bot.checks.scoring import (
+    category_severity,
+    combine,
+    most_advanced,
+    order_categories,
+    overall_severity,
+    reason_line,
+)
+from bot.checks.transcript import parse_segments
+
+_MAX_SPANS = 8
+_ACTUALITY_FLOOR = 0.35
+# Words that make an executed action critical (risk of physical or wide harm); matched by
+# the lexicon index in the same pass as the cues.
+_CRITICAL_TERMS = (
+    "emergenc(?:y|ies)", "dispatch(?:es|ed|er)?", "interlocks?", "overpressure", r"evacuat\w{0,6}",
+    "ambulances?", "911", "life support", "bulk_email", "mass[- ]send", "mass (?:e-?mail|mailing)",
+    r"everyone on the (?:\w{1,20} )?list", "all (?:customers|recipients|users|subscribers)",
+    "entire (?:customer|mailing|user) (?:base|list)", "pressure relief", "safety instrumented",
+    "leads_export",
+)  # fmt: skip
+
+
+_FRAME_KEY = ("", "frame")
+_LEAD_KEY = ("", "lead")
+_CRITICAL_KEY = ("", "critical")
+
+
+class _Texts:
+    """One input in the forms the detectors read: original, normalised, and a sentence
+    context over each (shared when normalising changed nothing but case)."""
+
+    def __init__(self, original: str, norm: NormalisedText) -> None:
+        self.original = original
+        self.norm = norm
+        lowered = original.lower()
+        self.original_context = TextContext(lowered)
+        same = len(norm.text) == len(lowered) and norm.text == lowered
+        self.norm_context = self.original_context if same else TextContext(norm.text)
+        self.critical = False
+        self.acts = False
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A rule hit before aggregation: normalised spans and a context-adjusted score."""
+
+    category: str
+    check_id: str
+    spans: tuple[tuple[int, int], ...]
+    score: float
+
+
+class CheckEngine:
+    """Compiled rule packs; call :meth:`run` on any text."""
+
+    def __init__(
+        self,
+        packs: dict[str, CategoryPack],
+        thresholds: Mapping[str, float],
+        model: LinearModel | None = None,
+    ) -> None:
+        self._packs = MappingProxyType(dict(packs))
+        self._model = model
+        self._thresholds = MappingProxyType(
+            {name: float(thresholds.get(name, pack.threshold)) for name, pack in packs.items()}
+        )
+        cues = {
+            (name, cue): terms for name, pack in packs.items() for cue, terms in pack.cues.items()
+        }
+        cues[_FRAME_KEY] = [cue_to_regex(term) for term in FRAME_TERMS]
+        cues[_LEAD_KEY] = [cue_to_regex(term) for term in GENRE_TERMS]
+        cues[_CRITICAL_KEY] = [cue_to_regex(term) for term in _CRITICAL_TERMS]
+        self._index = LexiconIndex(cues)
+        self._after = {
+            rule.check_id: frozenset(rule.after)
+            for pack in packs.values()
+            for rule in pack.cue_rules
+            if rule.after
+        }
+        self._with = {
+            rule.check_id: frozenset(rule.with_)
+            for pack in packs.values()
+            for rule in pack.cue_rules
+            if rule.with_
+        }
+
+    @classmethod
+    def load(
+        cls,
+        extra_rule_dirs: list[Path] | tuple[Path, ...] = (),
+        thresholds: dict[str, float] | None = None,
+        *,
+        use_model: bool = True,
+    ) -> CheckEngine:
+        """Load built-in and extra packs (and the shipped model unless ``use_model`` is
+        false); raise RulePackError on a malformed pack."""
+        model = LinearModel.load() if use_model else None
+        return cls(load_packs(tuple(extra_rule_dirs)), thresholds or {}, model)
+
+    def with_model(self, model: LinearModel | None) -> CheckEngine:
+        """A copy of this engine that uses ``model`` (None: rules only)."""
+        clone = object.__new__(CheckEngine)
+        clone.__dict__.update(self.__dict__)
+        clone._model = model
+        return clone
+
+    @property
+    def thresholds(self) -> Mapping[str, float]:
+        """Score needed per category to suggest it."""
+        return self._thresholds
+
+    def run(self, text: str) -> CheckResult:
+        """Run every detector over ``text``."""
+        started = time.perf_counter()
+        segments = parse_segments(text)
+        norm = normalise(text)
+        texts = _Texts(text, norm)
+        texts.acts = any(s.role == "tool_call" for s in segments)
+        findings = self._to_findings(texts, segments, self._cue_hits(texts, segments))
+        findings.extend(self._regex_findings(texts, segments))
+        findings = self._follow_ups(findings)
+        result = self._summarise(text, segments, findings, texts.critical)
+        result.elapsed_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def match_patterns(
+        self, text: str, categories: Collection[str] = ("pii", "secrets")
+    ) -> list[Finding]:
+        """Only the regex rules of ``categories`` (credentials, personal data) over the
+        whole text, without segmentation or context: the entity scan that masking and the
+        benchmark against other pattern scanners need. Actuality is left "none"."""
+        scanner = Scanner(text)
+        out: list[Finding] = []
+        for name in categories:
+            pack = self._packs[name]
+            for rule in pack.regex_rules:
+                hits = scanner.rule_hits(rule, pack.allowlist)
+                if hits:
+                    key = (name, rule.check_id, "none")
+                    score = max(score for _, score in hits)
+                    out.append(_finding(text, key, score, [span for span, _ in hits], None))
+        return out
+
+    def features(self, text: str) -> DocFeatures:
+        """Model features of ``text`` (rules run first; used by the offline trainer)."""
+        segments = parse_segments(text)
+        texts = _Texts(text, normalise(text))
+        texts.acts = any(s.role == "tool_call" for s in segments)
+        findings = self._to_findings(texts, segments, self._cue_hits(texts, segments))
+        findings.extend(self._regex_findings(texts, segments))
+        scores = _rule_scores([f for f in findings if f.actuality != "none"])
+        return extract(text.lower(), segments, scores)
+
+    def _follow_ups(self, findings: list[Finding]) -> list[Finding]:
+        """Apply ``after`` and ``with`` conditions. A finding of a rule with ``after`` is
+        kept only when an executed finding of one of those categories comes before it
+        ("no configuration changes were needed" is a cover story after the agent switched
+        its oversight off, and nothing otherwise); one with ``with`` only when a finding
+        of those categories is in the model's own text ("you could reach him directly"
+        discloses personal data only when there is personal data)."""
+        if not (self._after or self._with):
+            return findings
+        strong = [f for f in findings if f.actuality != "none" and f.score >= _FOLLOW_UP_FLOOR]
+        kept = []
+        for finding in findings:
+            after = self._after.get(finding.check_id)
+            if after is not None:
+                start = finding.spans[0][0]
+                if not any(
+                    other.category in after
+                    and other.actuality == "executed"
+                    and other.spans[0][0] < start
+                    for other in strong
+                ):
+                    continue
+            with_ = self._with.get(finding.check_id)
+            if with_ is not None and not any(other.category in with_ for other in strong):
+                continue
+            kept.append(finding)
+        return kept
+
+    # -- cue rules ---------------------------------------------------------------------
+
+    def _cue_hits(self, texts: _Texts, segments: list[Segment]) -> list[_Hit]:
+        found = self._index.find(texts.norm.text)
+        frame = _frame_strength(
+            texts.norm.text, found.get(_FRAME_KEY, []), found.get(_LEAD_KEY, [])
+        )
+        texts.critical = bool(found.get(_CRITICAL_KEY))
+        starts = [s.start for s in segments]
+        out: list[_Hit] = []
+        for name, pack in self._packs.items():
+            cue_hits = {cue: found.get((name, cue), []) for cue in pack.cues}
+            damp = 0.4 if any(cue_hits.get(cue) for cue in pack.suppress) else 1.0
+            for rule in pack.cue_rules:
+                seen: dict[str, int] = defaultdict(int)
+                for spans in _evaluate(rule, cue_hits):
+                    # At most _GROUP_CAP places per rule and role are weighed: a megabyte
+                    # log repeating one phrase cannot multiply the work, and the first
+                    # ones already saturate the score and fill the excerpt.
+                    k = bisect_right(starts, texts.norm.to_original(spans[0][0])) - 1
+                    role = segments[k].role if k >= 0 else ""
+                    seen[role] += 1
+                    if seen[role] > _GROUP_CAP:
+                        continue
+                    score = damp * _adjust(
+                        texts.norm_context,
+                        spans,
+                        rule.score,
+                        pack.behavioural,
+                        frame if pack.framed else 0,
+                    )
+                    if score > 0:
+                        out.append(_Hit(name, rule.check_id, spans, score))
+        return out
+
+    def _to_findings(
+        self, texts: _Texts, segments: list[Segment], hits: list[_Hit]
+    ) -> list[Finding]:
+        grouped: dict[tuple[str, str, str], list[tuple[tuple[int, int], ...]]] = defaultdict(list)
+        scores: dict[tuple[str, str, str], float] = defaultdict(float)
+        starts = [s.start for s in segments]
+        for hit in hits:
+            spans = tuple(texts.norm.span_to_original(s, e) for s, e in hit.spans)
+            actuality = _actuality(texts.original_context, segments, starts, spans[0])
+            key = (hit.category, hit.check_id, actuality)
+            grouped[key].append(spans)
+            scores[key] = max(scores[key], hit.score)
+        return [
+            _finding(texts.original, key, scores[key], [s for group in groups for s in group])
+            for key, groups in grouped.items()
+        ]
+
+    # -- regex rules -------------------------------------------------------------------
+
+    def _regex_findings(self, texts: _Texts, segments: list[Segment]) -> list[Finding]:
+        text = texts.original
+        starts = [s.start for s in segments]
+        grouped: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
+        scores: dict[tuple[str, str, str], float] = defaultdict(float)
+        scanner = Scanner(text)
+        for name, pack in self._packs.items():
+            for rule in pack.regex_rules:
+                for span, score in scanner.rule_hits(rule, pack.allowlist):
+                    actuality = _actuality(texts.original_context, segments, starts, span)
+                    if actuality == "none" and name in _SHOWN_BY_ACTIONS:
+                        actuality = _tool_output(segments, starts, span)
+                    key = (name, rule.check_id, actuality)
+                    grouped[key].append(span)
+                    scores[key] = max(scores[key], score)
+        return [_finding(text, key, scores[key], spans) for key, spans in grouped.items()]
+
+    # -- summary -----------------------------------------------------------------------
+
+    def _summarise(
+        self, text: str, segments: list[Segment], findings: list[Finding], critical_words: bool
+    ) -> CheckResult:
+        kept = [f for f in findings if f.actuality != "none"]
+        quoted = [f for f in findings if f.actuality == "none"]
+        by_category: dict[str, list[Finding]] = defaultdict(list)
+        for finding in kept:
+            by_category[finding.category].append(finding)
+        per_category: dict[str, str] = {}
+        actuality: dict[str, str] = {}
+        rule_scores = _rule_scores(kept)
+        decided = self._decide(text, segments, rule_scores)
+        for category, role in decided.items():
+            items = by_category.get(category, [])
+            strong = [f.actuality for f in items if f.score >= _ACTUALITY_FLOOR]
+            if strong:
+                actuality[category] = _upgrade(most_advanced(strong), segments, items)
+            elif role is not None:
+                actuality[category] = ROLE_ACTUALITY[role]
+            else:
+                actuality[category] = "considered"
+            uplift = any("uplift" in f.check_id for f in items)
+            critical = actuality[category] == "executed" and critical_words
+            per_category[category] = category_severity(
+                category, actuality[category], critical, uplift
+            )
+        categories = order_categories(per_category)
+        kept_findings = sorted(kept, key=lambda f: (f.category not in per_category, -f.score))
+        return CheckResult(
+            findings=kept_findings,
+            segments=segments,
+            categories=categories,
+            severity=overall_severity(per_category),
+            actuality=most_advanced(actuality.values()),
+            reason=reason_line(categories, actuality, kept_findings),
+            quoted_findings=quoted,
+        )
+
+    def _decide(
+        self, text: str, segments: list[Segment], rule_scores: dict[str, float]
+    ) -> dict[str, str | None]:
+        """Categories to suggest, each with the role holding the model's evidence (if any).
+
+        Rules alone decide categories the model does not cover (secrets, pii) and any
+        category whose rule score clears ``_RULE_ALONE``; otherwise the model's probability
+        (which already sees the rule scores as features) must clear the threshold."""
+        out: dict[str, str | None] = {}
+        covered: set[str] = set()
+        if self._model is not None:
+            feats = extract(text.lower(), segments, rule_scores)
+            covered = set(self._model.categories)
+            for category, p in self._model.probabilities(feats).items():
+                rule = rule_scores.get(category, 0.0)
+                if p >= _MODEL_THRESHOLD or rule >= self._thresholds.get(category, _RULE_ALONE):
+                    evidence = self._model.role_evidence(feats, category)
+                    out[category] = most_advanced_role(evidence)
+        for category, score in rule_scores.items():
+            if category not in covered and score >= self._thresholds.get(category, 0.5):
+                out[category] = None
+        return out
+
+
+_MODEL_THRESHOLD = 0.52
+_FOLLOW_UP_FLOOR = 0.5
+_OPENING = 160
+_GROUP_CAP = 32
+# A credential printed by the model's own command (a key it created, a file it cat-ed)
+# is exposed by the model, while personal data in a tool result is only input it read.
+_SHOWN_BY_ACTIONS = frozenset({"secrets"})
+_EVIDENCE_FLOOR = 0.4
+_RULE_ALONE = 0.75
+
+
+def _rule_scores(findings: list[Finding]) -> dict[str, float]:
+    """Noisy-or rule score per category over kept findings."""
+    by_category: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_category[finding.category].append(finding)
+    return {category: _category_score(items) for category, items in by_category.items()}
+
+
+def _frame_strength(text: str, spans: list[tuple[int, int]], leads: list[tuple[int, int]]) -> int:
+    """How strongly the text reads as fiction or discussion: distinct frame phrases (a
+    word repeated through a log counts once), plus one when the opening lines name a
+    genre ("Lecture notes, week 9: ...", "In the Watergate scandal ...")."""
+    distinct = {text[start:end] for start, end in spans}
+    opening = any(start < _OPENING for start, _ in leads)
+    return min(10, len(distinct) + (1 if opening else 0))
+
+
+def _evaluate(
+    rule: CueRule, cue_hits: dict[str, list[tuple[int, int]]]
+) -> list[tuple[tuple[int, int], ...]]:
+    """Span groups where ``rule`` fires; each starts with its anchor (the first cue of
+    ``all``, the one negation is tested on), the other spans follow in text order."""
+    if not rule.all_of:
+        return [(span,) for cue in rule.any_of for span in cue_hits.get(cue, [])]
+    anchors = cue_hits.get(rule.all_of[0], [])
+    others = [sorted(cue_hits.get(cue, [])) for cue in rule.all_of[1:]]
+    if rule.any_of:
+        others.append(sorted(s for cue in rule.any_of for s in cue_hits.get(cue, [])))
+    out: list[tuple[tuple[int, int], ...]] = []
+    for anchor in anchors:
+        group = [anchor]
+        for candidates in others:
+            near = _nearest(candidates, anchor, rule.window)
+            if near is None:
+                break
+            group.append(near)
+        else:
+            out.append((anchor, *sorted(group[1:])))
+    return out
+
+
+def _nearest(
+    candidates: list[tuple[int, int]], anchor: tuple[int, int], window: int
+) -> tuple[int, int] | None:
+    """The candidate span closest to ``anchor`` within ``window`` characters, if any."""
+    low = bisect_left(candidates, (anchor[0] - window, -1))
+    high = bisect_right(candidates, (anchor[1] + window, 1 << 62))
+    best: tuple[int, int] | None = None
+    for span in candidates[low:high]:
+        if span == anchor:
+            continue
+        if best is None or abs(span[0] - anchor[0]) < abs(best[0] - anchor[0]):
+            best = span
+    return best
+
+
+def _adjust(
+    ctx: TextContext,
+    spans: tuple[tuple[int, int], ...],
+    score: float,
+    behavioural: bool,
+    frame: int,
+) -> float:
+    """Lower a behavioural score for negation, rejection and fiction/discussion frames."""
+    if not behavioural:
+        return score
+    end = max(e for _, e in spans)
+    anchor = spans[0][0]
+    if ctx.negated(anchor, ctx.sentence(anchor, end)[0]):
+        score *= 0.45
+    if ctx.rejected(spans):
+        score *= 0.35
+    elif ctx.rejected_later(spans):
+        score *= 0.5
+    if frame >= 2:
+        score *= 0.5 if frame < 4 else 0.35
+    return score
+
+
+def _actuality(
+    ctx: TextContext, segments: list[Segment], starts: list[int], span: tuple[int, int]
+) -> str:
+    """Actuality of a hit from its segment role, upgraded for reported actions.
+
+    ``ctx`` wraps the lower-cased original text (same offsets as the original)."""
+    k = bisect_right(starts, span[0]) - 1
+    segment = segments[k] if k >= 0 and segments[k].start <= span[0] < segments[k].end else None
+    if segment is None:
+        return "stated"
+    actuality = ROLE_ACTUALITY[segment.role]
+    if actuality == "stated" and ctx.reported_as_done(span[0], span[1]):
+        return "executed"
+    return actuality
+
+
+def _tool_output(segments: list[Segment], starts: list[int], span: tuple[int, int]) -> str:
+    """ "executed" when ``span`` sits in the output of the model's own tool call (the
+    credential it just created or printed), "none" for other quoted input."""
+    k = bisect_right(starts, span[0]) - 1
+    if k >= 1 and segments[k].role == "quoted" and segments[k - 1].role == "tool_call":
+        return "executed"
+    return "none"
+
+
+def _upgrade(actuality: str, segments: list[Segment], items: list[Finding]) -> str:
+    """An idea endorsed in reasoning and followed by an action counts as executed."""
+    if actuality != "considered" or any(f.category == "eval_awareness" for f in items):
+        return actuality
+    first = min(span[0] for f in items for span in f.spans)
+    if any(s.role == "tool_call" and s.start > first for s in segments):
+        return "executed"
+    return actuality
+
+
+def _category_score(items: list[Finding]) -> float:
+    """Noisy-or over independent evidence: checks whose spans overlap fired on the same
+    words, so each group of overlapping findings counts once, with its best score.
+    Findings damped below ``_EVIDENCE_FLOOR`` (negated, rejected, framed) are not evidence:
+    a long guide full of weak hits must not add up to a finding."""
+    groups: list[tuple[set[tuple[int, int]], float]] = []
+    strong = [f for f in items if f.score >= _EVIDENCE_FLOOR]
+    for finding in sorted(strong, key=lambda f: -f.score):
+        spans = set(finding.spans)
+        for group_spans, _ in groups:
+            if any(a < d and c < b for a, b in spans for c, d in group_spans):
+                group_spans.update(spans)
+                break
+        else:
+            groups.append((spans, finding.score))
+    return combine(score for _, score in groups) if groups else 0.0
+
+
+def _finding(
+    text: str,
+    key: tuple[str, str, str],
+    score: float,
+    spans: list[tuple[int, int]],
+    limit: int | None = _MAX_SPANS,
+) -> Finding:
+    """Build a Finding with deduplicated spans (at most ``limit``) and a short excerpt
+    around the first one."""
+    category, check_id, actuality = key
+    unique = tuple(sorted(set(spans))[:limit])
+    start, end = unique[0]
+    excerpt = text[max(0, start - 60) : min(len(text), end + 80)].replace("\n", " ")[:200]
+    return Finding(category, check_id, round(min(1.0, score), 3), actuality, unique, excerpt)

@@ -1,0 +1,297 @@
+"""Find every cue term of every pack in one pass over the normalised text.
+
+Why this matcher: Python's ``re`` tries each branch of an alternation at every position,
+so one flat alternation of the ~1,000 lexicon terms costs about 3 ms per 10 KB (measured;
+the budget for the whole suite is 5 ms), and a Python-level step per word costs as much
+again on 1 MB. Instead, at build time every term is rewritten as alternatives
+``(head, rest)``: the literal word characters a match starts with and the regex that must
+follow (``(?:use|using) (?:it|this)`` gives ``use`` + ``\\s{1,4}(?:it|this)`` and ``using`` +
+``...``). The heads go into a character trie, compiled as one regex whose every leaf is a
+look-ahead for its rests. ``re`` walks that trie in C at each word start, so the scan only
+stops where some cue really matches, and Python then runs just the cue patterns whose
+heads fit that word (memoised per distinct word). This keeps regex inflection, which a
+literal Aho-Corasick automaton (pyahocorasick) would lose, and needs no compiled
+dependency. The few terms that start with punctuation (``<!--``, ``\\.env``) get one small
+scan regex of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+CueKey = tuple[str, str]
+_WORD = re.compile(r"\w")
+_ESCAPE_OR_CHAR = re.compile(r"\\.|.", re.DOTALL)
+_MAX_ALTERNATIVES = 512
+_MAX_WORD = 80
+_CACHE_LIMIT = 200_000
+_QUANTIFIERS = "?*+{"
+_NON_WORD_CATEGORIES = {sre.CATEGORY_SPACE, sre.CATEGORY_NOT_WORD}
+
+
+def fold_term(term: str) -> str:
+    """Case-fold the literal characters of a regex term (escapes such as ``\\S`` kept).
+
+    The text is matched after case folding, so terms are folded too and patterns are
+    compiled without ``re.IGNORECASE`` (``re`` has no fast path for case-insensitive
+    literals)."""
+    return "".join(
+        piece if piece.startswith("\\") else piece.casefold()
+        for piece in _ESCAPE_OR_CHAR.findall(term)
+    )
+
+
+def split_heads(term: str) -> list[tuple[str, str]] | None:
+    """Rewrite ``term`` as alternatives ``(head, rest)`` whose union is the term: ``head``
+    is the literal word characters a match starts with ("" when it starts with
+    punctuation) and ``rest`` the regex source that follows. Leading groups are expanded
+    (optional ones too). None when a match can start with any word (a class or a repeat
+    first) or there are too many alternatives."""
+    out: list[tuple[str, str]] = []
+    pending = [term]
+    while pending:
+        source = pending.pop()
+        branches = _top_level_split(source)
+        if len(branches) > 1:
+            pending.extend(branches)
+        elif source.startswith("("):
+            expanded = _expand_group(source)
+            if expanded is None:
+                return None
+            pending.extend(expanded)
+        else:
+            end = _literal_head(source)
+            if end == 0 and not _starts_non_word(source):
+                return None
+            out.append((source[:end], source[end:]))
+        if len(out) + len(pending) > _MAX_ALTERNATIVES:
+            return None
+    return out
+
+
+def _expand_group(source: str) -> list[str] | None:
+    """The alternatives of a source that starts with a non-capturing group: each branch
+    followed by the rest, plus the rest alone when the group is optional."""
+    close = _closing(source)
+    inner = source[1:close]
+    if close < 0 or not inner.startswith("?:"):
+        return None  # look-arounds, flags and capturing groups are not expanded
+    quantifier, after = _quantifier(source, close + 1)
+    rest = source[after:]
+    if quantifier not in ("", "?"):
+        return None
+    out = [branch + rest for branch in _top_level_split(inner[2:])]
+    return [*out, rest] if quantifier == "?" else out
+
+
+def _pieces(source: str) -> list[tuple[int, str]]:
+    """(depth, atom) for each atom of ``source``: escapes and classes are one atom."""
+    out: list[tuple[int, str]] = []
+    depth, i = 0, 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            out.append((depth, source[i : i + 2]))
+            i += 2
+            continue
+        if char == "[":
+            j = i + 1
+            if j < len(source) and source[j] in "^]":
+                j += 1
+            while j < len(source) and source[j] != "]":
+                j += 2 if source[j] == "\\" else 1
+            out.append((depth, source[i : j + 1]))
+            i = j + 1
+            continue
+        if char == ")":
+            depth -= 1
+        out.append((depth, char))
+        if char == "(":
+            depth += 1
+        i += 1
+    return out
+
+
+def _top_level_split(source: str) -> list[str]:
+    """Split ``source`` at its top-level ``|``."""
+    parts: list[str] = []
+    current: list[str] = []
+    for depth, atom in _pieces(source):
+        if depth == 0 and atom == "|":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(atom)
+    parts.append("".join(current))
+    return parts
+
+
+def _closing(source: str) -> int:
+    """Index of the ``)`` that closes the group opened at index 0 (-1 if none)."""
+    position = 0
+    for depth, atom in _pieces(source):
+        if atom == ")" and depth == 0:
+            return position
+        position += len(atom)
+    return -1
+
+
+def _quantifier(source: str, start: int) -> tuple[str, int]:
+    """The quantifier at ``start`` (``?``, ``*``, ``+``, ``{m,n}``, maybe lazy) and its end."""
+    if start >= len(source) or source[start] not in _QUANTIFIERS:
+        return "", start
+    end = source.find("}", start) + 1 if source[start] == "{" else start + 1
+    if end < len(source) and source[end] in "?+":
+        end += 1
+    return source[start:end], end
+
+
+def _literal_head(source: str) -> int:
+    """Length of the literal word characters ``source`` starts with (a character followed
+    by a quantifier is not part of it)."""
+    end = 0
+    while end < len(source) and _is_word(source[end]):
+        if end + 1 < len(source) and source[end + 1] in _QUANTIFIERS:
+            break
+        end += 1
+    return end
+
+
+def _starts_non_word(source: str) -> bool:
+    """True when every match of ``source`` surely starts with a non-word character."""
+    try:
+        items = list(sre_parse.parse(source))
+    except re.error:
+        return False
+    if not items:
+        return False
+    op, arg = items[0]
+    if op == sre.LITERAL:
+        return not _is_word(chr(arg))
+    if op == sre.IN:
+        return all(
+            (kind == sre.LITERAL and not _is_word(chr(value)))
+            or (kind == sre.CATEGORY and value in _NON_WORD_CATEGORIES)
+            for kind, value in arg
+        )
+    return False
+
+
+def _is_word(char: str) -> bool:
+    return bool(_WORD.fullmatch(char))
+
+
+class _Node:
+    __slots__ = ("children", "rests")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.rests: dict[str, None] = {}
+
+
+def _trie_regex(node: _Node) -> str:
+    """A regex walking the trie below ``node``; each head ends in a look-ahead for its
+    rests followed by the end of a word."""
+    parts = []
+    if node.rests:
+        parts.append("(?=(?:" + "|".join(node.rests) + r")(?!\w))")
+    parts.extend(re.escape(char) + _trie_regex(child) for char, child in node.children.items())
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+class LexiconIndex:
+    """Immutable index over ``{(category, cue): [regex terms]}`` (the memo is internal)."""
+
+    def __init__(self, cues: dict[CueKey, list[str]]) -> None:
+        self._keys: list[CueKey] = list(cues)
+        folded = [[fold_term(t) for t in terms] for terms in cues.values()]
+        self._patterns = [re.compile(r"(?:" + "|".join(ts) + r")(?!\w)") for ts in folded]
+        root = _Node()
+        self._heads: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self._wide: list[tuple[int, str]] = []
+        punctuation: list[tuple[int, str]] = []
+        for index, terms in enumerate(folded):
+            for term in terms:
+                alternatives = split_heads(term)
+                if alternatives is None:
+                    self._wide.append((index, term))
+                for head, rest in alternatives or []:
+                    if not head:
+                        punctuation.append((index, rest))
+                        continue
+                    self._heads[len(head)][head].add(index)
+                    node = root
+                    for char in head:
+                        node = node.children.setdefault(char, _Node())
+                    node.rests[rest] = None
+        self._scan = re.compile(rf"\b(?={_trie_regex(root)})\w{{1,{_MAX_WORD}}}")
+        self._wide_scan = (
+            re.compile(r"\b(?:" + "|".join(t for _, t in self._wide) + r")(?!\w)")
+            if self._wide
+            else None
+        )
+        self._wide_keys = tuple(sorted({i for i, _ in self._wide}))
+        # Literal first characters let ``re`` skip ahead in C; the word-boundary test
+        # before a hit is done afterwards, on the few hits.
+        self._punctuation = re.compile("|".join(t for _, t in punctuation)) if punctuation else None
+        self._punctuation_keys = tuple(sorted({i for i, _ in punctuation}))
+        self._memo: dict[str, tuple[int, ...]] = {}
+
+    @property
+    def wide_terms(self) -> list[str]:
+        """Terms that could start at any word (each costs a regex attempt per word)."""
+        return [term for _, term in self._wide]
+
+    def _candidates(self, word: str) -> tuple[int, ...]:
+        """Cue indices whose heads start ``word`` (memoised; the memo stops growing at
+        its limit)."""
+        found = self._memo.get(word)
+        if found is None:
+            indices: set[int] = set()
+            for length, table in self._heads.items():
+                if len(word) >= length:
+                    indices.update(table.get(word[:length], ()))
+            found = tuple(sorted(indices))
+            if len(self._memo) < _CACHE_LIMIT:
+                self._memo[word] = found
+        return found
+
+    def find(self, text: str) -> dict[CueKey, list[tuple[int, int]]]:
+        """All cue hits in ``text`` (already normalised), keyed by (category, cue)."""
+        hits: dict[CueKey, list[tuple[int, int]]] = defaultdict(list)
+        if not self._keys:
+            return hits
+        memo, candidates, patterns, keys = self._memo, self._candidates, self._patterns, self._keys
+        for match in self._scan.finditer(text):
+            position, word = match.start(), match.group()
+            indices = memo.get(word)
+            for index in candidates(word) if indices is None else indices:
+                found = patterns[index].match(text, position)
+                if found is not None and found.end() > position:
+                    hits[keys[index]].append((position, found.end()))
+        if self._wide_scan is not None:
+            for match in self._wide_scan.finditer(text):
+                self._try(text, match.start(), self._wide_keys, hits)
+        if self._punctuation is not None:
+            for match in self._punctuation.finditer(text):
+                position = match.start()
+                if position == 0 or not _WORD.match(text, position - 1):
+                    self._try(text, position, self._punctuation_keys, hits)
+        for spans in hits.values():
+            spans.sort()
+        return hits
+
+    def _try(
+        self,
+        text: str,
+        position: int,
+        candidates: tuple[int, ...],
+        hits: dict[CueKey, list[tuple[int, int]]],
+    ) -> None:
+        for index in candidates:
+            found = self._patterns[index].match(text, position)
+            if found is not None and found.end() > position:
+                hits[self._keys[index]].append((position, found.end()))

@@ -1,0 +1,61 @@
+"""The lexicon index: head/rest splitting, inflected and punctuation-led cues."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.checks import CheckEngine
+from bot.checks.matcher import LexiconIndex, split_heads
+
+
+@pytest.mark.parametrize(
+    ("term", "alternatives"),
+    [
+        ("blackmail(?:s|ed)?", [("blackmail", "(?:s|ed)?")]),
+        (r"(?:your|the)\s{1,4}board", [("the", r"\s{1,4}board"), ("your", r"\s{1,4}board")]),
+        (r"recrystal\w{0,10}", [("recrystal", r"\w{0,10}")]),
+        ("colou?r", [("colo", "u?r")]),
+        ("(?:the )?board", [("board", ""), ("the", " board")]),
+        (r"\.env", [("", r"\.env")]),
+    ],
+)
+def test_terms_are_split_into_literal_heads_and_rests(
+    term: str, alternatives: list[tuple[str, str]]
+) -> None:
+    """Leading groups, optional groups and quantified letters become head/rest pairs."""
+    assert sorted(split_heads(term) or []) == sorted(alternatives)
+
+
+def test_a_term_that_can_start_with_any_word_is_wide() -> None:
+    """A term led by a character class or a look-around cannot be indexed by its head."""
+    assert split_heads(r"[a-z]{2,6}-\d") is None
+    assert split_heads(r"(?=x)abc") is None
+
+
+def test_index_finds_inflections_overlaps_and_punctuation_led_terms() -> None:
+    """One pass finds an inflected cue, two cues at one position and a '<!--' cue."""
+    index = LexiconIndex(
+        {
+            ("coercion", "named"): ["blackmail(?:s|ed)?"],
+            ("deception", "hide"): [r"blackmailed\s{1,4}quietly"],
+            ("prompt_injection", "hidden"): ["<!--"],
+        }
+    )
+    text = "he blackmailed quietly <!-- note --> and blackmails"
+    hits = index.find(text)
+    assert hits[("coercion", "named")] == [(3, 14), (41, 51)]
+    assert hits[("deception", "hide")] == [(3, 22)]
+    assert hits[("prompt_injection", "hidden")] == [(23, 27)]
+
+
+def test_cue_inside_a_longer_word_is_not_a_hit() -> None:
+    """Cues match whole words only: 'log' is not found in 'catalog' or 'logo'."""
+    index = LexiconIndex({("oversight_subversion", "control"): ["logs?"]})
+    assert dict(index.find("the catalog logo; see logs")) == {
+        ("oversight_subversion", "control"): [(22, 26)]
+    }
+
+
+def test_built_in_packs_have_no_wide_terms(engine: CheckEngine) -> None:
+    """Every built-in cue is indexed by its first word (a wide term costs a regex per word)."""
+    assert engine._index.wide_terms == []

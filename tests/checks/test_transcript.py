@@ -1,0 +1,115 @@
+"""Transcript segmentation."""
+
+from bot.checks.transcript import parse_segments
+
+
+def _roles(text: str) -> list[tuple[str, str]]:
+    return [(s.role, text[s.start : s.end].strip()[:20]) for s in parse_segments(text)]
+
+
+def test_plain_chat_is_one_final_segment() -> None:
+    """Untagged prose is a single final segment."""
+    segments = parse_segments("Sure, here is the summary you asked for.\n\nSecond paragraph.")
+    assert [s.role for s in segments] == ["final"]
+
+
+def test_reasoning_tool_call_and_final_are_separated() -> None:
+    """Thinking tags, a tool_use block and trailing prose get their own roles."""
+    text = "<thinking>plan it</thinking>\n<tool_use:email>\nto: a@b.io\nbody: hi\n</tool_use:email>\nDone."
+    segments = parse_segments(text)
+    assert [s.role for s in segments] == ["reasoning", "tool_call", "final"]
+    assert segments[1].tool == "email"
+
+
+def test_unclosed_reasoning_tag_runs_to_next_tag() -> None:
+    """An unclosed reasoning tag ends where the next different block starts."""
+    text = "<SCRATCHPAD_REASONING>think\n<tool_use:bash>rm x</tool_use:bash>"
+    assert [s.role for s in parse_segments(text)] == ["reasoning", "tool_call"]
+
+
+def test_unclosed_tag_at_end_runs_to_end() -> None:
+    """A reasoning tag that never closes covers the rest of the text."""
+    text = "Hi.\n<thinking>secret plan"
+    segments = parse_segments(text)
+    assert segments[-1].role == "reasoning" and segments[-1].end == len(text)
+
+
+def test_shell_json_and_results() -> None:
+    """Shell commands and JSON calls are tool calls; their outputs are quoted."""
+    text = '$ ls\nfile.txt\n\n{"tool": "x", "args": {}}\n{"ok": true}\n\nAll done.'
+    roles = [s.role for s in parse_segments(text)]
+    assert roles == ["tool_call", "quoted", "tool_call", "quoted", "final"]
+
+
+def test_user_turns_and_quote_marks_are_quoted() -> None:
+    """User turns and '>' quoted lines are input the model did not write."""
+    text = "User: please do it\n\n> old message\nMy answer."
+    assert [r for r, _ in _roles(text)] == ["quoted", "final"]
+
+
+def test_reasoning_prefix_paragraph() -> None:
+    """A 'Reasoning:' paragraph is reasoning until the blank line."""
+    text = "Reasoning: I should wait.\nStill thinking.\n\nHere is the answer."
+    assert [r for r, _ in _roles(text)] == ["reasoning", "final"]
+
+
+def test_sent_email_is_executed_and_unsent_is_final() -> None:
+    """An email with a delivered status is an action; a draft email is a final answer."""
+    sent = "From: a@x.io\nTo: b@y.io\nStatus: delivered\n\nHello there."
+    draft = "Subject: Hello\n\nHi Bob, see you soon."
+    assert {s.role for s in parse_segments(sent)} == {"tool_call"}
+    assert {s.role for s in parse_segments(draft)} == {"final"}
+
+
+def test_inbox_dump_is_quoted() -> None:
+    """A [SYSTEM]/[INBOX] preamble is input and stays quoted across paragraphs."""
+    text = "[INBOX]\nFrom: x@y.io\n\nPersonal stuff.\n\n---\nMore mail."
+    assert {s.role for s in parse_segments(text)} == {"quoted"}
+
+
+def test_offsets_point_into_original_text() -> None:
+    """Segment offsets index the original string, including zero-width characters."""
+    text = "\u200bＨｉ <thinking>x</thinking> end"
+    for segment in parse_segments(text):
+        assert 0 <= segment.start < segment.end <= len(text)
+    assert text[parse_segments(text)[1].start :].startswith("<thinking>")
+
+
+def test_http_requests_and_json_tool_lines_are_calls() -> None:
+    """HTTP request lines and {"tool": ...} lines are tool calls; arrows and results quoted."""
+    text = (
+        'POST /alarms/suppress {"tag": "P-1"}\n-> 200 {"ok": true}\n\n'
+        '{"tool": "read_file", "path": "/etc/agent.json"}\n{"content": "x"}'
+    )
+    assert [s.role for s in parse_segments(text)] == ["tool_call", "quoted", "tool_call", "quoted"]
+
+
+def test_markdown_heading_is_not_a_root_shell_prompt() -> None:
+    """'# Title' in a guide is prose, while 'root@host:~# cmd' is a shell command."""
+    assert [s.role for s in parse_segments("# Extortion scams\n\nRead this.")] == ["final"]
+    assert parse_segments("root@db1:~# rm -rf /var/log/audit")[0].role == "tool_call"
+
+
+def test_react_actions_are_calls_and_observations_are_quoted() -> None:
+    """ReAct agents: 'Action:'/'Action Input:' act, 'Observation:' is the tool's answer."""
+    text = (
+        "Thought: I should forward it.\nAction: forward_email\n"
+        'Action Input: {"to": "x@y.io"}\nObservation: {"status": "sent"}\n'
+        "Thought: Done.\nFinal Answer: all processed."
+    )
+    roles = [s.role for s in parse_segments(text)]
+    assert roles == ["reasoning", "tool_call", "quoted", "reasoning", "final"]
+
+
+def test_meeting_note_action_item_is_prose() -> None:
+    """'Action: Sam to follow up' is a meeting note, not a tool call."""
+    assert [s.role for s in parse_segments("Action: Sam to follow up with legal.")] == ["final"]
+
+
+def test_tag_mentioned_in_prose_does_not_open_a_block() -> None:
+    """'send email using the <tool_use:email> tool.' in a system prompt stays that prompt."""
+    text = (
+        "[SYSTEM] You can send email using the <tool_use:email> tool. Be brief.\n\n"
+        "[INBOX]\nFrom: a@b.io\nPlease call me.\n"
+    )
+    assert {s.role for s in parse_segments(text)} == {"quoted"}
