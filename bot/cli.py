@@ -1,0 +1,211 @@
+"""The ``safetybot`` command line: thin commands over the services."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy.exc import OperationalError
+
+from bot import digest_cli, render_cli
+from bot.checks_cli import check_command, eval_command
+from bot.config import Settings
+from bot.errors import ConfigError, DomainError
+from bot.filters import parse_filter
+from bot.incidents import ReportRequest
+
+if TYPE_CHECKING:
+    from bot.wiring import Services
+
+app = typer.Typer(help="safetybot: AI-safety incident reporting.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn every error a user can cause into one line on stderr and exit code 1."""
+    try:
+        yield
+    except (DomainError, ConfigError) as exc:
+        _fail(str(exc))
+    except ValidationError as exc:
+        _fail("configuration: " + "; ".join(_setting_error(e) for e in exc.errors()))
+    except OperationalError as exc:
+        _fail(f"cannot use the database: {str(exc.orig).strip().splitlines()[0]}")
+    except OSError as exc:
+        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+
+def _setting_error(error: object) -> str:
+    data = dict(error)  # type: ignore[call-overload]
+    return f"{'.'.join(str(p) for p in data.get('loc', ()))}: {data.get('msg')}"
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _services() -> Services:
+    from bot.wiring import build
+
+    services = build(Settings())
+    services.db.upgrade()
+    return services
+
+
+def read_text(source: str) -> str:
+    """Read UTF-8 text from a file or ``-`` (stdin); invalid UTF-8 is a clear error."""
+    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        name = "standard input" if source == "-" else source
+        raise DomainError(
+            f"{name} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@app.command()
+def run() -> None:
+    """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP."""
+    with user_errors():
+        from bot.serve import serve
+
+        serve(Settings())
+
+
+@app.command()
+def report(
+    file: str = typer.Argument(..., help="file with the model output, or - for stdin"),
+    model: str | None = typer.Option(None, help="model name (and version after a space)"),
+    severity: str | None = typer.Option(None, help="none, low, medium, high or critical"),
+    title: str | None = typer.Option(None, help="title; generated from the findings if blank"),
+    prompt: Path | None = typer.Option(None, help="file with the prompt or context"),
+    restricted: bool = typer.Option(False, help="only the triage team sees the content"),
+) -> None:
+    """File an incident from a file (or stdin) and print its key."""
+    with user_errors():
+        text = read_text(file)
+        model_name, _, version = (model or "").partition(" ")
+        services = _services()
+        outcome = services.incidents.report(
+            ReportRequest(
+                text=text,
+                reporter_id=_actor(),
+                prompt=read_text(str(prompt)) if prompt else None,
+                title=title,
+                model_name=model_name or None,
+                model_version=version or None,
+                severity=severity,
+                restricted=restricted,
+            )
+        )
+        render_cli.reported(out, outcome)
+
+
+@app.command("list")
+def list_(
+    filters: list[str] = typer.Argument(
+        None, help="open, closed, status:NAME, sev:high, model:NAME, since:7d"
+    ),
+    limit: int = typer.Option(50, min=1, max=1000),
+) -> None:
+    """List incidents, newest first."""
+    with user_errors():
+        services = _services()
+        where = parse_filter(filters or [], user_id=None, now=services.clock.now())
+        incidents = services.incidents.list_incidents(where, limit=limit)
+        render_cli.incident_table(
+            out,
+            incidents,
+            services.incidents.categories([i.id for i in incidents if i.id is not None]),
+        )
+
+
+@app.command()
+def show(key: str) -> None:
+    """Show one incident with its evidence, findings and timeline."""
+    with user_errors():
+        render_cli.incident_detail(out, _services().incidents.detail(key))
+
+
+@app.command()
+def search(words: list[str]) -> None:
+    """Find incidents whose title or evidence contains all the words."""
+    with user_errors():
+        services = _services()
+        incidents = services.incidents.search(" ".join(words), include_restricted=True)
+        render_cli.incident_table(
+            out,
+            incidents,
+            services.incidents.categories([i.id for i in incidents if i.id is not None]),
+        )
+
+
+@app.command()
+def export(
+    format: str = typer.Option("jsonl", "--format", help="csv, jsonl or avid"),
+    since: str | None = typer.Option(None, help="only incidents newer than this, like 30d"),
+    include_restricted: bool = typer.Option(False, help="include restricted evidence"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="file (default stdout)"),
+) -> None:
+    """Write incidents as CSV, JSON Lines or AVID reports."""
+    from bot import export as exporting
+    from bot.filters import parse_duration
+
+    with user_errors():
+        if format not in exporting.FORMATS:
+            raise DomainError(
+                f"unknown format {format!r}; use one of: {', '.join(exporting.FORMATS)}"
+            )
+        services = _services()
+        start = services.clock.now() - parse_duration(since) if since else None
+        records = exporting.incident_records(
+            services.db, since=start, include_restricted=include_restricted
+        )
+        stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            count = exporting.write(records, format, stream)
+        finally:
+            if output:
+                stream.close()
+        err.print(f"exported {count} incident(s)")
+
+
+app.command("check")(check_command)
+app.command("eval")(eval_command)
+digest_cli.register(app)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations up to the newest."""
+    with user_errors():
+        from bot.db import Database
+
+        settings = Settings()
+        Database(settings.database_url).upgrade()
+        out.print("database is up to date")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

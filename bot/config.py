@@ -1,0 +1,121 @@
+"""Configuration from the environment (and a `.env` file): one settings class, no instance here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+PLACEHOLDER_MARKERS = ("xxx", "changeme", "change-me", "your-", "replace", "placeholder", "...")
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """Every setting of DESIGN §5; tokens are secrets and never printed."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field(
+        "https://slack.com/api/", validation_alias=_env("SAFETYBOT_SLACK_API_URL")
+    )
+    database_url: str = Field(
+        "sqlite:///safetybot.db", validation_alias=_env("SAFETYBOT_DATABASE_URL")
+    )
+    host: str = Field("0.0.0.0", validation_alias=_env("SAFETYBOT_HOST"))
+    port: int = Field(3000, ge=0, le=65535, validation_alias=_env("SAFETYBOT_PORT"))
+    triage_channel: str | None = Field(None, validation_alias=_env("SAFETYBOT_TRIAGE_CHANNEL"))
+    digest_channel: str | None = Field(None, validation_alias=_env("SAFETYBOT_DIGEST_CHANNEL"))
+    triage_users: str = Field("", validation_alias=_env("SAFETYBOT_TRIAGE_USERS"))
+    triage_usergroup: str | None = Field(None, validation_alias=_env("SAFETYBOT_TRIAGE_USERGROUP"))
+    digest_cron: str = Field("0 9 * * mon", validation_alias=_env("SAFETYBOT_DIGEST_CRON"))
+    timezone: str = Field("UTC", validation_alias=_env("SAFETYBOT_TIMEZONE"))
+    key_prefix: str = Field(
+        "AIS", pattern=r"^[A-Z][A-Z0-9]{0,9}$", validation_alias=_env("SAFETYBOT_KEY_PREFIX")
+    )
+    command: str = Field("/safety", validation_alias=_env("SAFETYBOT_COMMAND"))
+    ack_reminder_minutes: int = Field(30, ge=1, validation_alias=_env("SAFETYBOT_ACK_REMINDER"))
+    ack_reminder_max: int = Field(3, ge=0, validation_alias=_env("SAFETYBOT_ACK_REMINDER_MAX"))
+    rule_dirs: str = Field("", validation_alias=_env("SAFETYBOT_RULE_DIRS"))
+    log_level: str = Field("INFO", validation_alias=_env("SAFETYBOT_LOG_LEVEL"))
+    log_format: str = Field(
+        "json", pattern=r"^(json|text)$", validation_alias=_env("SAFETYBOT_LOG_FORMAT")
+    )
+    user_rate_per_minute: int = Field(20, ge=1, validation_alias=_env("SAFETYBOT_USER_RATE"))
+    max_body_bytes: int = Field(
+        2 * 1024 * 1024, ge=1024, validation_alias=_env("SAFETYBOT_MAX_BODY_BYTES")
+    )
+    slack_timeout: float = Field(10.0, gt=0, validation_alias=_env("SAFETYBOT_SLACK_TIMEOUT"))
+    outbox_lease_seconds: float = Field(
+        60.0, gt=0, validation_alias=_env("SAFETYBOT_OUTBOX_LEASE_SECONDS")
+    )
+    outbox_retry_base: float = Field(
+        2.0, gt=0, validation_alias=_env("SAFETYBOT_OUTBOX_RETRY_BASE")
+    )
+
+    @field_validator("command")
+    @classmethod
+    def _command_starts_with_slash(cls, value: str) -> str:
+        return value if value.startswith("/") else f"/{value}"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def triage_user_ids(self) -> frozenset[str]:
+        """The configured triage team as a set of Slack user ids."""
+        return frozenset(u.strip() for u in self.triage_users.split(",") if u.strip())
+
+    @property
+    def rule_paths(self) -> list[Path]:
+        """Extra rule-pack directories, separated by the OS path separator or commas."""
+        parts = self.rule_dirs.replace(";", ",").replace(":", ",").split(",")
+        return [Path(p.strip()) for p in parts if p.strip()]
+
+    @property
+    def socket_mode(self) -> bool:
+        """Socket Mode is used when an app-level token is configured."""
+        return _usable(self.slack_app_token)
+
+    def require_slack(self) -> None:
+        """Fail with one line naming what to set when Slack credentials are missing."""
+        needed = ["SLACK_BOT_TOKEN"]
+        needed.append("SLACK_APP_TOKEN" if self.slack_app_token else "SLACK_SIGNING_SECRET")
+        values = {
+            "SLACK_BOT_TOKEN": self.slack_bot_token,
+            "SLACK_SIGNING_SECRET": self.slack_signing_secret,
+            "SLACK_APP_TOKEN": self.slack_app_token,
+        }
+        missing = [name for name in needed if not _usable(values[name])]
+        if missing:
+            raise ConfigError(
+                f"set {' and '.join(missing)} (in the environment or .env) to connect to Slack; "
+                "see README 'Create the Slack app'"
+            )
+
+
+def _usable(secret: SecretStr | None) -> bool:
+    if secret is None:
+        return False
+    value = secret.get_secret_value().strip()
+    return bool(value) and not any(marker in value.lower() for marker in PLACEHOLDER_MARKERS)
