@@ -1,0 +1,71 @@
+"""Drafts: the text of a report modal kept server-side while the modal is open.
+
+A modal's ``private_metadata`` holds only the draft id; the evidence (which may be
+longer than any modal field) waits here until the report is submitted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlmodel import col
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.errors import NotFound
+from bot.incidents import NUL_STAND_IN
+from bot.models import Draft
+
+KEEP_FOR = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a flagged message was: channel, timestamp and author."""
+
+    channel: str | None = None
+    ts: str | None = None
+    author: str | None = None
+
+
+class DraftStore:
+    """Create, read and expire drafts."""
+
+    def __init__(self, *, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def create(self, *, user_id: str, text: str, source: Source) -> str:
+        """Keep ``text`` for ``user_id``'s modal and return the draft id."""
+        draft_id = secrets.token_hex(12)
+        with self.db.write() as session:
+            session.add(
+                Draft(
+                    id=draft_id,
+                    user_id=user_id,
+                    text=text.replace("\x00", NUL_STAND_IN),
+                    source_channel=source.channel,
+                    source_ts=source.ts,
+                    source_author=source.author,
+                    created_at=self.clock.now(),
+                )
+            )
+        return draft_id
+
+    def get(self, draft_id: str, *, user_id: str) -> Draft:
+        """The draft, if it belongs to ``user_id``."""
+        with self.db.session() as session:
+            draft = session.get(Draft, draft_id)
+        if draft is None or draft.user_id != user_id:
+            raise NotFound("This report form has expired; please open it again.")
+        return draft
+
+    def purge(self) -> int:
+        """Delete drafts older than two days; returns how many."""
+        cutoff = self.clock.now() - KEEP_FOR
+        with self.db.write() as session:
+            result = session.execute(delete(Draft).where(col(Draft.created_at) < cutoff))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

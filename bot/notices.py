@@ -1,0 +1,81 @@
+"""What must be sent after a change, written to the outbox inside the change's transaction.
+
+No Slack in here: a notice names what to send (``kind``) and the ids it needs; the Slack
+side renders and delivers it later (``bot.slack.outbox``). Because a notice is committed
+with the change that causes it, a crash or a Slack outage can delay a post, never lose it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.models import Event, Incident, OutboxMessage
+
+# Sent once when an incident is reported, in this order (one ordering key per incident).
+PERMALINK = "permalink"
+INCIDENT_POST = "incident_post"
+CONFIRMATION = "confirmation"
+SOURCE_REPLY = "source_reply"
+# Sent after every change to an incident.
+INCIDENT_UPDATE = "incident_update"
+CHANGE_REPLY = "change_reply"
+# Sent by scheduled jobs and on delivery problems.
+REMINDER = "reminder"
+NUDGE = "nudge"
+PROBLEM = "problem"
+HOME = "home"
+
+# Timeline kinds that change what the incident post shows (a note only adds a reply).
+POST_CHANGING = frozenset(
+    {"acknowledged", "status", "assigned", "severity", "merged", "reopened", "duplicate_linked"}
+)
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    now: datetime,
+    *,
+    incident: Incident | None = None,
+    ordering_key: str | None = None,
+    **data: Any,
+) -> OutboxMessage:
+    """Add one notice to the session's transaction."""
+    message = OutboxMessage(
+        kind=kind,
+        incident_id=incident.id if incident is not None else None,
+        ordering_key=ordering_key or _ordering_key(incident, kind),
+        data=data,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(message)
+    return message
+
+
+def reported(session: Session, incident: Incident, now: datetime) -> None:
+    """The notices of a new incident: link, triage post, confirmation, source reply."""
+    if incident.source_channel and incident.source_ts:
+        enqueue(session, PERMALINK, now, incident=incident)
+    enqueue(session, INCIDENT_POST, now, incident=incident)
+    enqueue(session, CONFIRMATION, now, incident=incident)
+    if incident.source_channel and incident.source_ts and not incident.restricted:
+        enqueue(session, SOURCE_REPLY, now, incident=incident)
+
+
+def changed(session: Session, incident: Incident, events: Iterable[Event], now: datetime) -> None:
+    """The notices of a change: the post edited in place and a thread reply per event."""
+    events = list(events)
+    if any(e.kind in POST_CHANGING for e in events):
+        enqueue(session, INCIDENT_UPDATE, now, incident=incident)
+    for event in events:
+        session.flush()
+        enqueue(session, CHANGE_REPLY, now, incident=incident, event_id=event.id)
+
+
+def _ordering_key(incident: Incident | None, kind: str) -> str:
+    return f"incident:{incident.id}" if incident is not None else kind
