@@ -1,0 +1,398 @@
+"""Posting the weekly digest exactly once per channel and week, whatever the replicas do.
+
+Before posting, a ``DigestRun`` row unique on (channel, week start) is claimed in one
+transaction; only the claimant posts, then records the message ``ts``. So:
+
+* replicas firing together: one inserts the row, the others see it and stand back;
+* a restart after the post: the row says ``posted``, nothing is posted again;
+* a failed post: the row says ``failed``; the job, which also runs every few minutes,
+  claims it again after an exponential backoff, and before posting again asks Slack
+  whether the earlier attempt got through after all (``find``);
+* a claimant that died mid-post: its claim goes stale after ``lease`` and is taken over;
+* the bot was down at the scheduled time: the job runs at start and posts the week whose
+  scheduled post is past and missing, for that week, once. Only the latest such week is
+  caught up; older ones can be posted by hand (``safetybot digest --post --week``). Weeks
+  that fell due before the installation's first digest run (the first ``digest_run`` row,
+  or before that the process start) are not caught up: a new bot does not post last week
+  the moment it first starts.
+
+The digest of a week is due at the first scheduled time at or after the week's end
+(Monday 00:00 in the configured zone), so daylight-saving changes neither skip nor repeat
+a week. No Slack here: posting is a plain ``post(channel, context) -> ts`` callable.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.digest import Week, week_of
+from bot.errors import ConfigError
+from bot.models import DigestRun
+from bot.scheduling import ScheduledJob
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "weekly-digest"
+CLAIMED, POSTED, FAILED = "claimed", "posted", "failed"
+DEFAULT_LEASE = timedelta(minutes=10)
+CHECK_EVERY = timedelta(minutes=5)
+
+Post = Callable[[str, dict[str, Any]], str]
+Find = Callable[[str, str], str | None]
+
+
+class DigestPostError(Exception):
+    """Posting failed; the message names Slack's error (``not_in_channel``, ``timeout``)."""
+
+
+class ContextSource(Protocol):
+    """What the runner needs of the digest: a template context for a week."""
+
+    def context(self, week: Week, *, terminal: bool = False) -> dict[str, Any]: ...
+
+
+# ---------------------------------------------------------------- schedule
+
+
+def digest_schedule(cron: str, zone: str) -> CronTrigger:
+    """The configured crontab in the configured zone; a bad one is a clear configuration error."""
+    try:
+        return CronTrigger.from_crontab(cron, timezone=zone)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(
+            f"SAFETYBOT_DIGEST_CRON {cron!r} is not a crontab (minute hour day month weekday, "
+            f"like '0 9 * * mon'): {exc}"
+        ) from None
+
+
+def due_week(schedule: BaseTrigger, now: datetime, zone: str) -> Week | None:
+    """The newest week whose scheduled post time has come: the last one over, else the one before.
+
+    A week's post is due at the first scheduled time at or after its end.
+    """
+    week = week_of(now, zone).previous()
+    for _ in range(2):
+        fire = schedule.get_next_fire_time(None, week.end_at)
+        if fire is not None and fire <= now:
+            return week
+        week = week.previous()
+    return None
+
+
+# ---------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to wait before claiming a failed week again, and when to stop trying."""
+
+    base: timedelta = timedelta(minutes=1)
+    cap: timedelta = timedelta(hours=1)
+    max_attempts: int = 12
+
+    def delay(self, attempts: int) -> timedelta:
+        """1, 2, 4 … minutes after the ``attempts``-th attempt, at most ``cap``."""
+        return min(self.cap, self.base * 2 ** max(0, attempts - 1))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The outcome of a claim: the row to post for, or why there is nothing to do."""
+
+    outcome: str  # claimed | posted | in_progress | backing_off | gave_up
+    run: DigestRun
+    retry: bool = False  # an earlier attempt may have reached Slack
+
+
+def decide(
+    run: DigestRun,
+    now: datetime,
+    *,
+    force: bool,
+    manual: bool,
+    lease: timedelta,
+    policy: RetryPolicy,
+) -> str:
+    """Whether an existing run may be claimed now, and if not, why."""
+    if run.status == POSTED:
+        return CLAIMED if force else POSTED
+    if run.status == CLAIMED and now - run.claimed_at < lease:
+        return "in_progress"
+    if run.status == FAILED and not (force or manual):
+        if run.attempts >= policy.max_attempts:
+            return "gave_up"
+        if now < run.claimed_at + policy.delay(run.attempts):
+            return "backing_off"
+    return CLAIMED
+
+
+class DigestRunStore:
+    """The ``digest_run`` rows: claim, record the post or the failure, read."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        lease: timedelta = DEFAULT_LEASE,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.lease = lease
+        self.policy = policy or RetryPolicy()
+
+    def get(self, channel: str, week_start: date) -> DigestRun | None:
+        """The run of one week in one channel, if any."""
+        with self.db.session() as session:
+            return session.scalars(_one(channel, week_start)).first()
+
+    def first_claimed_at(self, channel: str) -> datetime | None:
+        """When the first digest for ``channel`` was claimed: the installation's first run."""
+        with self.db.session() as session:
+            return session.execute(
+                select(func.min(col(DigestRun.claimed_at))).where(col(DigestRun.channel) == channel)
+            ).scalar_one_or_none()
+
+    def last_posted(self, channel: str) -> DigestRun | None:
+        """The newest week posted to ``channel``."""
+        with self.db.session() as session:
+            return session.scalars(
+                select(DigestRun)
+                .where(col(DigestRun.channel) == channel, col(DigestRun.status) == POSTED)
+                .order_by(col(DigestRun.week_start).desc())
+                .limit(1)
+            ).first()
+
+    def claim(
+        self, channel: str, week_start: date, *, by: str, force: bool = False, manual: bool = False
+    ) -> Claim:
+        """Insert the week's row, or take over an existing one when it may be; atomically."""
+        now = self.clock.now()
+        with self.db.write() as session:
+            insert = pg_insert if self.db.engine.dialect.name == "postgresql" else sqlite_insert
+            inserted = session.execute(
+                insert(DigestRun)
+                .values(
+                    channel=channel,
+                    week_start=week_start,
+                    status=CLAIMED,
+                    attempts=1,
+                    claimed_at=now,
+                    claimed_by=by[:120],
+                )
+                .on_conflict_do_nothing()
+                .returning(col(DigestRun.id))
+            ).scalar_one_or_none()
+            run = session.scalars(_one(channel, week_start).with_for_update()).one()
+            if inserted is not None:
+                return Claim(CLAIMED, run)
+            outcome = decide(
+                run, now, force=force, manual=manual, lease=self.lease, policy=self.policy
+            )
+            if outcome != CLAIMED:
+                return Claim(outcome, run)
+            retry = run.status != POSTED
+            run.status, run.attempts = CLAIMED, run.attempts + 1
+            run.claimed_at, run.claimed_by = now, by[:120]
+            session.add(run)
+            return Claim(CLAIMED, run, retry=retry)
+
+    def posted(self, run_id: int, *, by: str, ts: str) -> bool:
+        """Record the post; False when the claim was lost to another replica meanwhile."""
+        return self._finish(
+            run_id, by, status=POSTED, posted_at=self.clock.now(), message_ts=ts, last_error=None
+        )
+
+    def failed(self, run_id: int, *, by: str, error: str) -> bool:
+        """Record a failed attempt; it is retried after the backoff."""
+        return self._finish(run_id, by, status=FAILED, last_error=error[:300])
+
+    def _finish(self, run_id: int, by: str, **values: Any) -> bool:
+        with self.db.write() as session:
+            result = session.execute(
+                update(DigestRun)
+                .where(
+                    col(DigestRun.id) == run_id,
+                    col(DigestRun.status) == CLAIMED,
+                    col(DigestRun.claimed_by) == by[:120],
+                )
+                .values(**values)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+
+def _one(channel: str, week_start: date) -> Any:
+    return select(DigestRun).where(
+        col(DigestRun.channel) == channel, col(DigestRun.week_start) == week_start
+    )
+
+
+# ---------------------------------------------------------------- runner
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run did, in words fit for a log line or the terminal."""
+
+    status: str  # posted | found | posted_before | in_progress | backing_off | gave_up | failed | not_due
+    week: Week | None
+    ts: str | None = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Nothing went wrong (which includes "already posted")."""
+        return self.status not in ("failed", "gave_up")
+
+    def describe(self, channel: str = "") -> str:
+        """One line saying what happened."""
+        label = self.week.label if self.week else ""
+        where = f" to {channel}" if channel else ""
+        return {
+            "posted": f"posted the digest of {label}{where} (ts {self.ts})",
+            "found": f"the digest of {label} had reached {channel or 'Slack'} already (ts {self.ts}); recorded it",
+            "posted_before": f"the digest of {label} was already posted{where} (ts {self.ts}); "
+            "use --force to post it again",
+            "in_progress": f"the digest of {label} is being posted right now by another process",
+            "backing_off": f"the digest of {label} failed recently ({self.error}); "
+            "it is retried automatically, or post it now with --post --week " + label,
+            "gave_up": f"the digest of {label} failed too often ({self.error}); "
+            "fix the cause and post it with --post --week " + label,
+            "failed": f"posting the digest of {label} failed: {self.error}",
+            "not_due": "no digest is due yet"
+            + (f" (the digest of {label} fell due before the first run)" if label else ""),
+        }[self.status]
+
+
+def default_identity() -> str:
+    """Who claims: host, process and a random part, so threads and replicas differ."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class DigestRunner:
+    """Decides which week is due, claims it and posts it; the scheduled job calls ``run_due``."""
+
+    def __init__(
+        self,
+        *,
+        runs: DigestRunStore,
+        digest: ContextSource,
+        post: Post,
+        channel: str,
+        clock: Clock,
+        schedule: BaseTrigger,
+        zone: str,
+        find: Find | None = None,
+        identity: str | None = None,
+    ) -> None:
+        self.runs = runs
+        self.digest = digest
+        self.post = post
+        self.find = find
+        self.channel = channel
+        self.clock = clock
+        self.schedule = schedule
+        self.zone = zone
+        self.identity = identity or default_identity()
+        self.started_at = clock.now()
+
+    def run_due(self) -> RunResult:
+        """Post the week that is due, if it has not been; never raises (it is a job)."""
+        try:
+            week = due_week(self.schedule, self.clock.now(), self.zone)
+            if week is None:
+                return RunResult("not_due", None)
+            existing = self.runs.get(self.channel, week.start)
+            if existing is not None and existing.status == POSTED:
+                return RunResult("posted_before", week, existing.message_ts)
+            if existing is None and self._before_first_run(week):
+                return RunResult("not_due", week)
+            result = self.post_week(week)
+        except Exception:
+            log.exception("the weekly digest job failed")
+            return RunResult("failed", None, error="unexpected error; see the log")
+        if result.status in ("posted", "found", "failed", "gave_up"):
+            log.log(
+                logging.INFO if result.ok else logging.WARNING,
+                "weekly digest: %s",
+                result.describe(self.channel),
+            )
+        return result
+
+    def _before_first_run(self, week: Week) -> bool:
+        """The week fell due before this installation ever ran the digest (nothing to catch up)."""
+        due_at = self.schedule.get_next_fire_time(None, week.end_at)
+        first = self.runs.first_claimed_at(self.channel) or self.started_at
+        return due_at is None or due_at < first
+
+    def post_week(self, week: Week, *, force: bool = False, manual: bool = False) -> RunResult:
+        """Claim ``week`` and post it; ``force`` posts again after a success."""
+        claim = self.runs.claim(
+            self.channel, week.start, by=self.identity, force=force, manual=manual
+        )
+        run = claim.run
+        if claim.outcome != CLAIMED:
+            status = "posted_before" if claim.outcome == POSTED else claim.outcome
+            return RunResult(status, week, run.message_ts, run.last_error or "")
+        assert run.id is not None
+        try:
+            if claim.retry and not force and self.find is not None:
+                found = self.find(self.channel, week.label)
+                if found:
+                    self.runs.posted(run.id, by=self.identity, ts=found)
+                    return RunResult("found", week, found)
+            ts = self.post(self.channel, self.digest.context(week))
+        except Exception as exc:
+            error = str(exc) if isinstance(exc, DigestPostError) else f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, DigestPostError):
+                log.exception("the digest of %s could not be made or posted", week.label)
+            self.runs.failed(run.id, by=self.identity, error=error)
+            status = "gave_up" if run.attempts >= self.runs.policy.max_attempts else "failed"
+            return RunResult(status, week, error=error)
+        if not self.runs.posted(run.id, by=self.identity, ts=ts):
+            log.warning("digest of %s posted, but another process had taken over", week.label)
+        return RunResult("posted", week, ts)
+
+    def post_preview(self) -> str:
+        """Post the current week so far, outside the once-a-week record (the playground)."""
+        week = week_of(self.clock.now(), self.zone)
+        ts = self.post(self.channel, self.digest.context(week))
+        return f"Posted the digest of {week.label} so far to {self.channel} (ts {ts})."
+
+
+def digest_job(
+    runner: DigestRunner, *, now: datetime, check_every: timedelta = CHECK_EVERY
+) -> ScheduledJob:
+    """The scheduled job: on the configured schedule, every few minutes (retries), and at start."""
+    trigger = OrTrigger(
+        [
+            runner.schedule,
+            IntervalTrigger(seconds=check_every.total_seconds(), timezone=runner.zone),
+        ]
+    )
+    return ScheduledJob(
+        id=JOB_ID,
+        func=runner.run_due,
+        trigger=trigger,
+        # Run once at start (catch-up after downtime); never drop a late run.
+        options={"next_run_time": now, "misfire_grace_time": None},
+    )

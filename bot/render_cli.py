@@ -1,0 +1,90 @@
+"""How incidents look in the terminal (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from bot.incidents import IncidentDetail, ReportOutcome
+from bot.models import Incident
+
+EVIDENCE_PREVIEW = 4000
+
+
+def reported(console: Console, outcome: ReportOutcome) -> None:
+    """The key of a new (or already stored) incident, its severity and duplicates."""
+    incident = outcome.incident
+    verb = "reported" if outcome.created else "already reported as"
+    console.print(f"{verb} [bold]{incident.key}[/bold]: {escape(incident.title)}")
+    console.print(f"severity {incident.severity} (suggested {incident.suggested_severity})")
+    if outcome.check is not None and outcome.check.reason:
+        console.print(f"checks: {escape(outcome.check.reason)}")
+    for match in outcome.duplicates:
+        kind = "same text as" if match.exact else f"{match.similarity:.0%} similar to"
+        console.print(f"possibly the same: {kind} {match.key} ({escape(match.title)})")
+
+
+def incident_table(
+    console: Console, incidents: Sequence[Incident], categories: dict[int, list[str]]
+) -> None:
+    """A table of incidents, one row each."""
+    if not incidents:
+        console.print("no incidents match")
+        return
+    table = Table()
+    for column in ("key", "severity", "status", "categories", "model", "created", "title"):
+        table.add_column(column, overflow="fold")
+    for incident in incidents:
+        table.add_row(
+            incident.key,
+            incident.severity,
+            incident.status,
+            ", ".join(categories.get(incident.id or 0, [])),
+            escape(incident.model_name or ""),
+            incident.created_at.strftime("%Y-%m-%d %H:%M"),
+            escape(incident.title),
+        )
+    console.print(table)
+
+
+def incident_detail(console: Console, detail: IncidentDetail) -> None:
+    """One incident: fields, evidence, findings, timeline."""
+    incident = detail.incident
+    console.print(f"[bold]{incident.key}[/bold] {escape(incident.title)}")
+    fields = {
+        "status": incident.status + (f" ({incident.resolution})" if incident.resolution else ""),
+        "severity": f"{incident.severity} (suggested {incident.suggested_severity})",
+        "categories": ", ".join(detail.categories) or "none",
+        "model": " ".join(filter(None, [incident.model_name, incident.model_version])) or "unknown",
+        "seen in": incident.seen_in,
+        "reporter": incident.reporter_id,
+        "assignee": incident.assignee_id or "nobody",
+        "restricted": "yes" if incident.restricted else "no",
+        "duplicate of": detail.duplicate_of or "",
+        "duplicates": ", ".join(detail.duplicates),
+        "source": incident.source_permalink or "",
+    }
+    for name, value in fields.items():
+        if value:
+            console.print(f"  {name:>12}: {escape(str(value))}")
+    text = detail.evidence.text
+    shown = text if len(text) <= EVIDENCE_PREVIEW else text[:EVIDENCE_PREVIEW] + "…"
+    console.rule(
+        "evidence"
+        + (f" (first {EVIDENCE_PREVIEW:,} of {len(text):,} chars)" if shown != text else "")
+    )
+    console.print(escape(shown), soft_wrap=True)
+    console.rule("findings")
+    for finding in detail.findings:
+        console.print(
+            f"  {finding.category} [{finding.actuality}] {finding.score:.2f} {finding.check_id}: {escape(finding.excerpt)}"
+        )
+    console.rule("timeline")
+    for event in detail.events:
+        change = " → ".join(v for v in (event.from_value, event.to_value) if v)
+        console.print(
+            f"  {event.at:%Y-%m-%d %H:%M} {event.actor} {event.kind} {escape(change)} {escape(event.note or '')}"
+        )
