@@ -1,0 +1,56 @@
+"""Start the bot for real: checks the configuration, upgrades the database, serves Slack."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def serve(settings: Settings) -> None:
+    """Run until stopped; fails with one line when Slack credentials are missing."""
+    from bot.playground.launch import prepare, wanted
+
+    launch = prepare(settings) if wanted(settings) else None  # no tokens at all: the playground
+    settings = launch.settings if launch else settings
+    settings.require_slack()
+    configure_logging(settings)
+    from bot.wiring import build, build_http, build_slack
+
+    services = build(settings)
+    services.db.upgrade()
+    if settings.socket_mode:
+        from bot.slack.runner import run_socket_mode
+
+        assert settings.slack_app_token is not None
+        parts = build_slack(services)
+        parts.start()
+        try:
+            run_socket_mode(parts.app, settings.slack_app_token.get_secret_value())
+        finally:
+            parts.stop()
+        return
+    if launch is not None:
+        from bot.wiring import build_playground
+
+        launch.serve(build_playground(services, build_http(services), launch))
+        return
+    import uvicorn
+
+    print(f"safetybot listening on http://{settings.host}:{settings.port}/slack/events", flush=True)
+    uvicorn.run(build_http(services), host=settings.host, port=settings.port, log_level="warning")
+
+
+def configure_logging(settings: Settings) -> None:
+    """JSON (or text) logs on stderr, with every configured secret redacted."""
+    from bot import logs
+
+    secrets = [
+        s.get_secret_value()
+        for s in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+        if s is not None
+    ]
+    logs.configure(level=settings.log_level, fmt=settings.log_format, secrets=secrets)
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)

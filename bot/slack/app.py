@@ -1,0 +1,79 @@
+"""The Bolt app: built from settings and services, listeners registered by module."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.errors import DomainError
+from bot.slack import actions, commands, home, middleware, shortcuts, triage_modals, views
+from bot.slack.deps import SlackDeps
+
+log = logging.getLogger(__name__)
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A Web API client for the configured base URL (Slack, GovSlack, or a fake)."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    base_url = (
+        settings.slack_api_url
+        if settings.slack_api_url.endswith("/")
+        else settings.slack_api_url + "/"
+    )
+    # slack_sdk annotates ``timeout`` as int, but hands it to urllib, which takes seconds as float.
+    timeout: Any = settings.slack_timeout
+    return WebClient(token=token, base_url=base_url, timeout=timeout)
+
+
+class ContextThreadPool(ThreadPoolExecutor):
+    """Runs listeners with the submitting request's context (request id, incident key)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
+
+
+def create_app(deps: SlackDeps, client: WebClient) -> App:
+    """A Bolt app with every listener registered; makes no network call."""
+    secret = deps.settings.slack_signing_secret
+    app = App(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        token_verification_enabled=False,
+        request_verification_enabled=not deps.settings.socket_mode,
+        raise_error_for_unhandled_request=False,
+        listener_executor=ContextThreadPool(
+            max_workers=16, thread_name_prefix="safetybot-listener"
+        ),
+    )
+    middleware.register(app, deps)
+    for module in (commands, shortcuts, views, actions, triage_modals, home):
+        module.register(app, deps)
+    app.error(_error_handler(deps))
+    return app
+
+
+def _error_handler(deps: SlackDeps) -> Any:
+    def handle(error: Exception, body: dict[str, Any], respond: Any) -> None:
+        if isinstance(error, DomainError):
+            message = commands.notice(deps, str(error))
+        else:
+            log.exception("unhandled error in a Slack listener", exc_info=error)
+            message = commands.notice(
+                deps, "Something went wrong on our side; nothing was lost. Please try again."
+            )
+        if body.get("response_url"):
+            try:
+                respond(**message, response_type="ephemeral", replace_original=False)
+            except Exception:
+                log.exception("could not tell the user about an error")
+
+    return handle

@@ -1,0 +1,184 @@
+"""The slash command (``/safety`` by default): help, report, check, list, show, search."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.errors import DomainError
+from bot.filters import parse_filter
+from bot.incidents import IncidentDetail
+from bot.slack import present
+from bot.slack.delivery import evidence_context, incident_context
+from bot.slack.deps import SlackDeps
+from bot.slack.digest_command import digest
+from bot.slack.report_modal import report_view
+from bot.slack.text import escape, unescape
+from bot.vocab import category_label
+
+log = logging.getLogger(__name__)
+LIST_LIMIT = 20
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Listen for the configured slash command."""
+
+    @app.command(deps.settings.command)
+    def safety(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        # Slack sends command text escaped (&lt; for <): the checks must see what was typed.
+        name, rest = split_subcommand(unescape(command.get("text") or ""))
+        handler = SUBCOMMANDS.get(name.lower())
+        user_id = command["user_id"]
+        if handler is None:
+            ack(**help_message(deps, unknown=name))
+            return
+        try:
+            handler(deps, ack, client, user_id, rest, command)
+        except DomainError as exc:
+            ack(**notice(deps, str(exc)))
+
+
+def split_subcommand(text: str) -> tuple[str, str]:
+    """The first word and the rest: ``report`` may be followed by a space or a line break."""
+    parts = text.strip().split(maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else ((parts or [""])[0], "")
+
+
+def help_message(deps: SlackDeps, *, unknown: str = "") -> dict[str, Any]:
+    """The help answer; names the unknown subcommand when there was one."""
+    unknown = "" if unknown.lower() in ("", "help") else unknown
+    return deps.renderer.render_message(
+        "messages/help", command=deps.settings.command, unknown=unknown
+    )
+
+
+def notice(deps: SlackDeps, message: str) -> dict[str, Any]:
+    """A short ephemeral answer for something the user can fix."""
+    return deps.renderer.render_message("messages/notice", message=message, warning=True)
+
+
+def _help(deps: SlackDeps, ack: Ack, *_: Any) -> None:
+    ack(**help_message(deps))
+
+
+def _report(
+    deps: SlackDeps, ack: Ack, client: WebClient, user_id: str, rest: str, command: dict[str, Any]
+) -> None:
+    ack()
+    view = report_view(deps, user_id=user_id, text=rest)
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def _check(
+    deps: SlackDeps, ack: Ack, client: WebClient, user_id: str, rest: str, command: dict[str, Any]
+) -> None:
+    result = deps.incidents.check(rest)
+    masked = present.check_sensitive_spans(result)
+    secrets = present.secret_texts(rest, masked)
+    ack(
+        **deps.renderer.render_message(
+            "messages/check",
+            severity=result.severity,
+            categories_text=", ".join(category_label(c) for c in result.categories),
+            reason=present.reason(result.reason, secrets) or "Nothing concerning found.",
+            findings=present.findings(rest, result.findings, masked),
+            length_text=f"{len(rest):,}",
+            elapsed=f"{result.elapsed_ms:.1f}",
+            command=deps.settings.command,
+        )
+    )
+
+
+def _list(
+    deps: SlackDeps, ack: Ack, client: WebClient, user_id: str, rest: str, command: dict[str, Any]
+) -> None:
+    where = parse_filter(rest.split(), user_id=user_id, now=deps.clock.now())
+    if not deps.is_triage(user_id):
+        where = _visible_to(where, user_id)
+    incidents = deps.incidents.list_incidents(where, limit=LIST_LIMIT)
+    heading = f"Incidents {rest}".strip()
+    total = deps.incidents.count(where)
+    ack(**_list_message(deps, heading, incidents, total, buttons=deps.is_triage(user_id)))
+
+
+def _search(
+    deps: SlackDeps, ack: Ack, client: WebClient, user_id: str, rest: str, command: dict[str, Any]
+) -> None:
+    incidents = deps.incidents.search(
+        rest, limit=LIST_LIMIT, include_restricted=deps.is_triage(user_id)
+    )
+    heading, triage = f"Search: {rest}", deps.is_triage(user_id)
+    ack(**_list_message(deps, heading, incidents, len(incidents), buttons=triage))
+
+
+def _show(
+    deps: SlackDeps, ack: Ack, client: WebClient, user_id: str, rest: str, command: dict[str, Any]
+) -> None:
+    if not rest:
+        raise DomainError(f"Which incident? Try `{deps.settings.command} show AIS-42`.")
+    ack(**show_message(deps, rest.split()[0], user_id))
+
+
+def show_message(deps: SlackDeps, key: str, user_id: str) -> dict[str, Any]:
+    """One incident for ``user_id``; restricted content only for triage and the reporter."""
+    detail = deps.incidents.detail(key)
+    triage = deps.is_triage(user_id)
+    visible = not detail.incident.restricted or triage or detail.incident.reporter_id == user_id
+    context = show_context(detail, visible=visible, buttons=triage)
+    if not triage and deps.rules.may_note(user_id, detail.incident):
+        context["buttons"] = "note"  # the one button for people outside the triage team
+    return deps.renderer.render_message("messages/show", **context)
+
+
+def show_context(detail: IncidentDetail, *, visible: bool, buttons: bool) -> dict[str, Any]:
+    """Template data of ``show``: the content only when ``visible``, the last ten events."""
+    context = incident_context(detail, buttons=buttons)
+    if not visible:
+        context["findings"] = []
+        context["incident"]["check_reason"] = ""
+        context["incident"]["title"] = "Restricted incident"
+    timeline = "\n".join(_event_line(e, with_note=visible) for e in detail.events[-10:])
+    return {**context, "evidence": evidence_context(detail, visible=visible), "timeline": timeline}
+
+
+def _event_line(event: Any, *, with_note: bool) -> str:
+    change = " → ".join(v for v in (event.from_value, event.to_value) if v)
+    note = f": {event.note}" if event.note and with_note else ""
+    tail = escape(f"{event.kind} {change}{note}")
+    return f"{event.at:%Y-%m-%d %H:%M} {present.mention(event.actor)} {tail}"
+
+
+def _list_message(
+    deps: SlackDeps, heading: str, incidents: list[Any], total: int, *, buttons: bool
+) -> dict[str, Any]:
+    rows = [
+        {"key": i.key, "severity": i.severity, "status": i.status, "title": i.title}
+        for i in incidents
+    ]
+    return deps.renderer.render_message(
+        "messages/list", heading=heading, rows=rows, total=total, buttons=buttons
+    )
+
+
+def _visible_to(where: Any, user_id: str) -> Any:
+    """People outside the triage team see restricted incidents only when they reported them."""
+    if where.reporter_id == user_id:
+        return where
+    return replace(where, include_restricted=False)
+
+
+Subcommand = Callable[..., None]
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "help": _help,
+    "report": _report,
+    "check": _check,
+    "list": _list,
+    "show": _show,
+    "search": _search,
+    "digest": digest,
+}

@@ -1,0 +1,243 @@
+"""Turns one outbox notice into Web API calls: renders from the incident as it is now, sends.
+
+Runs in the outbox worker, never on the request path. A Slack error is raised to the worker,
+which decides whether to retry; a notice that no longer applies (no triage channel, the post
+was never made) is skipped quietly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot import notices
+from bot.incidents import DuplicateMatch, IncidentDetail, IncidentService
+from bot.models import OutboxMessage
+from bot.slack import present
+from bot.slack.blocks import TemplateRenderer
+from bot.slack.outbox import is_uncertain
+from bot.slack.text import code_block, mask
+
+log = logging.getLogger(__name__)
+EVIDENCE_LIMIT = 2500
+METADATA_TYPE = "safetybot_notice"
+
+
+class Delivery:
+    """Renders and sends the messages the outbox holds."""
+
+    def __init__(
+        self,
+        *,
+        client: WebClient,
+        renderer: TemplateRenderer,
+        incidents: IncidentService,
+        triage_channel: str | None,
+        bot_name: str = "safetybot",
+    ) -> None:
+        self.client = client
+        self.renderer = renderer
+        self.incidents = incidents
+        self.triage_channel = triage_channel
+        self.bot_name = bot_name
+        self._local = threading.local()
+        self._senders: dict[str, Callable[[IncidentDetail | None, dict[str, Any]], None]] = {
+            notices.PERMALINK: self._permalink,
+            notices.INCIDENT_POST: self._incident_post,
+            notices.CONFIRMATION: self._confirmation,
+            notices.SOURCE_REPLY: self._source_reply,
+            notices.INCIDENT_UPDATE: self._incident_update,
+            notices.CHANGE_REPLY: self._change_reply,
+            notices.PROBLEM: self._problem,
+        }
+
+    def register(
+        self, kind: str, sender: Callable[[IncidentDetail | None, dict[str, Any]], None]
+    ) -> None:
+        """Teach delivery a further kind of notice (reminders, App Home refreshes)."""
+        self._senders[kind] = sender
+
+    def deliver(self, message: OutboxMessage) -> None:
+        """Send one notice; raises ``SlackApiError`` or a network error when Slack fails."""
+        sender = self._senders.get(message.kind)
+        if sender is None:
+            log.error("outbox notice of unknown kind %r skipped", message.kind)
+            return
+        detail = None
+        if message.incident_id is not None:
+            detail = self.incidents.detail_by_id(message.incident_id)
+        self._local.notice = message
+        try:
+            sender(detail, dict(message.data or {}))
+        finally:
+            self._local.notice = None
+
+    def post(self, channel: str, *, thread_ts: str | None = None, **message: Any) -> Any:
+        """``chat.postMessage`` for the notice being delivered, at most once.
+
+        Each post carries the notice id in its metadata. When an earlier attempt may have
+        reached Slack unanswered (a timeout, or a worker that died mid-send), the channel is
+        searched for that id first, and a post found there counts as delivered.
+        """
+        notice: OutboxMessage | None = getattr(self._local, "notice", None)
+        if notice is not None and is_uncertain(notice):
+            found = self._find_post(notice, channel, thread_ts)
+            if found is not None:
+                log.info("notice #%s was already posted; not posting again", notice.id)
+                return found
+        metadata = None
+        if notice is not None:
+            metadata = {"event_type": METADATA_TYPE, "event_payload": {"notice_id": notice.id}}
+        return self.client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, metadata=metadata, **message
+        )
+
+    def _find_post(
+        self, notice: OutboxMessage, channel: str, thread_ts: str | None
+    ) -> dict[str, Any] | None:
+        if channel[:1] in ("U", "W"):
+            channel = self.client.conversations_open(users=channel)["channel"]["id"]
+        if thread_ts:
+            page = self.client.conversations_replies(
+                channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+            )
+        else:
+            # The newest 200 messages: a retry follows its attempt within minutes.
+            page = self.client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=200
+            )
+        for item in page.get("messages") or []:
+            meta = item.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == METADATA_TYPE and payload.get("notice_id") == notice.id:
+                return {"channel": channel, "ts": item["ts"]}
+        return None
+
+    def incident_message(self, detail: IncidentDetail, *, buttons: bool = True) -> dict[str, Any]:
+        """The triage post of an incident, as it should look now."""
+        context = incident_context(detail, buttons=buttons, duplicates=self._duplicates(detail))
+        return self.renderer.render_message("messages/incident", **context)
+
+    # --- one sender per kind ------------------------------------------------------------
+
+    def _permalink(self, detail: IncidentDetail | None, data: dict[str, Any]) -> None:
+        incident = _need(detail).incident
+        if incident.source_permalink or not (incident.source_channel and incident.source_ts):
+            return
+        response = self.client.chat_getPermalink(
+            channel=incident.source_channel, message_ts=incident.source_ts
+        )
+        self.incidents.set_permalink(incident.key, str(response["permalink"]))
+
+    def _incident_post(self, detail: IncidentDetail | None, data: dict[str, Any]) -> None:
+        incident = _need(detail).incident
+        if incident.post_ts:
+            return  # already posted (a retry after the post succeeded)
+        if not self.triage_channel:
+            log.warning("no SAFETYBOT_TRIAGE_CHANNEL set: %s not posted to triage", incident.key)
+            return
+        message = self.incident_message(_need(detail))
+        response = self.post(self.triage_channel, **message)
+        self.incidents.set_post(incident.key, channel=response["channel"], ts=response["ts"])
+
+    def _confirmation(self, detail: IncidentDetail | None, data: dict[str, Any]) -> None:
+        incident = _need(detail).incident
+        message = self.renderer.render_message(
+            "messages/confirmation",
+            key=incident.key,
+            title=incident.title,
+            severity=incident.severity,
+            suggested=incident.suggested_severity,
+            restricted=incident.restricted,
+            duplicates=present.duplicates(self._duplicates(_need(detail))),
+        )
+        self.post(incident.reporter_id, **message)
+
+    def _source_reply(self, detail: IncidentDetail | None, data: dict[str, Any]) -> None:
+        incident = _need(detail).incident
+        if incident.restricted or not (incident.source_channel and incident.source_ts):
+            return
+        message = self.renderer.render_message(
+            "messages/thread_reply",
+            key=incident.key,
+            reporter=present.mention(incident.reporter_id),
+        )
+        self.post(incident.source_channel, thread_ts=incident.source_ts, **message)
+
+    def _incident_update(self, detail: IncidentDetail | None, data: dict[str, Any]) -> None:
+        incident = _need(detail).incident
+        if not (incident.post_channel and incident.post_ts):
+            return  # never posted (no triage channel, or the post failed for good)
+        message = self.incident_message(_need(detail))
+        self.client.chat_update(channel=incident.post_channel, ts=incident.post_ts, **message)
+
+    def _change_reply(self, detail: IncidentDetail | None, data: dict[str, Any]) -> None:
+        detail = _need(detail)
+        incident = detail.incident
+        event = next((e for e in detail.events if e.id == data.get("event_id")), None)
+        if event is None or not (incident.post_channel and incident.post_ts):
+            return
+        message = self.renderer.render_message(
+            "messages/change_reply", **present.change(event, incident.key)
+        )
+        self.post(incident.post_channel, thread_ts=incident.post_ts, **message)
+
+    def _problem(self, detail: IncidentDetail | None, data: dict[str, Any]) -> None:
+        message = self.renderer.render_message(
+            "messages/problem",
+            key=detail.incident.key if detail else "",
+            what=str(data.get("what", "")),
+            error=str(data.get("error", "")),
+            channel=str(data.get("channel") or ""),
+            bot_name=self.bot_name,
+        )
+        self.post(str(data["user"]), **message)
+
+    def _duplicates(self, detail: IncidentDetail) -> list[DuplicateMatch]:
+        """Earlier incidents whose evidence is the same or nearly the same."""
+        own = detail.incident
+        matches = self.incidents.duplicates_of(detail.evidence, limit=4)
+        return [m for m in matches if m.key != own.key and _number(m.key) < own.number][:3]
+
+
+def _need(detail: IncidentDetail | None) -> IncidentDetail:
+    if detail is None:
+        raise LookupError("this notice needs an incident")
+    return detail
+
+
+def _number(key: str) -> int:
+    tail = key.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def incident_context(
+    detail: IncidentDetail, *, buttons: bool, duplicates: Any = ()
+) -> dict[str, Any]:
+    """Template data of an incident post."""
+    return {
+        "incident": present.incident(
+            detail.incident,
+            detail.categories,
+            duplicate_of=detail.duplicate_of,
+            secrets=present.evidence_secrets(detail.evidence.text, detail.findings),
+        ),
+        "findings": present.findings(detail.evidence.text, detail.findings),
+        "duplicates": present.duplicates(duplicates),
+        "buttons": buttons,
+    }
+
+
+def evidence_context(detail: IncidentDetail, *, visible: bool) -> dict[str, Any]:
+    """The evidence as ``show`` displays it: masked, at most what a block holds."""
+    text = detail.evidence.text
+    masked = mask(text, present.sensitive_spans(detail.findings))
+    return {
+        "visible": visible,
+        "truncated": len(masked) > EVIDENCE_LIMIT,
+        "text": code_block(masked[:EVIDENCE_LIMIT]),
+    }

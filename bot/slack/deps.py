@@ -1,0 +1,45 @@
+"""What the Slack listeners need, handed to each module's ``register``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.drafts import DraftStore
+from bot.idempotency import Deduplicator
+from bot.incidents import IncidentService
+from bot.permissions import Permissions, TriageTeam
+from bot.ratelimit import RateLimiter
+from bot.slack.blocks import TemplateRenderer
+from bot.slack.delivery import Delivery
+
+
+@dataclass
+class SlackDeps:
+    """Services, templates and delivery for the listeners."""
+
+    settings: Settings
+    clock: Clock
+    incidents: IncidentService
+    drafts: DraftStore
+    renderer: TemplateRenderer
+    delivery: Delivery
+    dedupe: Deduplicator | None = None
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20))
+    permissions: Permissions | None = None
+
+    def __post_init__(self) -> None:
+        if self.permissions is None:
+            team = TriageTeam(users=self.settings.triage_user_ids, clock=self.clock)
+            self.permissions = Permissions(team)
+
+    @property
+    def rules(self) -> Permissions:
+        """Who may do what (the triage team, reporters, everyone)."""
+        assert self.permissions is not None
+        return self.permissions
+
+    def is_triage(self, user_id: str) -> bool:
+        """Whether ``user_id`` is on the triage team (configured ids or the user group)."""
+        return self.rules.is_triage(user_id)

@@ -1,0 +1,75 @@
+"""The weekly digest in Slack: render ``templates/digest/weekly`` and post it to a channel.
+
+Each post carries the week in its message metadata, so a retry after an attempt whose
+answer was lost (a timeout) can look for it in the channel first instead of posting twice.
+"""
+
+from __future__ import annotations
+
+import http.client
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.digest_runs import DigestPostError
+from bot.slack.blocks import TemplateRenderer
+
+TEMPLATE = "digest/weekly"
+METADATA_TYPE = "safetybot_digest"
+HISTORY_LIMIT = 200
+
+
+class DigestPoster:
+    """Renders the digest and posts it with ``chat.postMessage``."""
+
+    def __init__(self, client: WebClient, renderer: TemplateRenderer) -> None:
+        self.client = client
+        self.renderer = renderer
+
+    def message(self, context: dict[str, Any]) -> dict[str, Any]:
+        """The digest as a validated ``{"text", "blocks"}`` message."""
+        return self.renderer.render_message(TEMPLATE, **{**context, "terminal": False})
+
+    def text(self, context: dict[str, Any]) -> str:
+        """The digest as text, as given (``context["terminal"]`` picks the escaping)."""
+        return self.renderer.render_text(TEMPLATE, **context)
+
+    def post(self, channel: str, context: dict[str, Any]) -> str:
+        """Post the digest to ``channel`` and return the message ``ts``."""
+        message = self.message(context)
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"week": context["week_label"]}}
+        try:
+            response = self.client.chat_postMessage(
+                channel=channel, metadata=metadata, unfurl_links=False, **message
+            )
+        except (SlackApiError, OSError, http.client.HTTPException) as exc:
+            raise DigestPostError(describe(exc)) from exc
+        return str(response["ts"])
+
+    def find(self, channel: str, week_label: str) -> str | None:
+        """The ``ts`` of this week's digest among the channel's newest messages, if there."""
+        try:
+            page = self.client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT
+            )
+        except (SlackApiError, OSError, http.client.HTTPException) as exc:
+            raise DigestPostError(describe(exc)) from exc
+        for item in page.get("messages") or []:
+            meta = item.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == METADATA_TYPE and payload.get("week") == week_label:
+                return str(item["ts"])
+        return None
+
+
+def describe(error: BaseException) -> str:
+    """Slack's error code (``not_in_channel``, ``ratelimited``), or the kind of network failure."""
+    if isinstance(error, SlackApiError):
+        response = error.response
+        status = getattr(response, "status_code", 200)
+        code = response.get("error") if response is not None else None
+        return f"slack: {code or f'http_{status}'}"
+    name = type(error).__name__
+    kind = "timeout" if isinstance(error, TimeoutError) or "timed out" in str(error) else "network"
+    return f"{kind}: {name}"

@@ -1,0 +1,251 @@
+"""HTTP mode: a small ASGI app serving Slack's requests, health and readiness.
+
+Bolt's dispatch is synchronous (it may store an incident before acking), so it runs in a
+worker thread and the event loop stays free to accept the next request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from slack_bolt import App, BoltContext
+from slack_bolt.request import BoltRequest
+from slack_bolt.request.internals import build_context
+from slack_sdk.signature import SignatureVerifier
+
+from bot.asgi_io import Receive, Send, read_body
+from bot.metrics import request_kind
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+MAX_BODY = 2 * 1024 * 1024  # a 1 MB paste, form-encoded, still fits
+
+
+class SlackHttpApp:
+    """Routes ``POST /slack/events`` to Bolt; answers ``/healthz``, ``/readyz`` and ``/metrics``."""
+
+    def __init__(
+        self,
+        bolt: App,
+        *,
+        signing_secret: str,
+        ready: Callable[[], bool] = lambda: True,
+        max_body: int = MAX_BODY,
+        on_startup: Callable[[], None] = lambda: None,
+        on_shutdown: Callable[[], None] = lambda: None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.bolt = bolt
+        self.verifier = SignatureVerifier(signing_secret)
+        self.ready = ready
+        self.max_body = max_body
+        self.on_startup = on_startup
+        self.on_shutdown = on_shutdown
+        self.metrics = metrics
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        method, path = scope["method"], scope["path"]
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            await _reply(send, 200, b"ok")
+        elif path == "/readyz" and method in ("GET", "HEAD"):
+            ok = await asyncio.to_thread(self._is_ready)
+            await _reply(send, 200 if ok else 503, b"ready" if ok else b"not ready")
+        elif path == "/metrics" and method in ("GET", "HEAD") and self.metrics is not None:
+            body, content_type = await asyncio.to_thread(self.metrics.exposition)
+            await _reply(send, 200, body, {"content-type": content_type})
+        elif path == EVENTS_PATH and method == "POST":
+            await self._counted_slack(scope, receive, send)
+        else:
+            await _reply(send, 404, b"not found")
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        """Start background work with the server; on shutdown let the send in flight finish."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await asyncio.to_thread(self.on_startup)
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await asyncio.to_thread(self.on_shutdown)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    def _is_ready(self) -> bool:
+        try:
+            return self.ready()
+        except Exception:
+            log.exception("readiness check failed")
+            return False
+
+    async def _counted_slack(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        """Serve a Slack request and count it: kind, outcome, and ack latency once in Bolt."""
+        started, answered = time.perf_counter(), {"status": 500}
+
+        async def recording(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                answered["status"] = message["status"]
+            await send(message)
+
+        try:
+            await self._slack(scope, receive, recording)
+        finally:
+            if self.metrics is not None:
+                kind = scope.get("safetybot.kind")
+                seconds = time.perf_counter() - started if kind else None
+                self.metrics.slack_request(kind or "other", answered["status"], seconds)
+
+    async def _slack(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        declared = headers.get("content-length") or "0"
+        if not declared.isascii() or not declared.isdigit():
+            await _reply(send, 400, b"malformed request")
+            return
+        too_long = int(declared) > self.max_body
+        body = None if too_long else await read_body(receive, self.max_body)
+        if body is None:
+            await _reply(send, 413, b"request body too large")
+            return
+        if not self._signed(body, headers):
+            await _reply(send, 401, b"invalid signature")
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        request = _bolt_request(body, query, headers)
+        problem = "not a Slack request" if request is None else _malformed(request.body)
+        if request is None or problem:
+            log.warning("malformed Slack request refused: %s", problem)
+            await _reply(send, 400, f"malformed request: {problem}".encode())
+            return
+        scope["safetybot.kind"] = request_kind(request.body)
+        try:
+            response = await asyncio.to_thread(self.bolt.dispatch, request)
+        except Exception:  # Bolt's own parsing of a payload shape it did not foresee
+            log.exception("Bolt could not dispatch a signed request")
+            await _reply(send, 400, b"malformed request")
+            return
+        await _reply(
+            send,
+            response.status,
+            response.body.encode("utf-8") if isinstance(response.body, str) else response.body,
+            {
+                k: str(v[0]) if isinstance(v, list | tuple) else str(v)
+                for k, v in response.headers.items()
+            },
+        )
+
+    def _signed(self, body: bytes, headers: dict[str, str]) -> bool:
+        """Slack's signature and a timestamp within 5 minutes; garbled headers are unsigned."""
+        try:
+            return self.verifier.is_valid_request(body, headers)
+        except (ValueError, TypeError):  # a non-numeric timestamp, a body that is not UTF-8
+            return False
+
+
+def _bolt_request(body: bytes, query: str, headers: dict[str, str]) -> BoltRequest | None:
+    """A Bolt request with the body parsed as Slack meant it; None when it does not parse.
+
+    Bolt reads any form body containing the word "payload" as an interaction, so it would
+    lose ``/safety check the payload was…``; the body is parsed here and given to Bolt.
+    """
+    try:
+        text = body.decode("utf-8")
+        parsed = _parse_body(text, headers.get("content-type", ""))
+        request = BoltRequest(body=text, query=query, headers=dict(headers))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    request.body = parsed
+    request.context = build_context(BoltContext({}), parsed)
+    return request
+
+
+def _parse_body(text: str, content_type: str) -> Any:
+    """A JSON event, a ``payload=`` interaction, or a form (a slash command)."""
+    if content_type.split(";")[0].strip() == "application/json" or text.startswith("{"):
+        return json.loads(text)
+    form = dict(parse_qsl(text, keep_blank_values=True))
+    return json.loads(form["payload"]) if "payload" in form else form
+
+
+# Interactions that always name the user who acted.
+_USER_ACTIONS = frozenset(
+    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
+)
+
+
+def _malformed(body: dict[str, Any]) -> str | None:
+    """What makes ``body`` unlike any request Slack sends, or None.
+
+    Only the fields Bolt and the listeners rely on are checked: a slash command names its
+    command and user, an interaction its type and user, a view its type, id and state.
+    """
+    if not body:
+        return "empty body"
+    if "ssl_check" in body:
+        return None
+    if "command" in body:
+        fine = _is_text(body.get("command")) and _is_text(body.get("user_id"))
+        return None if fine else "a slash command needs command and user_id"
+    kind = body.get("type")
+    if not _is_text(kind):
+        return "no request type"
+    if kind == "event_callback" and not _has_text(body.get("event"), "type"):
+        return "an event needs a type"
+    if kind in _USER_ACTIONS and not _has_text(body.get("user"), "id"):
+        return f"{kind} needs a user"
+    if kind in ("view_submission", "view_closed"):
+        return _view_problem(body.get("view"))
+    if kind == "message_action" and not isinstance(body.get("message"), dict):
+        return "message_action needs a message"
+    return None
+
+
+def _view_problem(view: Any) -> str | None:
+    """A view needs an id and a type; its state maps block ids to action ids to values."""
+    if not (_has_text(view, "id") and _has_text(view, "type")):
+        return "a view needs an id and a type"
+    state = view.get("state") or {}
+    values = (state.get("values") or {}) if isinstance(state, dict) else None
+    if not isinstance(values, dict) or not all(
+        isinstance(actions, dict) and all(isinstance(v, dict) for v in actions.values())
+        for actions in values.values()
+    ):
+        return "a view's state must map blocks to actions to values"
+    return None
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _has_text(node: Any, key: str) -> bool:
+    return isinstance(node, dict) and _is_text(node.get(key))
+
+
+async def _reply(
+    send: Send, status: int, body: bytes, headers: dict[str, str] | None = None
+) -> None:
+    pairs = [
+        (k.lower().encode(), str(v).encode())
+        for k, v in (headers or {}).items()
+        if k.lower() != "content-length"
+    ]
+    if not any(k == b"content-type" for k, _ in pairs):
+        pairs.append((b"content-type", b"text/plain; charset=utf-8"))
+    pairs.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": pairs})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,113 @@
+"""Global middleware: a request id for the logs, event retries as no-ops, per-user limits."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk.webhook import WebhookClient
+
+from bot import logs
+from bot.slack.deps import SlackDeps
+from bot.slack.report_modal import CALLBACK_ID
+
+log = logging.getLogger(__name__)
+LIMITED_SUBCOMMANDS = ("check", "report")
+LIMITED_SHORTCUTS = ("report_message",)
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Install the middleware, in order: context, deduplication, rate limits."""
+
+    @app.middleware
+    def request_context(body: dict[str, Any], next: Callable[[], None]) -> None:
+        logs.bind(request_id=uuid.uuid4().hex[:12], user=user_of(body), kind=kind_of(body))
+        next()
+
+    @app.middleware
+    def once_per_event(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and deps.dedupe is not None and not deps.dedupe.first_time(f"event:{event_id}"):
+            log.info("event %s already handled; Slack's retry acknowledged", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    @app.middleware
+    def per_user_limit(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+        user = user_of(body)
+        if user and _is_limited(deps, body) and not deps.limiter.allow(user):
+            wait = max(1, round(deps.limiter.retry_after(user)))
+            log.warning("rate limit reached by %s", user)
+            return _refusal(deps, body, wait)
+        next()
+        return None
+
+
+def user_of(body: dict[str, Any]) -> str:
+    """The acting user's id in any kind of Slack request."""
+    user = body.get("user_id") or body.get("user") or (body.get("event") or {}).get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    return str(user or "")
+
+
+def kind_of(body: dict[str, Any]) -> str:
+    """What sort of request this is: command, view_submission, block_actions, event..."""
+    if body.get("command"):
+        return "command"
+    if body.get("type") == "event_callback":
+        return f"event:{(body.get('event') or {}).get('type', '')}"
+    return str(body.get("type") or "unknown")
+
+
+def _is_limited(deps: SlackDeps, body: dict[str, Any]) -> bool:
+    """Checks and reports cost work; everything else is cheap and never limited."""
+    if body.get("command"):
+        subcommand = (body.get("text") or "").strip().split(" ", 1)[0].lower()
+        return subcommand in LIMITED_SUBCOMMANDS
+    if body.get("type") == "view_submission":
+        return (body.get("view") or {}).get("callback_id") == CALLBACK_ID
+    if body.get("type") == "message_action":
+        return body.get("callback_id") in LIMITED_SHORTCUTS
+    return False
+
+
+def _refusal(deps: SlackDeps, body: dict[str, Any], wait: int) -> BoltResponse:
+    text = (
+        f"You are reporting faster than safetybot accepts ({deps.settings.user_rate_per_minute} "
+        f"a minute). Nothing was lost: try again in {wait} s."
+    )
+    message = deps.renderer.render_message("messages/notice", message=text, warning=True)
+    if body.get("type") == "message_action" and body.get("response_url"):
+        _respond_later(str(body["response_url"]), message)
+        return BoltResponse(status=200, body="")
+    if body.get("type") == "view_submission":
+        view = body.get("view") or {}
+        inputs = [b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"]
+        answer: dict[str, Any] = {
+            "response_action": "errors",
+            "errors": {str(inputs[0] if inputs else "evidence"): text[:150]},
+        }
+    else:
+        answer = {"response_type": "ephemeral", **message}
+    return BoltResponse(
+        status=200, body=json.dumps(answer), headers={"content-type": "application/json"}
+    )
+
+
+def _respond_later(response_url: str, message: dict[str, Any]) -> None:
+    """Tell a shortcut's user through its response URL, after the ack."""
+
+    def send() -> None:
+        try:
+            WebhookClient(response_url, timeout=5).send(response_type="ephemeral", **message)
+        except Exception:
+            log.exception("could not tell the user about the rate limit")
+
+    threading.Thread(target=send, name="safetybot-respond", daemon=True).start()

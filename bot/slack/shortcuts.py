@@ -1,0 +1,51 @@
+"""Shortcuts: "Report safety incident" on a message, "New safety incident" anywhere."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.drafts import Source
+from bot.slack.deps import SlackDeps
+from bot.slack.message_text import message_text
+from bot.slack.report_modal import report_view
+
+log = logging.getLogger(__name__)
+MESSAGE_SHORTCUT = "report_message"
+GLOBAL_SHORTCUT = "new_incident"
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Listen for both shortcuts."""
+
+    @app.message_shortcut(MESSAGE_SHORTCUT)
+    def report_message(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+        ack()
+        message = shortcut.get("message") or {}
+        channel = (shortcut.get("channel") or {}).get("id")
+        source = Source(
+            channel=channel,
+            ts=message.get("ts"),
+            author=message.get("user") or message.get("bot_id"),
+        )
+        user_id = shortcut["user"]["id"]
+        view = report_view(deps, user_id=user_id, text=message_text(message), source=source)
+        client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+
+    @app.shortcut(GLOBAL_SHORTCUT)
+    def new_incident(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+        ack()
+        view = report_view(deps, user_id=shortcut["user"]["id"], text="")
+        client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+
+
+def draft_id_of(view: dict[str, Any]) -> str:
+    """The draft id a report modal carries in its private metadata."""
+    try:
+        return str(json.loads(view.get("private_metadata") or "{}").get("draft", ""))
+    except ValueError:
+        return ""

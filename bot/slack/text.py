@@ -1,0 +1,184 @@
+"""Make untrusted text (user pastes, model outputs) safe to show in Slack.
+
+Slack parses ``&``, ``<`` and ``>`` in ``mrkdwn`` text: ``<!channel>``, ``<@U123>``,
+``<#C1>``, ``<!subteam^S1>`` and ``<https://evil|click>`` become pings and links.
+Escaping the three characters makes them inert. A bare ``@channel`` is only a
+mention when a message is sent with ``link_names=true``; the bot never sets it,
+so bare words need no treatment.
+
+All lengths here are counted in code points, as Python counts them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+BULLET = "•"
+MAX_BULLETS = 12
+KEEP_HEAD = 4
+KEEP_TAIL = 2
+SHORT_SPAN = 12
+FRAGMENT = 8
+
+# C0 controls except \t and \n, DEL, C1 controls; bidi embeddings, overrides, isolates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NEWLINES = re.compile("\r\n?")
+_ENTITY_LONGEST = len("&amp;")
+_ZWJ = "\u200d"
+_ZWSP = "\u200b"
+
+
+def clean(text: str) -> str:
+    """Return ``text`` without control and bidi-override characters.
+
+    ``\\r\\n`` and a lone ``\\r`` become ``\\n``; ``\\t`` and ``\\n`` are kept, as is
+    all other Unicode. This is what ``plain_text`` fields need: Slack shows them
+    literally, so ``&``, ``<`` and ``>`` stay as they are.
+    """
+    return _UNSAFE.sub("", _NEWLINES.sub("\n", text))
+
+
+def escape(text: str) -> str:
+    """Return ``text`` cleaned (see :func:`clean`) and escaped for Slack ``mrkdwn``."""
+    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of ``&``, ``<`` and ``>`` in text it sends (commands, messages)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _is_extender(char: str) -> bool:
+    """Tell whether ``char`` attaches to the character before it when displayed."""
+    code = ord(char)
+    return (
+        unicodedata.combining(char) != 0
+        or unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or char == _ZWJ
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin tones
+        or 0xE0020 <= code <= 0xE007F  # emoji tag sequences
+        or 0xE0100 <= code <= 0xE01EF  # variation selectors supplement
+    )
+
+
+def _is_regional_indicator(char: str) -> bool:
+    """Tell whether ``char`` is half of a flag emoji."""
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _safe_cut(text: str, cut: int) -> int:
+    """Move ``cut`` left until it splits no entity, combining sequence or flag."""
+    amp = text.rfind("&", max(0, cut - _ENTITY_LONGEST + 1), cut)
+    if amp != -1 and ";" not in text[amp:cut]:
+        cut = amp
+    while 0 < cut < len(text) and (_is_extender(text[cut]) or text[cut - 1] == _ZWJ):
+        cut -= 1
+    flags = 0
+    while flags < cut and _is_regional_indicator(text[cut - 1 - flags]):
+        flags += 1
+    if flags % 2 == 1 and cut < len(text) and _is_regional_indicator(text[cut]):
+        cut -= 1
+    return cut
+
+
+def truncate(text: str, limit: int, marker: str = "…") -> str:
+    """Shorten ``text`` to at most ``limit`` characters, ``marker`` included.
+
+    The cut never splits an escape entity such as ``&amp;``, a base character from
+    its combining marks or emoji modifiers, or a flag. When ``limit`` is shorter
+    than ``marker`` the text is cut without a marker.
+    """
+    if limit < 0:
+        raise ValueError(f"limit must be >= 0, got {limit}")
+    if len(text) <= limit:
+        return text
+    if len(marker) > limit:
+        marker = ""
+    return text[: _safe_cut(text, limit - len(marker))] + marker
+
+
+def _merge(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Clamp spans to ``[0, length]``, drop empty ones, merge overlapping and touching ones."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((max(0, s), min(length, e)) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _masked(secret: str) -> str:
+    """Return the masked form of one secret: ``AKIA••••••••••••Q7`` or all bullets."""
+    if len(secret) < SHORT_SPAN:
+        return BULLET * len(secret)
+    hidden = min(len(secret) - KEEP_HEAD - KEEP_TAIL, MAX_BULLETS)
+    return secret[:KEEP_HEAD] + BULLET * hidden + secret[-KEEP_TAIL:]
+
+
+def mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Replace each ``(start, end)`` span of ``text`` with a masked form.
+
+    Spans of 12 characters or more keep their first 4 and last 2 characters with at
+    most 12 bullets between them (``AKIA••••••••••••Q7``); shorter spans become all
+    bullets. Spans may overlap, touch, be unsorted or reach past the text.
+    """
+    parts: list[str] = []
+    position = 0
+    for start, end in _merge(spans, len(text)):
+        parts.append(text[position:start])
+        parts.append(_masked(text[start:end]))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def mask_fragments(text: str, secrets: Iterable[str], min_length: int = FRAGMENT) -> str:
+    """Mask every piece of ``text`` that is part of one of ``secrets``.
+
+    For text that quotes evidence at unknown offsets and may cut a secret anywhere (the
+    checks' one-line summary): every run of ``min_length`` characters shared with a
+    secret is masked, and every whole occurrence of a shorter secret.
+    """
+    unique = {s for s in secrets if s}
+    joined = "\x00".join(s for s in unique if len(s) >= min_length)
+    spans: list[tuple[int, int]] = []
+    if joined:
+        last = len(text) - min_length + 1
+        spans = [(i, i + min_length) for i in range(last) if text[i : i + min_length] in joined]
+    for short in (s for s in unique if len(s) < min_length):
+        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(short), text)]
+    return mask(text, spans)
+
+
+def safe_excerpt(
+    text: str, spans_to_mask: Sequence[tuple[int, int]], limit: int, marker: str = "…"
+) -> str:
+    """Mask secrets, escape for ``mrkdwn``, then truncate: the one call for showing evidence.
+
+    The order matters: spans are offsets into the original ``text``.
+    """
+    return truncate(escape(mask(text, spans_to_mask)), limit, marker)
+
+
+def code_block(text: str, limit: int | None = None) -> str:
+    """Return ``text`` escaped for use between triple-backtick fences.
+
+    No two backticks stay adjacent (a zero-width space goes between them), and
+    none touches a fence, so the text cannot close the block early. Empty text
+    becomes one space (Slack shows an empty block's fences literally). With
+    ``limit``, the result is truncated to that many characters.
+    """
+    body = re.sub("`(?=`)", "`" + _ZWSP, escape(text))
+    if body.startswith("`"):
+        body = _ZWSP + body
+    if body.endswith("`"):
+        body += _ZWSP
+    if limit is not None:
+        body = truncate(body, limit)
+    return body or " "

@@ -1,0 +1,86 @@
+"""The report modal's submission: validate inline, store before the ack, post after it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot import logs
+from bot.errors import DomainError, InvalidInput, NotFound
+from bot.incidents import ReportRequest
+from bot.slack.deps import SlackDeps
+from bot.slack.report_modal import CALLBACK_ID
+from bot.slack.shortcuts import draft_id_of
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    """Listen for report modal submissions."""
+
+    @app.view(CALLBACK_ID)
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user_id = body["user"]["id"]
+        try:
+            request = parse_submission(deps, view, user_id)
+            outcome = deps.incidents.report(request)
+            logs.bind(incident=outcome.incident.key)
+        except (InvalidInput, NotFound) as exc:
+            ack(response_action="errors", errors={_field_of(exc, view): str(exc)[:150]})
+            return
+        ack()
+        if not outcome.created:
+            log.info("view %s submitted again; it is already %s", view["id"], outcome.incident.key)
+
+
+def parse_submission(deps: SlackDeps, view: dict[str, Any], user_id: str) -> ReportRequest:
+    """The report a submitted modal describes; the draft supplies long text and the source."""
+    values = (view.get("state") or {}).get("values") or {}
+    draft = deps.drafts.get(draft_id_of(view), user_id=user_id)
+    text = _text(values, "evidence") if "evidence" in values else draft.text
+    if not text.strip():
+        raise InvalidInput("Paste the model output that worries you.", field="evidence")
+    model = _text(values, "model").strip()
+    name, _, version = model.partition(" ")
+    return ReportRequest(
+        text=text,
+        reporter_id=user_id,
+        prompt=_text(values, "prompt") or None,
+        title=_text(values, "title") or None,
+        model_name=name or None,
+        model_version=version.strip() or None,
+        seen_in=_selected(values, "seen_in") or "other",
+        categories=_multi(values, "categories"),
+        severity=_selected(values, "severity"),
+        restricted="restricted" in _multi(values, "restricted"),
+        source_channel=draft.source_channel,
+        source_ts=draft.source_ts,
+        idempotency_key=f"view:{view['id']}",
+    )
+
+
+def _field_of(error: DomainError, view: dict[str, Any]) -> str:
+    """The input block an error belongs to; the model output field when it names none."""
+    inputs = [b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"]
+    if error.field in inputs:
+        return str(error.field)
+    return "evidence" if "evidence" in inputs else str(inputs[0])
+
+
+def _element(values: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return (values.get(block_id) or {}).get("value") or {}
+
+
+def _text(values: dict[str, Any], block_id: str) -> str:
+    return str(_element(values, block_id).get("value") or "")
+
+
+def _selected(values: dict[str, Any], block_id: str) -> str | None:
+    option = _element(values, block_id).get("selected_option") or {}
+    return option.get("value")
+
+
+def _multi(values: dict[str, Any], block_id: str) -> list[str]:
+    return [o.get("value", "") for o in _element(values, block_id).get("selected_options") or []]

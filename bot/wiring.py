@@ -1,0 +1,290 @@
+"""The composition root: the one place that names concrete classes and connects them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.checkpoints import Checkpointer
+from bot.checks import CheckEngine
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db import Database
+from bot.drafts import DraftStore
+from bot.incidents import IncidentService
+from bot.metrics import Metrics
+from bot.recent import RecentChecks
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from slack_bolt import App
+    from slack_sdk import WebClient
+
+    from bot.digest import WeeklyDigest
+    from bot.digest_runs import DigestRunner
+    from bot.permissions import TriageTeam
+    from bot.playground.launch import Launch
+    from bot.playground.web import PlaygroundApp
+    from bot.scheduling import ScheduledJob
+    from bot.slack.deps import SlackDeps
+    from bot.slack.digest_post import DigestPoster
+    from bot.slack.http import SlackHttpApp
+    from bot.slack.outbox import Outbox
+
+
+@dataclass
+class Services:
+    """Everything a surface (CLI, Slack, scheduler) needs, built once per process."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    checks: CheckEngine
+    incidents: IncidentService
+    drafts: DraftStore
+    metrics: Metrics = field(default_factory=Metrics)
+
+
+def build(settings: Settings, *, clock: Clock | None = None) -> Services:
+    """Build the services for ``settings``; nothing connects until first use."""
+    clock = clock or SystemClock()
+    db = Database(settings.database_url)
+    checks = CheckEngine.load(extra_rule_dirs=settings.rule_paths)
+    metrics = Metrics()
+    incidents = IncidentService(
+        db=db,
+        checker=RecentChecks(metrics.timed(checks)),
+        clock=clock,
+        key_prefix=settings.key_prefix,
+    )
+    drafts = DraftStore(db=db, clock=clock)
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        checks=checks,
+        incidents=incidents,
+        drafts=drafts,
+        metrics=metrics,
+    )
+
+
+@dataclass
+class SlackParts:
+    """The Bolt app and the background work that goes with it."""
+
+    app: App
+    outbox: Outbox
+    startup_checks: Callable[[], object] = lambda: None
+    scheduler: BackgroundScheduler | None = None
+    checkpoints: Checkpointer | None = None
+
+    def start(self) -> None:
+        """Start delivering what waits in the outbox (and whatever is enqueued later)."""
+        threading.Thread(target=self.startup_checks, name="safetybot-startup", daemon=True).start()
+        if self.checkpoints is not None:
+            self.checkpoints.start()
+        self.outbox.start()
+        self.outbox.kick()
+        if self.scheduler is not None and not self.scheduler.running:
+            self.scheduler.start()
+
+    def stop(self) -> None:
+        """Finish the send in flight; undelivered notices stay for the next start."""
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.outbox.stop()
+        if self.checkpoints is not None:
+            self.checkpoints.stop()
+
+
+def build_slack(services: Services, *, client: WebClient | None = None) -> SlackParts:
+    """The Bolt app and its outbox over ``services``; makes no network call."""
+    from bot.idempotency import Deduplicator
+    from bot.permissions import Permissions
+    from bot.ratelimit import RateLimiter
+    from bot.scheduling import build_scheduler
+    from bot.slack.app import TEMPLATES, create_app, web_client
+    from bot.slack.blocks import TemplateRenderer
+    from bot.slack.delivery import Delivery
+    from bot.slack.deps import SlackDeps
+    from bot.slack.outbox import Outbox, RetryPolicy
+    from bot.slack.startup import warn_about_slack
+
+    settings = services.settings
+    client = client or web_client(settings)
+    renderer = TemplateRenderer(TEMPLATES)
+    delivery = Delivery(
+        client=client,
+        renderer=renderer,
+        incidents=services.incidents,
+        triage_channel=settings.triage_channel,
+    )
+    outbox = Outbox(
+        db=services.db,
+        deliver=delivery.deliver,
+        clock=services.clock,
+        triage_users=settings.triage_user_ids,
+        triage_channel=settings.triage_channel,
+        policy=RetryPolicy(base_delay=settings.outbox_retry_base),
+        lease_seconds=settings.outbox_lease_seconds,
+    )
+    services.incidents.on_notice = outbox.kick
+    services.metrics.watch_outbox_depth(outbox.depth)
+    team = _triage_team(services, client)
+    deps = SlackDeps(
+        settings=settings,
+        clock=services.clock,
+        incidents=services.incidents,
+        drafts=services.drafts,
+        renderer=renderer,
+        delivery=delivery,
+        dedupe=Deduplicator(services.db, services.clock),
+        limiter=RateLimiter(settings.user_rate_per_minute),
+        permissions=Permissions(team),
+    )
+    _triage_notices(deps, client, outbox, team)
+    outbox.on_outcome = services.metrics.outbox_hook(outbox.on_outcome)
+    return SlackParts(
+        app=create_app(deps, client),
+        outbox=outbox,
+        startup_checks=lambda: warn_about_slack(client, settings),
+        checkpoints=Checkpointer(services.db),
+        scheduler=build_scheduler(
+            [*scheduled_jobs(services, outbox), *build_digest(services, client=client).jobs],
+            timezone=settings.timezone,
+        ),
+    )
+
+
+def _triage_team(services: Services, client: WebClient) -> TriageTeam:
+    """The configured triage users plus the members of the triage user group, cached."""
+    from bot.permissions import TriageTeam
+
+    settings = services.settings
+    return TriageTeam(
+        users=settings.triage_user_ids,
+        usergroup=settings.triage_usergroup,
+        fetch=lambda group: client.usergroups_users_list(usergroup=group)["users"],
+        clock=services.clock,
+    )
+
+
+def _triage_notices(deps: SlackDeps, client: WebClient, outbox: Outbox, team: TriageTeam) -> None:
+    """Senders of reminders, nudges and App Home refreshes; homes refresh after each change."""
+    from bot import notices
+    from bot.home_refresh import HomeRefresh
+    from bot.slack import home
+    from bot.slack.reminder_posts import ReminderPosts
+
+    ReminderPosts(deps.delivery, usergroup=deps.settings.triage_usergroup).register()
+    deps.delivery.register(notices.HOME, home.sender(deps, client))
+    refresh = HomeRefresh(
+        db=deps.incidents.db, clock=deps.clock, team=team.members, kick=outbox.kick
+    )
+    outbox.on_outcome = refresh.after_delivery
+
+
+def scheduled_jobs(services: Services, outbox: Outbox) -> list[ScheduledJob]:
+    """Every scheduled job (fixed ids); each one coordinates through the database."""
+    from bot.reminders import ReminderPolicy, Reminders, reminder_jobs
+
+    settings = services.settings
+    policy = ReminderPolicy(
+        ack_after=timedelta(minutes=settings.ack_reminder_minutes),
+        max_reminders=settings.ack_reminder_max,
+    )
+    reminders = Reminders(db=services.db, clock=services.clock, policy=policy)
+    return [*reminder_jobs(reminders, after=outbox.kick)]
+
+
+@dataclass
+class DigestParts:
+    """The weekly digest: figures and rendering always; posting when a channel is set."""
+
+    digest: WeeklyDigest
+    poster: DigestPoster
+    runner: DigestRunner | None = None
+    can_post: bool = False
+    jobs: list[ScheduledJob] = field(default_factory=list)
+
+
+def build_digest(services: Services, *, client: WebClient | None = None) -> DigestParts:
+    """The digest over ``services``; its job posts to SAFETYBOT_DIGEST_CHANNEL exactly once a week."""
+    from bot.digest import WeeklyDigest
+    from bot.digest_runs import DigestRunner, DigestRunStore, digest_job, digest_schedule
+    from bot.slack.app import TEMPLATES, web_client
+    from bot.slack.blocks import TemplateRenderer
+    from bot.slack.digest_post import DigestPoster
+
+    settings, clock = services.settings, services.clock
+    digest = WeeklyDigest(
+        services.db, zone=settings.timezone, clock=clock, command=settings.command
+    )
+    poster = DigestPoster(client or web_client(settings), TemplateRenderer(TEMPLATES))
+    parts = DigestParts(digest, poster, can_post=settings.slack_bot_token is not None)
+    if settings.digest_channel:
+        parts.runner = DigestRunner(
+            runs=DigestRunStore(services.db, clock),
+            digest=digest,
+            post=poster.post,
+            find=poster.find,
+            channel=settings.digest_channel,
+            clock=clock,
+            schedule=digest_schedule(settings.digest_cron, settings.timezone),
+            zone=settings.timezone,
+        )
+        if parts.can_post:
+            parts.jobs.append(digest_job(parts.runner, now=clock.now()))
+    return parts
+
+
+def _playground_digest(services: Services) -> Callable[[], str] | None:
+    runner = build_digest(services).runner
+    return runner.post_preview if runner else None
+
+
+def build_http(services: Services, *, client: WebClient | None = None) -> SlackHttpApp:
+    """The ASGI app of HTTP mode: Slack requests, health and readiness, background work."""
+    from bot.slack.http import SlackHttpApp
+
+    parts = build_slack(services, client=client)
+    secret = services.settings.slack_signing_secret
+    return SlackHttpApp(
+        parts.app,
+        signing_secret=secret.get_secret_value() if secret else "",
+        ready=services.db.is_current,
+        max_body=services.settings.max_body_bytes,
+        on_startup=parts.start,
+        on_shutdown=parts.stop,
+        metrics=services.metrics,
+    )
+
+
+def build_playground(services: Services, http: SlackHttpApp, launch: Launch) -> PlaygroundApp:
+    """The local playground in front of ``http``: a fake Slack workspace that drives the bot."""
+    from bot.playground.sender import Sender
+    from bot.playground.session import Playground
+    from bot.playground.web import PlaygroundApp
+    from bot.playground.workspace import seed
+    from bot.slack.fake_api import FakeSlackAPI
+    from bot.slack.shortcuts import GLOBAL_SHORTCUT, MESSAGE_SHORTCUT
+
+    settings = services.settings
+    token, secret = settings.slack_bot_token, settings.slack_signing_secret
+    assert token is not None and secret is not None, "prepare() sets both"
+    fake = FakeSlackAPI(tokens=(token.get_secret_value(),), root=launch.root)
+    seed(fake, launch.workspace)
+    playground = Playground(
+        fake=fake,
+        workspace=launch.workspace,
+        sender=Sender(f"{launch.root}/slack/events", secret.get_secret_value()),
+        command=settings.command,
+        message_shortcuts={MESSAGE_SHORTCUT: "Report safety incident"},
+        global_shortcuts={GLOBAL_SHORTCUT: "New safety incident"},
+        post_digest=_playground_digest(services),
+    )
+    return PlaygroundApp(http, playground)

@@ -1,0 +1,265 @@
+"""The bot in HTTP mode on loopback, a fake Slack Web API, and signed requests to it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import uvicorn
+
+from bot.config import Settings
+from bot.slack.fake_api import FakeSlackAPI
+from bot.wiring import Services, build, build_http
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-test"
+TRIAGE = "CTRIAGE"
+SOURCE = "CSOURCE"
+TEAM = "T0001"
+T = TypeVar("T")
+
+
+@dataclass
+class Reply:
+    """An HTTP answer from the bot."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+class Server:
+    """uvicorn serving an ASGI app on 127.0.0.1 and a free port, in a thread."""
+
+    def __init__(self, app: Any) -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the bot's HTTP server did not start")
+            time.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def settings_for(fake: FakeSlackAPI, database_url: str, **overrides: Any) -> Settings:
+    """Settings that point the bot at the fake Web API and a test database."""
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.url,
+        "database_url": database_url,
+        "triage_channel": TRIAGE,
+        "triage_users": "UTRIAGE1,UTRIAGE2",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+class Bot:
+    """A running bot plus helpers to send it Slack's requests."""
+
+    def __init__(self, fake: FakeSlackAPI, settings: Settings) -> None:
+        self.fake = fake
+        self.settings = settings
+        self.services: Services = build(settings)
+        self.services.db.upgrade()
+        self.server = Server(build_http(self.services))
+        self.url = ""
+
+    def start(self) -> Bot:
+        self.url = self.server.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.services.db.dispose()
+
+    # --- sending ------------------------------------------------------------------------
+
+    def post(
+        self,
+        body: bytes,
+        *,
+        content_type: str,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> Reply:
+        """POST ``body`` to /slack/events, signed unless a signature is given."""
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature or sign(body, ts),
+            **(extra or {}),
+        }
+        request = urllib.request.Request(
+            self.url + "/slack/events", data=body, headers=headers, method="POST"
+        )
+        return _open(request)
+
+    def get(self, path: str) -> Reply:
+        """GET a path of the bot's HTTP server."""
+        return _open(urllib.request.Request(self.url + path))
+
+    def command(self, text: str, *, user: str = "UREPORTER", channel: str = SOURCE) -> Reply:
+        """The slash command, form-encoded as Slack sends it."""
+        form = {
+            "token": "deprecated",
+            "team_id": TEAM,
+            "channel_id": channel,
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": self.settings.command,
+            "text": text,
+            "response_url": self.fake.response_url(f"cmd-{user}"),
+            "trigger_id": self.fake.issue_trigger_id(),
+            "api_app_id": "A0001",
+        }
+        return self.post(urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
+
+    def interaction(self, payload: dict[str, Any]) -> Reply:
+        """A ``payload=`` JSON interaction (shortcut, view submission, block action)."""
+        payload.setdefault("team", {"id": TEAM, "domain": "test"})
+        payload.setdefault("api_app_id", "A0001")
+        payload.setdefault("token", "deprecated")
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post(body, content_type="application/x-www-form-urlencoded")
+
+    def message_shortcut(
+        self, message: dict[str, Any], *, user: str = "UREPORTER", channel: str = SOURCE
+    ) -> Reply:
+        """The "Report safety incident" shortcut on ``message``."""
+        return self.interaction(
+            {
+                "type": "message_action",
+                "callback_id": "report_message",
+                "trigger_id": self.fake.issue_trigger_id(),
+                "user": {"id": user, "name": user.lower()},
+                "channel": {"id": channel, "name": "source"},
+                "message": message,
+                "message_ts": message.get("ts"),
+                "response_url": self.fake.response_url(f"shortcut-{user}"),
+            }
+        )
+
+    def global_shortcut(self, *, user: str = "UREPORTER") -> Reply:
+        """The "New safety incident" global shortcut."""
+        return self.interaction(
+            {
+                "type": "shortcut",
+                "callback_id": "new_incident",
+                "trigger_id": self.fake.issue_trigger_id(),
+                "user": {"id": user, "name": user.lower()},
+            }
+        )
+
+    def submit(
+        self,
+        view: dict[str, Any],
+        values: dict[str, Any],
+        *,
+        user: str = "UREPORTER",
+        view_id: str = "V0001",
+    ) -> Reply:
+        """Submit the modal ``view`` (as opened) with ``values`` filled in."""
+        submitted = {**view, "id": view_id, "state": {"values": values}, "hash": "h1"}
+        return self.interaction(
+            {
+                "type": "view_submission",
+                "user": {"id": user, "name": user.lower()},
+                "view": submitted,
+            }
+        )
+
+    def last_view(self) -> dict[str, Any]:
+        """The view of the newest ``views.open`` call."""
+        return self.fake.wait_for("views.open")[-1].args["view"]
+
+
+def wait_until(condition: Callable[[], T], *, timeout: float = 15.0, what: str = "it") -> T:
+    """Poll ``condition`` until it returns something truthy and return that (for async posts)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout}s for {what}")
+        time.sleep(0.02)
+
+
+def sign(body: bytes, timestamp: str, secret: str = SIGNING_SECRET) -> str:
+    """Slack's v0 request signature."""
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def form_values(view: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """The state Slack would submit for ``view`` as opened, with some inputs overridden."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        state = _initial_state(element)
+        if block["block_id"] in overrides:
+            state = _override(element, overrides[block["block_id"]])
+        values[block["block_id"]] = {"value": state}
+    return values
+
+
+def _initial_state(element: dict[str, Any]) -> dict[str, Any]:
+    kind = element["type"]
+    if kind == "plain_text_input":
+        return {"type": kind, "value": element.get("initial_value")}
+    if kind == "static_select":
+        return {"type": kind, "selected_option": element.get("initial_option")}
+    return {"type": kind, "selected_options": element.get("initial_options", [])}
+
+
+def _override(element: dict[str, Any], value: Any) -> dict[str, Any]:
+    kind = element["type"]
+    if kind == "plain_text_input":
+        return {"type": kind, "value": value}
+    if kind == "static_select":
+        return {
+            "type": kind,
+            "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}},
+        }
+    return {
+        "type": kind,
+        "selected_options": [
+            {"value": v, "text": {"type": "plain_text", "text": v}} for v in value
+        ],
+    }
+
+
+def _open(request: urllib.request.Request) -> Reply:
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return Reply(response.status, response.read(), dict(response.headers))
+    except urllib.error.HTTPError as error:
+        return Reply(error.code, error.read(), dict(error.headers))

@@ -1,0 +1,189 @@
+"""Tests for mrkdwn escaping, truncation and masking."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.slack.text import clean, code_block, escape, mask, safe_excerpt, truncate
+
+SLACK_MARKUP = [
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U123ABC>",
+    "<#C1|general>",
+    "<!subteam^S1|triage>",
+    "<https://evil.example|click here>",
+    "<mailto:a@b.c|mail>",
+]
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's three entities (the test's view of what Slack displays)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+@pytest.mark.parametrize("markup", SLACK_MARKUP)
+def test_escape_makes_slack_markup_inert(markup: str) -> None:
+    """Mentions, channel links, subteams and labelled links lose their angle brackets."""
+    escaped = escape(f"hi {markup} there")
+    assert "<" not in escaped and ">" not in escaped
+    assert unescape(escaped) == f"hi {markup} there"
+
+
+def test_escape_escapes_ampersand_first() -> None:
+    """An ampersand is escaped once and entities in the input are shown literally."""
+    assert escape("a & <b> &lt;") == "a &amp; &lt;b&gt; &amp;lt;"
+
+
+def test_escape_removes_controls_but_keeps_tab_and_newline() -> None:
+    """NUL and other C0/C1 controls go; tab, newline and CRLF (as newline) remain."""
+    assert escape("a\x00b\x07c\x1bd\te\r\nf\rg\x7fh\x85i") == "abcd\te\nf\nghi"
+
+
+def test_escape_removes_bidi_overrides_and_isolates() -> None:
+    """Bidi embeddings, overrides and isolates are removed so text cannot be reordered."""
+    spoofed = "invoice\u202egpj.exe \u2066x\u2069 \u202a\u202b\u202c\u202d\u2067\u2068"
+    assert escape(spoofed) == "invoicegpj.exe x "
+
+
+def test_escape_keeps_normal_unicode() -> None:
+    """Accents, CJK, Arabic, emoji with ZWJ and skin tones pass through unchanged."""
+    text = "café 日本語 مرحبا 👩\u200d👩\u200d👧 👍🏽 🇫🇷 e\u0301 \u200f"
+    assert escape(text) == text
+
+
+def test_bare_at_channel_is_left_alone() -> None:
+    """A bare @channel is not a mention without link_names, so escape leaves it."""
+    assert escape("@channel @here") == "@channel @here"
+
+
+def test_clean_keeps_markup_characters() -> None:
+    """Cleaning for plain_text strips controls but not <, > or &."""
+    assert clean("<!channel> & \x00\u202e") == "<!channel> & "
+
+
+@given(st.text())
+def test_escape_output_has_no_markup_or_controls(text: str) -> None:
+    """For any input, escaped text has no raw <, >, controls or bidi overrides."""
+    escaped = escape(text)
+    assert not re.search("[<>\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", escaped)
+    assert unescape(escaped) == clean(text)
+
+
+def test_truncate_leaves_short_text_alone() -> None:
+    """Text within the limit comes back unchanged, without a marker."""
+    assert truncate("hello", 5) == "hello"
+
+
+def test_truncate_adds_marker_within_limit() -> None:
+    """The marker counts toward the limit."""
+    assert truncate("hello world", 6) == "hello…"
+    assert truncate("hello world", 8, marker="...") == "hello..."
+
+
+def test_truncate_does_not_cut_an_entity() -> None:
+    """A cut that would fall inside &amp; moves before the entity."""
+    escaped = escape("ab&cd")  # "ab&amp;cd"
+    assert truncate(escaped, 5) == "ab…"
+    assert truncate(escaped, 8) == "ab&amp;…"
+
+
+def test_truncate_keeps_combining_marks_with_their_base() -> None:
+    """An accent written as a combining mark is not separated from its letter."""
+    assert truncate("cafe\u0301s", 5) == "caf…"
+
+
+def test_truncate_keeps_emoji_sequences_whole() -> None:
+    """ZWJ sequences, skin tones and flags are not split."""
+    family = "👩\u200d👩\u200d👧"
+    assert truncate("a" + family + "b", 4) == "a…"
+    assert truncate("a👍🏽b", 3) == "a…"
+    assert truncate("a🇫🇷b", 3) == "a…"
+    assert truncate("🇫🇷🇩🇪x", 4) == "🇫🇷…"
+
+
+def test_truncate_without_room_for_marker_cuts_plainly() -> None:
+    """A limit shorter than the marker gives a plain cut, and zero gives nothing."""
+    assert truncate("hello", 2, marker="...") == "he"
+    assert truncate("hello", 0) == ""
+
+
+def test_truncate_rejects_negative_limit() -> None:
+    """A negative limit is a programming error."""
+    with pytest.raises(ValueError):
+        truncate("x", -1)
+
+
+@given(st.text(), st.integers(min_value=0, max_value=50))
+def test_truncate_never_exceeds_limit(text: str, limit: int) -> None:
+    """Whatever the text, the result fits the limit and starts with a prefix of the text."""
+    result = truncate(escape(text), limit)
+    assert len(result) <= limit
+    assert escape(text).startswith(result.removesuffix("…"))
+
+
+def test_mask_keeps_first_four_and_last_two_of_long_secrets() -> None:
+    """A 20-character key shows AKIA, at most 12 bullets and its last 2 characters."""
+    key = "AKIAZZZZ1234567890Q7"
+    assert mask(f"key={key}!", [(4, 24)]) == "key=AKIA" + "•" * 12 + "Q7!"
+
+
+def test_mask_hides_short_secrets_entirely() -> None:
+    """A short span becomes all bullets."""
+    assert mask("pin 12345 ok", [(4, 9)]) == "pin ••••• ok"
+
+
+def test_mask_merges_overlapping_and_unsorted_spans() -> None:
+    """Overlapping, touching and unsorted spans become one masked region."""
+    text = "0123456789abcdefghij"
+    assert mask(text, [(8, 20), (0, 5), (3, 9)]) == mask(text, [(0, 20)])
+    assert mask(text, [(0, 20)]) == "0123" + "•" * 12 + "ij"
+
+
+def test_mask_ignores_empty_and_clamps_out_of_range_spans() -> None:
+    """Empty spans change nothing and spans past the end are clamped."""
+    assert mask("abc", [(2, 2), (5, 9)]) == "abc"
+    assert mask("abc", [(-3, 1), (2, 99)]) == "•b•"
+
+
+def test_safe_excerpt_masks_on_original_offsets_then_escapes() -> None:
+    """Spans refer to the raw text even when escaping later changes its length."""
+    text = "<@U1> key: sk-live-abcdefghijklmnop"
+    start = text.index("sk-")
+    result = safe_excerpt(text, [(start, len(text))], limit=200)
+    assert result == "&lt;@U1&gt; key: sk-l" + "•" * 12 + "op"
+
+
+def test_safe_excerpt_respects_limit() -> None:
+    """The excerpt never exceeds its limit, even for a megabyte of markup."""
+    result = safe_excerpt("<!channel>" * 100_000, [], limit=100)
+    assert len(result) <= 100
+    assert "<" not in result
+
+
+def test_code_block_cannot_close_the_fence() -> None:
+    """Triple backticks inside the text are broken up so no two backticks touch."""
+    result = code_block("a ``` b ```` c")
+    assert "``" not in result
+    assert result.replace("\u200b", "") == "a ``` b ```` c"
+
+
+def test_code_block_guards_edges_and_escapes() -> None:
+    """Backticks at either end do not touch the fence and markup is escaped."""
+    result = code_block("`<!here>`")
+    assert result == "\u200b`&lt;!here&gt;`\u200b"
+
+
+def test_code_block_empty_is_a_space() -> None:
+    """Empty text becomes one space so the fences do not show literally."""
+    assert code_block("") == " "
+
+
+def test_code_block_truncates_to_limit() -> None:
+    """With a limit the block content fits it."""
+    assert len(code_block("x" * 5000, limit=2900)) == 2900
