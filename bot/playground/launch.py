@@ -1,0 +1,122 @@
+"""Starting the playground: when it is wanted, its settings, its socket, and the banner."""
+
+from __future__ import annotations
+
+import atexit
+import secrets
+import shutil
+import socket
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+from bot.config import Settings
+from bot.errors import ConfigError
+from bot.playground.workspace import Workspace, load_workspace
+
+LOOPBACK = "127.0.0.1"
+CREDENTIALS = ("slack_bot_token", "slack_signing_secret", "slack_app_token")
+
+
+def wanted(settings: Settings) -> bool:
+    """The playground runs when no Slack credential is set at all (not even a placeholder)."""
+    return not any(
+        (value := getattr(settings, name)) is not None and value.get_secret_value().strip()
+        for name in CREDENTIALS
+    )
+
+
+@dataclass
+class Launch:
+    """A bound socket and the settings that point the bot at the playground behind it."""
+
+    settings: Settings
+    sock: socket.socket
+    root: str
+    database_note: str
+    workspace: Workspace
+
+    @property
+    def url(self) -> str:
+        """The page's address."""
+        return f"{self.root}/"
+
+    def banner(self) -> str:
+        """What ``safetybot run`` prints when the playground starts."""
+        return (
+            f"safetybot playground on {self.url}  (no Slack tokens set: a local stand-in for "
+            f"Slack; {self.database_note}; set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to use "
+            "real Slack)"
+        )
+
+    def serve(self, app: Any) -> None:
+        """Serve ``app`` on the bound socket until stopped."""
+        import uvicorn
+
+        print(self.banner(), flush=True)
+        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        uvicorn.Server(config).run(sockets=[self.sock])
+
+
+def prepare(settings: Settings) -> Launch:
+    """Bind the playground's socket and derive the bot's settings from its address.
+
+    It listens on 127.0.0.1 unless ``SAFETYBOT_HOST`` is set: the page has no login. The
+    bot gets a random token and signing secret, the fake Web API as its Slack, the demo
+    workspace's channels and triage team, and (unless ``SAFETYBOT_DATABASE_URL`` is set) a
+    fresh SQLite file that is removed on exit.
+    """
+    workspace = load_workspace()
+    host = settings.host if "host" in settings.model_fields_set else LOOPBACK
+    sock = bind(host, settings.port)
+    port = sock.getsockname()[1]
+    shown = LOOPBACK if host in ("0.0.0.0", "") else host
+    root = f"http://{shown}:{port}"
+    update: dict[str, Any] = {
+        "slack_bot_token": SecretStr(f"xoxb-playground-{secrets.token_hex(12)}"),
+        "slack_signing_secret": SecretStr(secrets.token_hex(16)),
+        "slack_api_url": f"{root}/api/",
+        "host": host,
+        "port": port,
+        "triage_channel": workspace.room("triage").id,
+        "digest_channel": workspace.room("digest").id,
+        "triage_users": ",".join(workspace.triage_ids),
+        "triage_usergroup": workspace.group_id,
+    }
+    note = "incidents are kept in SAFETYBOT_DATABASE_URL"
+    if "database_url" not in settings.model_fields_set:
+        update["database_url"] = f"sqlite:///{_scratch_dir() / 'playground.db'}"
+        note = "incidents are kept in a scratch SQLite file until it stops"
+    return Launch(
+        settings=settings.model_copy(update=update),
+        sock=sock,
+        root=root,
+        database_note=note,
+        workspace=workspace,
+    )
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket; a port in use is one clear line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); set SAFETYBOT_PORT to a free port"
+        ) from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _scratch_dir() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="safetybot-playground-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
