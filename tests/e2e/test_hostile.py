@@ -232,8 +232,8 @@ FORM = "application/x-www-form-urlencoded"
 
 def _forgeries(body: bytes) -> dict[str, dict[str, str]]:
     now = str(int(time.time()))
-    stale = str(int(time.time()) - 301)
-    future = str(int(time.time()) + 301)
+    stale = str(int(time.time()) - 3600)
+    future = str(int(time.time()) + 3600)
     return {
         "wrong secret": {
             "X-Slack-Request-Timestamp": now,
