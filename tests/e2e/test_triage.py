@@ -124,7 +124,7 @@ def answer_to(fake: FakeSlackAPI, name: str) -> Call:
             (c for c in fake.calls_to("response_url") if c.args["response_url_name"] == name),
             None,
         ),
-        timeout=5,
+        timeout=15,
         what=f"an answer to {name}",
     )
 
@@ -139,7 +139,7 @@ def wait_replies(bot: Bot, fake: FakeSlackAPI, key: str, count: int) -> list[Cal
     ts = bot.services.incidents.get(key).post_ts or ""
     return wait_until(
         lambda: (r := thread_replies(fake, ts)) and len(r) >= count and r,
-        timeout=5,
+        timeout=15,
         what=f"{count} replies under {key}",
     )
 
@@ -251,10 +251,12 @@ def test_concurrent_acknowledgements_one_wins(bot: Bot, fake: FakeSlackAPI) -> N
         thread.start()
     for thread in threads:
         thread.join()
-    assert kinds(bot, key).count("acknowledged") == 1
+    # Clicks are acknowledged before they are worked: wait for the work, then the refusal.
+    wait_until(lambda: "acknowledged" in kinds(bot, key), what="the acknowledgement")
     winner = events(bot, key)[-1].actor
     loser = next(u for u in names if u != winner)
     assert f"already acknowledged by <@{winner}>" in texts(answer_to(fake, names[loser]))
+    assert kinds(bot, key).count("acknowledged") == 1
     assert len(wait_replies(bot, fake, key, 1)) == 1
 
 
