@@ -23,7 +23,6 @@ from sqlalchemy import (
     or_,
     select,
     union,
-    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -299,17 +298,16 @@ class IncidentService:
         )
 
     def _next_number(self, session: Session) -> int:
-        """Take the next number for the prefix; the row lock makes it gap-free under concurrency."""
+        """Take the next number for the prefix in one statement; the upsert's row lock makes
+        it gap-free under concurrency."""
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(
-            insert(KeyCounter)
-            .values(prefix=self.key_prefix, last_number=0)
-            .on_conflict_do_nothing()
-        )
         statement = (
-            update(KeyCounter)
-            .where(col(KeyCounter.prefix) == self.key_prefix)
-            .values(last_number=KeyCounter.last_number + 1)
+            insert(KeyCounter)
+            .values(prefix=self.key_prefix, last_number=1)
+            .on_conflict_do_update(
+                index_elements=[col(KeyCounter.prefix)],
+                set_={"last_number": KeyCounter.last_number + 1},
+            )
             .returning(col(KeyCounter.last_number))
         )
         return int(session.execute(statement).scalar_one())

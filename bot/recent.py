@@ -3,7 +3,9 @@
 The message shortcut runs the checks and the duplicate fingerprint to fill the report
 modal; the submission that follows a few seconds later carries the same text, so it reuses
 them instead of computing them again before its acknowledgement. Bounded by entries and by
-the total length of the texts remembered; results must not be changed by their users.
+the total length of the texts remembered; results must not be changed by their users. The
+bound on entries is well above a burst: when a few hundred people open the modal before the
+first of them submits, a smaller bound would evict every result before its submission came.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ class RecentResults(Generic[T]):
     """``compute(text)``, remembered for the most recently used texts."""
 
     def __init__(
-        self, compute: Callable[[str], T], *, max_items: int = 128, max_chars: int = 8_000_000
+        self, compute: Callable[[str], T], *, max_items: int = 1024, max_chars: int = 8_000_000
     ) -> None:
         self.compute = compute
         self.max_items = max_items
