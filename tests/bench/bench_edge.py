@@ -191,10 +191,12 @@ def _burst_rows(fake: FakeSlackAPI, url: str, label: str) -> list[Row]:
             acks.append((time.perf_counter() - started) * 1000)
             statuses.append(reply.status)
 
+        posted_before = _triage_posts(fake)
         started = time.perf_counter()
         with ThreadPoolExecutor(IN_FLIGHT) as pool:
             list(pool.map(submit, range(BURST)))
         wall = time.perf_counter() - started
+        posts_lag = _until(lambda: _triage_posts(fake) - posted_before >= BURST, timeout=120)
         titles = _stored_titles(url)
     finally:
         bot.stop()
@@ -217,7 +219,25 @@ def _burst_rows(fake: FakeSlackAPI, url: str, label: str) -> list[Row]:
         ),
         Row(f"burst {label}", "duplicates", duplicates, "", None, "0", duplicates == 0),
         Row(f"burst {label}", "reports per second", BURST / wall, "/s"),
+        Row(f"burst {label}", "every triage post sent, after the last ack", posts_lag, "s"),
     ]
+
+
+def _triage_posts(fake: FakeSlackAPI) -> int:
+    """Incident posts the fake Web API holds in the triage channel (not thread replies)."""
+    return sum(
+        1
+        for (channel, _), message in list(fake.messages.items())
+        if channel == TRIAGE and not message.get("thread_ts")
+    )
+
+
+def _until(condition: Callable[[], bool], *, timeout: float) -> float:
+    """Seconds until ``condition`` holds (polled every 10 ms); ``timeout`` if it never does."""
+    started = time.perf_counter()
+    while not condition() and time.perf_counter() - started < timeout:
+        time.sleep(0.01)
+    return time.perf_counter() - started
 
 
 def _stored_titles(url: str) -> list[str]:
