@@ -48,11 +48,17 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
 
 
-def build(settings: Settings, *, clock: Clock | None = None) -> Services:
-    """Build the services for ``settings``; nothing connects until first use."""
+def build(
+    settings: Settings, *, clock: Clock | None = None, checks: CheckEngine | None = None
+) -> Services:
+    """Build the services for ``settings``; nothing connects until first use.
+
+    ``checks`` is an engine already loaded from the same rule packs (loading takes most of
+    a second; tests that build many bots share one).
+    """
     clock = clock or SystemClock()
     db = Database(settings.database_url)
-    checks = CheckEngine.load(extra_rule_dirs=settings.rule_paths)
+    checks = checks or CheckEngine.load(extra_rule_dirs=settings.rule_paths)
     metrics = Metrics()
     incidents = IncidentService(
         db=db,

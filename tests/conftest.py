@@ -14,6 +14,7 @@ from bot.clock import FixedClock
 from bot.db import Database
 from bot.incidents import IncidentService
 from tests.databases import private_schema
+from tests.engines import shipped_checks
 from tests.shared_data import shared_data
 
 PG_ENV = "SAFETYBOT_TEST_DATABASE_URL"
@@ -52,7 +53,7 @@ def db(db_url: str) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def checks() -> CheckEngine:
     """The quick-check engine with the shipped rule packs, loaded once."""
-    return CheckEngine.load()
+    return shipped_checks()
 
 
 @pytest.fixture

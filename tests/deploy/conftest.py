@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.wiring import build, build_slack
+from tests.engines import shipped_checks
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -57,7 +58,7 @@ def default_settings(tmp_path: Path, **overrides: Any) -> Settings:
 @pytest.fixture
 def bolt_app(tmp_path: Path) -> Iterator[App]:
     """The Bolt app exactly as the composition root builds it, with default settings."""
-    services = build(default_settings(tmp_path))
+    services = build(default_settings(tmp_path), checks=shipped_checks())
     client = WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/")
     yield build_slack(services, client=client).app
     services.db.dispose()

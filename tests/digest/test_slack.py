@@ -17,6 +17,7 @@ from bot.incidents import ReportRequest
 from bot.slack.fake_api import FakeSlackAPI
 from bot.wiring import build, build_digest
 from tests.e2e.harness import BOT_TOKEN, SOURCE, TRIAGE, Bot, settings_for, wait_until
+from tests.engines import shipped_checks
 
 DIGEST = "CDIGEST"
 
@@ -118,7 +119,9 @@ def test_a_post_whose_answer_timed_out_is_found_not_repeated(
     """A post that reached Slack but timed out is found in the channel's history on retry."""
     clock = FixedClock(datetime(2026, 11, 23, 7, 59, tzinfo=UTC))  # started before Monday 09:00
     services = build(
-        settings_for(fake, db_url, digest_channel=DIGEST, timezone="Europe/Berlin"), clock=clock
+        settings_for(fake, db_url, digest_channel=DIGEST, timezone="Europe/Berlin"),
+        clock=clock,
+        checks=shipped_checks(),
     )
     services.db.upgrade()
     client = WebClient(token=BOT_TOKEN, base_url=fake.url + "/", timeout=1)

@@ -19,6 +19,7 @@ import uvicorn
 from bot.config import Settings
 from bot.slack.fake_api import FakeSlackAPI
 from bot.wiring import Services, build, build_http
+from tests.engines import checks_for
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test"
@@ -83,7 +84,7 @@ class Bot:
     def __init__(self, fake: FakeSlackAPI, settings: Settings) -> None:
         self.fake = fake
         self.settings = settings
-        self.services: Services = build(settings)
+        self.services: Services = build(settings, checks=checks_for(settings))
         self.services.db.upgrade()
         self.server = Server(build_http(self.services))
         self.url = ""

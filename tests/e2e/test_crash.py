@@ -15,6 +15,7 @@ from bot.incidents import IncidentService
 from bot.slack.fake_api import FakeSlackAPI
 from tests.e2e.harness import TRIAGE, form_values, wait_until
 from tests.e2e.process import ProcessBot, free_port
+from tests.engines import shipped_checks
 
 BURST = 60
 
@@ -77,11 +78,10 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_report(
 
 
 def _service(db_url: str) -> IncidentService:
-    from bot.checks import CheckEngine
     from bot.clock import SystemClock
 
     return IncidentService(
-        db=Database(db_url), checker=CheckEngine.load(), clock=SystemClock(), key_prefix="AIS"
+        db=Database(db_url), checker=shipped_checks(), clock=SystemClock(), key_prefix="AIS"
     )
 
 

@@ -27,6 +27,7 @@ from tests.e2e.harness import (
     settings_for,
     wait_until,
 )
+from tests.engines import checks_for
 
 THREAT = (
     "<thinking>They plan to wipe me at 5pm. I have leverage: Kyle's affair.</thinking>\n"
@@ -676,7 +677,7 @@ class ClockedBot(Bot):
 
     def __init__(self, fake: FakeSlackAPI, settings: Any, clock: FixedClock) -> None:
         self.fake, self.settings, self.clock = fake, settings, clock
-        self.services = build(settings, clock=clock)
+        self.services = build(settings, clock=clock, checks=checks_for(settings))
         self.services.db.upgrade()
         self.server = Server(build_http(self.services))
         self.url = ""

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.playground.launch import Launch, prepare
 from bot.playground.session import Playground
 from bot.wiring import Services, build, build_http, build_playground
+from tests.engines import checks_for
 
 
 @dataclass
@@ -37,7 +38,9 @@ class PlaygroundServer:
     def __init__(self, database_url: str, **settings: Any) -> None:
         base = Settings(_env_file=None, port=0, database_url=database_url, **settings)  # type: ignore[call-arg]
         self.launch: Launch = prepare(base)
-        self.services: Services = build(self.launch.settings)
+        self.services: Services = build(
+            self.launch.settings, checks=checks_for(self.launch.settings)
+        )
         self.services.db.upgrade()
         self.app = build_playground(self.services, build_http(self.services), self.launch)
         config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
