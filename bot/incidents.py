@@ -196,17 +196,18 @@ class IncidentService:
 
     def report(self, request: ReportRequest) -> ReportOutcome:
         """Store a new incident, or return the one already stored under the same key."""
-        if request.idempotency_key:
-            existing = self._by_idempotency_key(request.idempotency_key)
-            if existing is not None:
-                return ReportOutcome(incident=existing, created=False)
         note = _nul_note(request.text)
         request = _without_nul(request)
         text = _validated_text(request.text)
         _validate_request(request)
         result = self.checker.run(text)
         fingerprint = self._fingerprint(text)
-        duplicates = self._duplicates(fingerprint)
+        with self.db.session() as session:  # one read for both lookups
+            if request.idempotency_key:
+                existing = _by_idempotency_key(session, request.idempotency_key)
+                if existing is not None:
+                    return ReportOutcome(incident=existing, created=False)
+            duplicates = self._duplicates_in(session, fingerprint)
         try:
             incident = self._store(request, text, result, note, fingerprint)
         except IntegrityError:
@@ -314,9 +315,7 @@ class IncidentService:
 
     def _by_idempotency_key(self, key: str) -> Incident | None:
         with self.db.session() as session:
-            return session.scalars(
-                select(Incident).where(col(Incident.idempotency_key) == key)
-            ).first()
+            return _by_idempotency_key(session, key)
 
     # --- duplicates ---------------------------------------------------------------------
 
@@ -333,18 +332,23 @@ class IncidentService:
         return self._duplicates(stored, limit=limit)
 
     def _duplicates(self, fingerprint: Fingerprint, *, limit: int = 3) -> list[DuplicateMatch]:
+        with self.db.session() as session:
+            return self._duplicates_in(session, fingerprint, limit=limit)
+
+    def _duplicates_in(
+        self, session: Session, fingerprint: Fingerprint, *, limit: int = 3
+    ) -> list[DuplicateMatch]:
         digest, signature = fingerprint.digest, fingerprint.signature
         bands = list(enumerate(fingerprint.bands))
-        with self.db.session() as session:
-            exact = session.execute(
-                select(col(Incident.key), col(Incident.title))
-                .join(Evidence, col(Evidence.incident_id) == col(Incident.id))
-                .where(col(Evidence.content_hash) == digest)
-                .order_by(col(Incident.id))
-                .limit(limit)
-            ).all()
-            matches = [DuplicateMatch(key=k, title=t, similarity=1.0, exact=True) for k, t in exact]
-            matches += self._near(session, signature, bands, {m.key for m in matches})
+        exact = session.execute(
+            select(col(Incident.key), col(Incident.title))
+            .join(Evidence, col(Evidence.incident_id) == col(Incident.id))
+            .where(col(Evidence.content_hash) == digest)
+            .order_by(col(Incident.id))
+            .limit(limit)
+        ).all()
+        matches = [DuplicateMatch(key=k, title=t, similarity=1.0, exact=True) for k, t in exact]
+        matches += self._near(session, signature, bands, {m.key for m in matches})
         return sorted(matches, key=lambda m: (-m.similarity, m.key))[:limit]
 
     def _near(
@@ -728,6 +732,10 @@ def _event(
         note=note,
         at=at,
     )
+
+
+def _by_idempotency_key(session: Session, key: str) -> Incident | None:
+    return session.scalars(select(Incident).where(col(Incident.idempotency_key) == key)).first()
 
 
 def _load(session: Session, key: str, *, lock: bool = False) -> Incident:
