@@ -6,6 +6,7 @@ timeline is complete. Time comes from the injected clock.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -228,11 +229,14 @@ class IncidentService:
         now = self.clock.now()
         categories = _chosen_categories(request.categories, result)
         with self.db.write() as session:
-            number = self._next_number(session)
             incident = Incident(
-                key=f"{self.key_prefix}-{number}",
+                # Numbered last (below), so the key counter's row lock is held only until
+                # the commit, not while the rows of the report are written. The provisional
+                # key and number are never committed; on PostgreSQL two equal provisional
+                # numbers only make the second insert wait for the first commit.
+                key=f"~{secrets.token_hex(11)}",
                 prefix=self.key_prefix,
-                number=number,
+                number=-1 - secrets.randbits(30),
                 title=self._title(request, text, result),
                 severity=request.severity or result.severity,
                 suggested_severity=result.severity,
@@ -263,6 +267,8 @@ class IncidentService:
                 _event(incident.id, request.reporter_id, "reported", now, to="new", note=note)
             )
             notices.reported(session, incident, now)
+            incident.number = self._next_number(session)
+            incident.key = f"{self.key_prefix}-{incident.number}"
         self.on_notice()
         return incident
 

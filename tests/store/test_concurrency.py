@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
+from bot import incidents
+from bot.filters import IncidentFilter
 from bot.incidents import IncidentService, ReportRequest
 
 
@@ -18,6 +22,22 @@ def test_fifty_concurrent_reports_get_fifty_consecutive_keys(service: IncidentSe
     with ThreadPoolExecutor(max_workers=50) as pool:
         keys = list(pool.map(report, range(50)))
     assert sorted(keys, key=lambda k: int(k.split("-")[1])) == [f"AIS-{n}" for n in range(1, 51)]
+
+
+def test_reports_drawing_the_same_provisional_number_are_all_stored(
+    service: IncidentService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports are numbered at the end of their transaction; equal provisional numbers in
+    concurrent transactions only wait for each other, and the keys stay consecutive."""
+    monkeypatch.setattr(incidents.secrets, "randbits", lambda bits: 7)
+
+    def report(i: int) -> str:
+        return service.report(ReportRequest(text=f"clash {i}", reporter_id="U1")).incident.key
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        keys = list(pool.map(report, range(10)))
+    assert sorted(keys, key=lambda k: int(k.split("-")[1])) == [f"AIS-{n}" for n in range(1, 11)]
+    assert all(i.number > 0 for i in service.list_incidents(IncidentFilter(), limit=20))
 
 
 def test_concurrent_same_idempotency_key_gives_one_incident(service: IncidentService) -> None:
