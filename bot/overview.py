@@ -67,17 +67,20 @@ class Overviews:
                 _open(select(Incident)).where(col(Incident.assignee_id) == user_id)
             )
             queue = _by_urgency(_visible(_open(select(Incident)), user_id, triage))
+            counts = _open_counts(session)
             return Overview(
                 mine=_rows(session, mine, MINE_LIMIT),
                 mine_total=_count(session, mine),
                 assigned=_rows(session, assigned, ASSIGNED_LIMIT),
                 assigned_total=_count(session, assigned),
                 queue=_rows(session, queue, QUEUE_LIMIT),
-                queue_total=_count(session, queue),
-                open_by_severity=_open_by_severity(session),
-                unacknowledged=_count(
-                    session, select(Incident).where(col(Incident.status) == "new")
-                ),
+                # The triage team's queue is every open incident: no need to count it again.
+                queue_total=sum(counts.values()) if triage else _count(session, queue),
+                open_by_severity={
+                    s: sum(n for (severity, _), n in counts.items() if severity == s)
+                    for s in reversed(SEVERITIES)
+                },
+                unacknowledged=sum(n for (_, status), n in counts.items() if status == "new"),
                 last_digest=_last_digest(session),
             )
 
@@ -111,14 +114,14 @@ def _count(session: Session, statement: Select[Any]) -> int:
     return int(session.scalar(counted) or 0)
 
 
-def _open_by_severity(session: Session) -> dict[str, int]:
+def _open_counts(session: Session) -> dict[tuple[str, str], int]:
+    """Open incidents per (severity, status), in one pass over the open ones."""
     rows = session.execute(
-        select(col(Incident.severity), func.count())
+        select(col(Incident.severity), col(Incident.status), func.count())
         .where(col(Incident.status).in_(OPEN_STATUSES))
-        .group_by(col(Incident.severity))
+        .group_by(col(Incident.severity), col(Incident.status))
     ).all()
-    found = {severity: int(n) for severity, n in rows}
-    return {s: found.get(s, 0) for s in reversed(SEVERITIES)}
+    return {(severity, status): int(n) for severity, status, n in rows}
 
 
 def _last_digest(session: Session) -> DigestInfo | None:

@@ -37,6 +37,22 @@ def test_queue_is_most_severe_first_then_oldest_first(
     assert view.unacknowledged == 4
 
 
+def test_counts_split_open_incidents_by_severity_and_acknowledgement(
+    service: IncidentService, db: Database
+) -> None:
+    """Acknowledged incidents leave the unacknowledged count, not the open ones; the
+    queue total of outsiders leaves out others' restricted incidents."""
+    acked = file(service, 1, "high")
+    file(service, 2, "high", restricted=True)
+    file(service, 3, "medium")
+    service.acknowledge(acked, actor="UT")
+    triager = Overviews(db).for_user("UT", triage=True)
+    assert triager.unacknowledged == 2 and triager.queue_total == 3
+    assert triager.open_by_severity == {"critical": 0, "high": 2, "medium": 1, "low": 0, "none": 0}
+    outsider = Overviews(db).for_user("UX", triage=False)
+    assert outsider.queue_total == 2 and outsider.open_total == 3
+
+
 def test_mine_and_assigned(service: IncidentService, db: Database) -> None:
     """My reports newest first (closed too); assigned to me only while open."""
     first = service.report(
