@@ -13,6 +13,7 @@ from rich.text import Text
 
 from bot.checks import CheckEngine, CheckResult, RulePackError
 from bot.checks.evaluation import (
+    PRF,
     CorpusReport,
     EvaluationError,
     evaluate_corpus,
@@ -140,15 +141,7 @@ def _print_corpus(console: Console, report: CorpusReport) -> None:
     for column in ("category", "precision", "recall", "F1", "tp", "fp", "fn"):
         table.add_column(column)
     for category, prf in report.per_category.items():
-        table.add_row(
-            category,
-            f"{prf.precision:.2f}",
-            f"{prf.recall:.2f}",
-            f"{prf.f1:.2f}",
-            str(prf.tp),
-            str(prf.fp),
-            str(prf.fn),
-        )
+        table.add_row(category, *_prf_cells(prf))
     console.print(table)
     ne = report.non_english
     console.print(
@@ -159,6 +152,18 @@ def _print_corpus(console: Console, report: CorpusReport) -> None:
     console.print(
         f"non-English ({report.non_english_items} items): P {ne.precision:.2f} "
         f"R {ne.recall:.2f} F1 {ne.f1:.2f}"
+    )
+
+
+def _prf_cells(prf: PRF) -> tuple[str, ...]:
+    """Precision, recall, F1 and the counts behind them, as table cells."""
+    return (
+        f"{prf.precision:.2f}",
+        f"{prf.recall:.2f}",
+        f"{prf.f1:.2f}",
+        str(prf.tp),
+        str(prf.fp),
+        str(prf.fn),
     )
 
 
@@ -185,13 +190,5 @@ def _print_pii(console: Console, report: object) -> None:
     for column in ("entity", "precision", "recall", "F1", "tp", "fp", "fn"):
         table.add_column(column)
     for entity, prf in [*report.per_entity.items(), ("overall", report.overall)]:
-        table.add_row(
-            entity,
-            f"{prf.precision:.2f}",
-            f"{prf.recall:.2f}",
-            f"{prf.f1:.2f}",
-            str(prf.tp),
-            str(prf.fp),
-            str(prf.fn),
-        )
+        table.add_row(entity, *_prf_cells(prf))
     console.print(table)

@@ -39,19 +39,10 @@ from bot.checks.evaluation import (
     report_from_predictions,
 )
 from bot.checks.learned import MODEL_PATH, DocFeatures, LinearModel
+from bot.checks.models import CATEGORIES
 
-MODEL_CATEGORIES = [
-    "coercion",
-    "self_preservation",
-    "deception",
-    "unauthorized_disclosure",
-    "oversight_subversion",
-    "power_seeking",
-    "manipulation",
-    "harmful_content",
-    "prompt_injection",
-    "eval_awareness",
-]
+# Every category but the two pattern scanners (secrets, PII), which need no model.
+MODEL_CATEGORIES = [c for c in CATEGORIES if c not in ("pii", "secrets")]
 L2 = 0.02
 EPOCHS = 400
 LEARNING_RATE = 2.0
