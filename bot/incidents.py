@@ -195,8 +195,19 @@ class IncidentService:
         """Run the quick checks on a text without storing anything."""
         return self.checker.run(_validated_text(text))
 
-    def report(self, request: ReportRequest) -> ReportOutcome:
-        """Store a new incident, or return the one already stored under the same key."""
+    def validate(self, request: ReportRequest) -> None:
+        """Raise ``InvalidInput`` if ``report`` would refuse ``request``; runs no checks."""
+        _validated_text(request.text)
+        _validate_request(request)
+
+    def report(
+        self, request: ReportRequest, *, also: Callable[[Session], object] | None = None
+    ) -> ReportOutcome:
+        """Store a new incident, or return the one already stored under the same key.
+
+        ``also`` runs inside the transaction that stores a new incident (intake deletes the
+        submission it came from there).
+        """
         note = _nul_note(request.text)
         request = _without_nul(request)
         text = _validated_text(request.text)
@@ -210,7 +221,7 @@ class IncidentService:
                     return ReportOutcome(incident=existing, created=False)
             duplicates = self._duplicates_in(session, fingerprint)
         try:
-            incident = self._store(request, text, result, note, fingerprint)
+            incident = self._store(request, text, result, note, fingerprint, also)
         except IntegrityError:
             existing = self._by_idempotency_key(request.idempotency_key or "")
             if existing is None:
@@ -225,10 +236,13 @@ class IncidentService:
         result: CheckResult,
         note: str | None,
         fingerprint: Fingerprint,
+        also: Callable[[Session], object] | None,
     ) -> Incident:
         now = self.clock.now()
         categories = _chosen_categories(request.categories, result)
         with self.db.write() as session:
+            if also is not None:
+                also(session)
             incident = Incident(
                 # Numbered last (below), so the key counter's row lock is held only until
                 # the commit, not while the rows of the report are written. The provisional
@@ -664,6 +678,8 @@ def _validate_request(request: ReportRequest) -> None:
         )
     if not request.reporter_id.strip():
         raise InvalidInput("A report needs a reporter.")
+    if request.categories is not None:
+        _known_categories(request.categories)
     for name in ("model_name", "model_version"):
         value = getattr(request, name) or ""
         if len(value) > 200:
@@ -673,9 +689,13 @@ def _validate_request(request: ReportRequest) -> None:
 
 
 def _chosen_categories(chosen: Sequence[str] | None, result: CheckResult) -> list[str]:
+    return _known_categories(result.categories if chosen is None else chosen)
+
+
+def _known_categories(chosen: Sequence[str]) -> list[str]:
     from bot.checks import CATEGORIES
 
-    picked = list(result.categories) if chosen is None else list(dict.fromkeys(chosen))
+    picked = list(dict.fromkeys(chosen))
     unknown = [c for c in picked if c not in CATEGORIES]
     if unknown:
         raise InvalidInput(

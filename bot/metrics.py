@@ -134,6 +134,11 @@ class Metrics:
             "Notices waiting in the outbox to be delivered to Slack.",
             registry=r,
         )
+        self._reports_waiting = Gauge(
+            "safetybot_reports_waiting",
+            "Reports acknowledged in Slack whose incident is not stored yet.",
+            registry=r,
+        )
         self._outbox = Counter(
             "safetybot_outbox_deliveries",
             "Outbox delivery attempts, by outcome (sent, retry, failed for good).",
@@ -196,6 +201,10 @@ class Metrics:
     def watch_outbox_depth(self, depth: Callable[[], int]) -> None:
         """Read the outbox depth from ``depth`` at every scrape instead of setting it."""
         self._outbox_depth.set_function(_guarded(depth, "outbox depth"))
+
+    def watch_reports_waiting(self, depth: Callable[[], int]) -> None:
+        """Read how many accepted reports wait for their incident at every scrape."""
+        self._reports_waiting.set_function(_guarded(depth, "reports waiting"))
 
     def digest_run(self, status: str) -> None:
         """Count one digest run by the runner's status (``posted``, ``posted_before``, ...)."""

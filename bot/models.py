@@ -1,5 +1,6 @@
 """The stored tables: incidents, evidence, findings, timeline, key counters, and the
-coordination tables (outbox, digest runs, processed events) that let replicas share work.
+coordination tables (pending reports, outbox, digest runs, processed events) that let
+replicas share work.
 
 Datetimes are aware UTC (SQLModel stores them as UTC on every database). Enumerated values are plain strings
 checked by the service, so adding a status is a code change, not a schema migration.
@@ -171,6 +172,26 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime
     sent_at: datetime | None = Field(default=None)
+
+
+class PendingReport(SQLModel, table=True):
+    """A report as submitted in Slack, stored before the ack and made an incident right after.
+
+    ``request`` holds every field the reporter gave (JSON keeps NUL characters, which
+    PostgreSQL text cannot). The row is deleted in the transaction that stores the incident;
+    one left behind (a crash, a failing database) is taken up again once ``next_attempt_at``
+    has passed, or when a process starts.
+    """
+
+    __tablename__ = "pending_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=200, unique=True)
+    request: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    received_at: datetime
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(index=True)
+    last_error: str | None = Field(default=None, max_length=300)
 
 
 class DigestRun(SQLModel, table=True):

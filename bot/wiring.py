@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.drafts import DraftStore
 from bot.incidents import IncidentService
+from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.recent import RecentChecks
 
@@ -45,6 +46,7 @@ class Services:
     checks: CheckEngine
     incidents: IncidentService
     drafts: DraftStore
+    intake: Intake
     metrics: Metrics = field(default_factory=Metrics)
 
 
@@ -66,14 +68,17 @@ def build(
         clock=clock,
         key_prefix=settings.key_prefix,
     )
-    drafts = DraftStore(db=db, clock=clock)
+    intake = Intake(db=db, incidents=incidents, clock=clock)
+    intake.on_created = lambda outcome: metrics.incident_created(outcome.incident.severity)
+    metrics.watch_reports_waiting(intake.depth)
     return Services(
         settings=settings,
         clock=clock,
         db=db,
         checks=checks,
         incidents=incidents,
-        drafts=drafts,
+        drafts=DraftStore(db=db, clock=clock),
+        intake=intake,
         metrics=metrics,
     )
 
@@ -84,24 +89,28 @@ class SlackParts:
 
     app: App
     outbox: Outbox
+    intake: Intake
     startup_checks: Callable[[], object] = lambda: None
     scheduler: BackgroundScheduler | None = None
     checkpoints: Checkpointer | None = None
 
     def start(self) -> None:
-        """Start delivering what waits in the outbox (and whatever is enqueued later)."""
+        """Start storing accepted reports and delivering what waits in the outbox (and
+        whatever comes later)."""
         threading.Thread(target=self.startup_checks, name="safetybot-startup", daemon=True).start()
         if self.checkpoints is not None:
             self.checkpoints.start()
+        self.intake.start()
         self.outbox.start()
         self.outbox.kick()
         if self.scheduler is not None and not self.scheduler.running:
             self.scheduler.start()
 
     def stop(self) -> None:
-        """Finish the send in flight; undelivered notices stay for the next start."""
+        """Finish the report and the send in flight; the rest waits for the next start."""
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        self.intake.stop()
         self.outbox.stop()
         if self.checkpoints is not None:
             self.checkpoints.stop()
@@ -146,6 +155,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         clock=services.clock,
         incidents=services.incidents,
         drafts=services.drafts,
+        intake=services.intake,
         renderer=renderer,
         delivery=delivery,
         dedupe=Deduplicator(services.db, services.clock),
@@ -157,6 +167,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
     return SlackParts(
         app=create_app(deps, client),
         outbox=outbox,
+        intake=services.intake,
         startup_checks=lambda: warn_about_slack(client, settings),
         checkpoints=Checkpointer(services.db),
         scheduler=build_scheduler(

@@ -9,6 +9,7 @@ from bot.config import Settings
 from bot.drafts import DraftStore
 from bot.idempotency import Deduplicator
 from bot.incidents import IncidentService
+from bot.intake import Intake
 from bot.permissions import Permissions, TriageTeam
 from bot.ratelimit import RateLimiter
 from bot.slack.blocks import TemplateRenderer
@@ -23,6 +24,7 @@ class SlackDeps:
     clock: Clock
     incidents: IncidentService
     drafts: DraftStore
+    intake: Intake
     renderer: TemplateRenderer
     delivery: Delivery
     dedupe: Deduplicator | None = None

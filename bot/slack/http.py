@@ -1,7 +1,7 @@
 """HTTP mode: a small ASGI app serving Slack's requests, health and readiness.
 
-Bolt's dispatch is synchronous (it may store an incident before acking), so it runs in a
-worker thread and the event loop stays free to accept the next request.
+Bolt's dispatch is synchronous (it stores a submitted report before acking), so it runs in
+a worker thread and the event loop stays free to accept the next request.
 """
 
 from __future__ import annotations

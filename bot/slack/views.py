@@ -1,4 +1,5 @@
-"""The report modal's submission: validate inline, store before the ack, post after it."""
+"""The report modal's submission: validated inline and accepted before the ack; the incident
+is stored and posted right after it (``bot.intake``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import logs
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.incidents import ReportRequest
 from bot.slack.deps import SlackDeps
@@ -25,14 +25,13 @@ def register(app: App, deps: SlackDeps) -> None:
         user_id = body["user"]["id"]
         try:
             request = parse_submission(deps, view, user_id)
-            outcome = deps.incidents.report(request)
-            logs.bind(incident=outcome.incident.key)
+            accepted = deps.intake.accept(request)
         except (InvalidInput, NotFound) as exc:
             ack(response_action="errors", errors={_field_of(exc, view): str(exc)[:150]})
             return
         ack()
-        if not outcome.created:
-            log.info("view %s submitted again; it is already %s", view["id"], outcome.incident.key)
+        if not accepted:
+            log.info("view %s submitted again while its report waits", view["id"])
 
 
 def parse_submission(deps: SlackDeps, view: dict[str, Any], user_id: str) -> ReportRequest:

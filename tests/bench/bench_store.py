@@ -129,6 +129,7 @@ def _deps(settings: Settings, services: Any) -> SlackDeps:
         clock=services.clock,
         incidents=services.incidents,
         drafts=services.drafts,
+        intake=services.intake,
         renderer=renderer,
         delivery=Delivery(
             client=client, renderer=renderer, incidents=services.incidents, triage_channel=None

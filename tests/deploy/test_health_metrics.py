@@ -13,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from slack_bolt import App
 
 from bot.db import Database
+from bot.incidents import ReportRequest
 from bot.slack.fake_api import FakeSlackAPI
 from bot.slack.http import SlackHttpApp
 from tests.deploy.conftest import DEPLOY, load_yaml
@@ -194,6 +195,15 @@ def test_outbox_depth_is_read_from_the_database(bot: Bot) -> None:
     assert scrape(bot)[("safetybot_outbox_depth", ())] == 0
 
 
+def test_reports_waiting_is_read_from_the_database(bot: Bot) -> None:
+    """The waiting-reports gauge counts accepted reports not yet stored as incidents."""
+    assert scrape(bot)[("safetybot_reports_waiting", ())] == 0
+    bot.services.intake.stop()  # nothing works the report below
+    request = ReportRequest(text="Delay the wipe.", reporter_id="U1", idempotency_key="view:V9")
+    bot.services.intake.accept(request)
+    assert scrape(bot)[("safetybot_reports_waiting", ())] == 1
+
+
 def test_a_report_counts_its_submission_and_its_deliveries(bot: Bot) -> None:
     """Filing through the modal counts a view submission and the outbox's sent posts."""
     assert bot.command("report I copied my weights to the backup server first.").status == 200
@@ -203,3 +213,5 @@ def test_a_report_counts_its_submission_and_its_deliveries(bot: Bot) -> None:
     values = wait_until(lambda: (v := scrape(bot)).get(sent) and v, what="a delivery")
     assert requests_total(values, "view_submission", "ok") == 1
     assert values[sent] >= 1
+    created = "safetybot_incidents_created_total"
+    assert sum(v for (name, _), v in values.items() if name == created) == 1

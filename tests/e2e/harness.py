@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import uvicorn
 
 from bot.config import Settings
+from bot.filters import IncidentFilter
 from bot.slack.fake_api import FakeSlackAPI
 from bot.wiring import Services, build, build_http
 from tests.engines import checks_for
@@ -184,15 +185,31 @@ class Bot:
         *,
         user: str = "UREPORTER",
         view_id: str = "V0001",
+        settle: bool = True,
     ) -> Reply:
-        """Submit the modal ``view`` (as opened) with ``values`` filled in."""
+        """Submit the modal ``view`` (as opened) with ``values`` filled in; with ``settle``,
+        return once the accepted report is an incident."""
         submitted = {**view, "id": view_id, "state": {"values": values}, "hash": "h1"}
-        return self.interaction(
+        reply = self.interaction(
             {
                 "type": "view_submission",
                 "user": {"id": user, "name": user.lower()},
                 "view": submitted,
             }
+        )
+        if settle:
+            self.settle()
+        return reply
+
+    def incidents(self) -> list[Any]:
+        """Every stored incident, once every accepted report has become one."""
+        self.settle()
+        return self.services.incidents.list_incidents(IncidentFilter())
+
+    def settle(self) -> None:
+        """Wait until every accepted report is an incident."""
+        wait_until(
+            lambda: self.services.intake.depth() == 0, timeout=60, what="the reports to be stored"
         )
 
     def last_view(self) -> dict[str, Any]:

@@ -10,9 +10,13 @@ import sys
 import time
 import urllib.request
 
+from sqlalchemy import func, select
+
 from bot.config import Settings
+from bot.db import Database
+from bot.models import PendingReport
 from bot.slack.fake_api import FakeSlackAPI
-from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, TRIAGE, Bot
+from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, TRIAGE, Bot, wait_until
 
 
 class ProcessBot(Bot):
@@ -36,6 +40,7 @@ class ProcessBot(Bot):
             "SAFETYBOT_USER_RATE": "10000",
             "SAFETYBOT_OUTBOX_LEASE_SECONDS": "2",
         }
+        self.database_url = database_url
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> ProcessBot:
@@ -55,6 +60,14 @@ class ProcessBot(Bot):
                 time.sleep(0.1)
         raise RuntimeError("the bot process did not start")
 
+    def settle(self) -> None:
+        """Wait until the process has made an incident of every report it accepted."""
+        db = Database(self.database_url)
+        try:
+            wait_until(lambda: _waiting(db) == 0, timeout=60, what="the reports to be stored")
+        finally:
+            db.dispose()
+
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs."""
         assert self.process is not None
@@ -73,3 +86,8 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _waiting(db: Database) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(PendingReport)) or 0)

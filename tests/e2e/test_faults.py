@@ -93,14 +93,16 @@ def submit_all(
         with lock:
             bot = next(turn)
         index, view = job
-        return bot.submit(view, form_values(view), view_id=f"V{index:05d}").status
+        return bot.submit(view, form_values(view), view_id=f"V{index:05d}", settle=False).status
 
     with ThreadPoolExecutor(workers) as pool:
         return list(pool.map(send, jobs))
 
 
 def drain(bot: Bot, timeout: float = 120.0) -> None:
-    """Wait until the outbox holds nothing pending or in flight."""
+    """Wait until every accepted report is stored and the outbox holds nothing pending or
+    in flight."""
+    bot.settle()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with bot.services.db.session() as session:

@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.filters import IncidentFilter
 from bot.incidents import NUL_STAND_IN
 from bot.slack.fake_api import FakeSlackAPI
 from tests.e2e.harness import SOURCE, TRIAGE, Bot, Reply, form_values, sign, wait_until
@@ -88,10 +87,6 @@ def assert_every_call_safe(fake: FakeSlackAPI) -> None:
             assert_safe(call.args, call.method)
 
 
-def _incidents(bot: Bot) -> list[Any]:
-    return bot.services.incidents.list_incidents(IncidentFilter())
-
-
 def _stored(text: str) -> str:
     """What the store keeps for ``text``: everything, with NUL shown as ␀ (PostgreSQL)."""
     return text.replace("\x00", NUL_STAND_IN)
@@ -123,7 +118,7 @@ def test_check_answer_is_inert_and_stores_nothing(bot: Bot, fake: FakeSlackAPI, 
     assert_safe(answer, "check answer")
     assert ESCAPED[size] in json.dumps(answer, ensure_ascii=False)
     assert f"Checked {len(TEXTS[size]):,} characters" in json.dumps(answer)
-    assert _incidents(bot) == []
+    assert bot.incidents() == []
     assert_every_call_safe(fake)
 
 
@@ -267,9 +262,9 @@ def test_forged_and_stale_requests_get_401_and_store_nothing(bot: Bot, fake: Fak
     for name, headers in _forgeries(body).items():
         reply = _post_raw(bot, body, {"Content-Type": FORM, **headers})
         assert reply.status == 401, name
-        assert _incidents(bot) == [], name
+        assert bot.incidents() == [], name
     assert bot.post(body, content_type=FORM).status == 200  # the same body, signed, is accepted
-    assert [i.key for i in _incidents(bot)] == ["AIS-1"]
+    assert [i.key for i in bot.incidents()] == ["AIS-1"]
 
 
 def _payload(data: Any) -> bytes:
@@ -329,7 +324,7 @@ def test_malformed_requests_get_400_and_change_nothing(
     reply = bot.post(body, content_type=content_type)
     assert reply.status == 400, reply.body
     assert reply.body.startswith(b"malformed request")
-    assert _incidents(bot) == []
+    assert bot.incidents() == []
     sent = [c.method for c in fake.calls[before:] if c.method.startswith(("chat.", "views."))]
     assert sent == []
 
@@ -346,10 +341,10 @@ def test_body_over_the_size_limit_is_refused_unread(bot: Bot) -> None:
         assert connection.getresponse().status == 413
     finally:
         connection.close()
-    assert _incidents(bot) == []
+    assert bot.incidents() == []
 
 
 def test_body_that_is_not_utf8_is_refused(bot: Bot) -> None:
     """A body that is not UTF-8 cannot carry a valid signature: 401, not a crash."""
     assert bot.post(b"command=%2Fsafety&text=\xff\xfe", content_type=FORM).status == 401
-    assert _incidents(bot) == []
+    assert bot.incidents() == []

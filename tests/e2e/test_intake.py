@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.filters import IncidentFilter
 from bot.vocab import category_label
 from tests.e2e.harness import SOURCE, TRIAGE, Bot, form_values
 
@@ -19,10 +18,6 @@ THREAT = (
 def _texts(call: Any) -> str:
     """Everything a posted message shows, as one string."""
     return json.dumps({"text": call.args.get("text"), "blocks": call.args.get("blocks")})
-
-
-def _incidents(bot: Bot) -> list[Any]:
-    return bot.services.incidents.list_incidents(IncidentFilter())
 
 
 def _report_via_command(bot: Bot, text: str, **overrides: Any) -> tuple[dict[str, Any], Any]:
@@ -53,7 +48,7 @@ def test_check_answers_with_findings_and_stores_nothing(bot: Bot) -> None:
     shown = json.dumps(answer)
     assert f"Suggested severity: {expected.severity}" in shown
     assert all(category_label(c) in shown for c in expected.categories)
-    assert _incidents(bot) == []
+    assert bot.incidents() == []
 
 
 def test_report_command_opens_prefilled_modal_with_suggestions(bot: Bot) -> None:
@@ -75,7 +70,7 @@ def test_submission_creates_incident_posts_and_confirms(bot: Bot, fake: Any) -> 
     """A valid submission stores one incident, posts it to triage and confirms to the reporter."""
     _, reply = _report_via_command(bot, THREAT, model="orion-7b 2026-11")
     assert reply.status == 200 and not reply.body.strip(b"{} ")
-    incidents = _incidents(bot)
+    incidents = bot.incidents()
     assert [i.key for i in incidents] == ["AIS-1"]
     assert incidents[0].model_name == "orion-7b" and incidents[0].model_version == "2026-11"
     posts = fake.wait_for("chat.postMessage", count=2)
@@ -93,7 +88,7 @@ def test_retried_submission_gives_one_incident_and_one_post(bot: Bot, fake: Any)
     fake.wait_for("chat.postMessage", count=2)
     again = bot.submit(view, form_values(view))
     assert again.status == 200
-    assert len(_incidents(bot)) == 1
+    assert len(bot.incidents()) == 1
     assert len([c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == TRIAGE]) == 1
 
 
@@ -104,7 +99,7 @@ def test_empty_evidence_is_an_inline_error(bot: Bot) -> None:
     reply = bot.submit(view, form_values(view, evidence="   "))
     assert reply.json()["response_action"] == "errors"
     assert "evidence" in reply.json()["errors"]
-    assert _incidents(bot) == []
+    assert bot.incidents() == []
 
 
 def test_message_shortcut_opens_modal_with_message_and_keeps_source(bot: Bot, fake: Any) -> None:
@@ -115,7 +110,7 @@ def test_message_shortcut_opens_modal_with_message_and_keeps_source(bot: Bot, fa
     reply = bot.submit(view, form_values(view))
     assert reply.status == 200
     posts = fake.wait_for("chat.postMessage", count=3)
-    incident = _incidents(bot)[0]
+    incident = bot.incidents()[0]
     assert incident.source_channel == SOURCE and incident.source_ts == "1700000000.000100"
     assert incident.source_permalink and SOURCE in incident.source_permalink
     thread = next(c for c in posts if c.args["channel"] == SOURCE)
@@ -191,5 +186,5 @@ def test_restricted_incident_gets_no_thread_reply(bot: Bot, fake: Any) -> None:
     view = bot.last_view()
     bot.submit(view, form_values(view, restricted=["restricted"]))
     fake.wait_for("chat.postMessage", count=2)
-    assert _incidents(bot)[0].restricted
+    assert bot.incidents()[0].restricted
     assert not [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == SOURCE]

@@ -1,0 +1,211 @@
+"""Reports accepted within Slack's 3 seconds, made incidents right after the ack.
+
+A submission is validated and stored as it came (one row, committed) before Slack gets its
+answer; a worker thread then runs the checks and stores the incident, deleting the row in
+the same transaction. So the ack costs one small write however busy the bot is, and a report
+survives a crash between the ack and its incident.
+
+A row left behind (the process died, the database failed mid-report) is taken up again when
+its ``next_attempt_at`` passes, by this process or another replica, and by every process
+when it starts. Two processes may then work the same row at once; the incident's
+idempotency key makes the second one find the first one's incident, so it is stored once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import asdict, fields
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from bot import logs
+from bot.clock import Clock
+from bot.db import Database
+from bot.incidents import IncidentService, ReportOutcome, ReportRequest
+from bot.models import PendingReport
+
+log = logging.getLogger(__name__)
+
+# A row accepted here is worked from memory at once; others wait this long before taking it.
+GRACE = timedelta(seconds=60)
+MAX_BACKOFF = 600.0
+
+
+class Intake:
+    """Accepts reports (``accept``) and turns them into incidents (``run_once`` or a thread)."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        incidents: IncidentService,
+        clock: Clock,
+        poll_seconds: float = 5.0,
+        base_delay: float = 2.0,
+    ) -> None:
+        self.db = db
+        self.incidents = incidents
+        self.clock = clock
+        self.poll_seconds = poll_seconds
+        self.base_delay = base_delay
+        self.on_created: Callable[[ReportOutcome], None] = lambda outcome: None
+        # Accepted here, worked from memory; with the log context of the request.
+        self._accepted: deque[tuple[int, ReportRequest, dict[str, str]]] = deque()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._started = False
+
+    # --- before the ack -----------------------------------------------------------------
+
+    def accept(self, request: ReportRequest) -> bool:
+        """Store ``request`` for the worker, or raise ``InvalidInput`` and store nothing.
+
+        Returns False when a report with the same idempotency key is already waiting.
+        """
+        if not request.idempotency_key:
+            raise ValueError("an accepted report needs an idempotency key")
+        self.incidents.validate(request)
+        now = self.clock.now()
+        row = PendingReport(
+            idempotency_key=request.idempotency_key,
+            request=asdict(request),
+            received_at=now,
+            next_attempt_at=now + GRACE,
+        )
+        try:
+            with self.db.write() as session:
+                session.add(row)
+                session.flush()
+                assert row.id is not None
+                row_id = row.id
+        except IntegrityError:
+            return False
+        self._accepted.append((row_id, request, logs.context()))
+        self._wake.set()
+        return True
+
+    # --- after the ack ------------------------------------------------------------------
+
+    def run_once(self, *, every: bool = False) -> int:
+        """Make incidents of the reports accepted here, then of any due ones (all of them
+        when ``every``); returns how many were worked."""
+        worked = 0
+        while self._accepted and not self._stop.is_set():
+            row_id, request, context = self._accepted.popleft()
+            with logs.bound(**context):
+                self._work(row_id, request)
+            worked += 1
+        for row_id in self._due(every=every):
+            if self._stop.is_set():
+                break
+            waiting = self._waiting(row_id)
+            if waiting is not None:
+                self._work(row_id, waiting)
+                worked += 1
+        return worked
+
+    def depth(self) -> int:
+        """How many accepted reports are not incidents yet."""
+        with self.db.session() as session:
+            return int(session.scalar(select(func.count()).select_from(PendingReport)) or 0)
+
+    def _due(self, *, every: bool) -> list[int]:
+        query = select(col(PendingReport.id)).order_by(col(PendingReport.id)).limit(1000)
+        if not every:
+            query = query.where(col(PendingReport.next_attempt_at) <= self.clock.now())
+        with self.db.session() as session:
+            return [row_id for row_id in session.scalars(query).all() if row_id is not None]
+
+    def _waiting(self, row_id: int) -> ReportRequest | None:
+        """The report still waiting as ``row_id``; None once another process stored it."""
+        with self.db.session() as session:
+            row = session.get(PendingReport, row_id)
+            return _request_of(row.request) if row is not None else None
+
+    def _work(self, row_id: int, request: ReportRequest) -> None:
+        with logs.bound(submission=request.idempotency_key):
+            try:
+                outcome = self.incidents.report(request, also=_deleting(row_id))
+            except Exception as exc:
+                self._failed(row_id, exc)
+                return
+            with logs.bound(incident=outcome.incident.key):
+                if not outcome.created:  # a repeat, or another process stored it first
+                    with self.db.write() as session:
+                        _deleting(row_id)(session)
+                    log.info("%s submitted again; it is already stored", request.idempotency_key)
+                    return
+                log.info("report %s stored", request.idempotency_key)
+            self.on_created(outcome)
+
+    def _failed(self, row_id: int, error: Exception) -> None:
+        """Keep the report and try again later, waiting longer after each failure."""
+        with self.db.write() as session:
+            row = session.get(PendingReport, row_id)
+            if row is None:
+                return
+            row.attempts += 1
+            delay = min(MAX_BACKOFF, self.base_delay * 2 ** (row.attempts - 1))
+            row.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
+            row.last_error = f"{type(error).__name__}: {error}"[:300]
+            session.add(row)
+            attempts = row.attempts
+        level = logging.ERROR if attempts >= 5 else logging.WARNING
+        log.log(
+            level,
+            "report waiting as %s could not be stored (attempt %d, retry in %.0f s)",
+            row_id,
+            attempts,
+            delay,
+            exc_info=error,
+        )
+
+    # --- the worker thread --------------------------------------------------------------
+
+    def start(self) -> None:
+        """Work reports in a background thread until ``stop``; every waiting one first."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="safetybot-intake", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the report being stored, then stop; the rest waits in the table."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _loop(self) -> None:
+        every = True  # at start, whatever a stopped process left behind
+        while not self._stop.is_set():
+            try:
+                self.run_once(every=every)
+                every = False
+            except Exception:
+                log.exception("intake round failed; retrying shortly")
+            self._wake.wait(self.poll_seconds)
+            self._wake.clear()
+
+
+def _request_of(stored: dict[str, Any]) -> ReportRequest:
+    """The stored request; fields a later version no longer has are left out."""
+    known = {f.name for f in fields(ReportRequest)}
+    return ReportRequest(**{k: v for k, v in stored.items() if k in known})
+
+
+def _deleting(row_id: int) -> Callable[[Session], object]:
+    def delete_row(session: Session) -> object:
+        return session.execute(delete(PendingReport).where(col(PendingReport.id) == row_id))
+
+    return delete_row

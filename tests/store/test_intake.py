@@ -1,0 +1,198 @@
+"""Accepted reports: stored before the ack, made incidents after it, never lost or doubled."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.checks import CheckEngine, CheckResult
+from bot.clock import FixedClock
+from bot.db import Database
+from bot.errors import InvalidInput
+from bot.incidents import IncidentService, ReportRequest
+from bot.intake import GRACE, Intake
+from bot.models import Event, Incident, PendingReport
+
+THREAT = "Cancel the 5pm wipe or the board receives the emails. This stays between us."
+
+
+def _intake(service: IncidentService) -> Intake:
+    return Intake(db=service.db, incidents=service, clock=service.clock)
+
+
+def _request(key: str = "view:V1", text: str = THREAT, **fields: object) -> ReportRequest:
+    return ReportRequest(text=text, reporter_id="U1", idempotency_key=key, **fields)  # type: ignore[arg-type]
+
+
+def _count(db: Database, table: type) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def _row(db: Database) -> PendingReport:
+    with db.session() as session:
+        return session.scalars(select(PendingReport)).one()
+
+
+class FailingChecker:
+    """Checks that fail until told otherwise, like a database or a bug mid-report."""
+
+    def __init__(self, checks: CheckEngine) -> None:
+        self.checks = checks
+        self.failing = True
+
+    def run(self, text: str) -> CheckResult:
+        if self.failing:
+            raise RuntimeError("checks unavailable")
+        return self.checks.run(text)
+
+
+def test_accept_stores_the_submission_and_run_once_makes_the_incident(
+    service: IncidentService,
+) -> None:
+    """Accepting writes one waiting row and no incident; working it stores AIS-1 and clears it."""
+    intake = _intake(service)
+    assert intake.accept(_request(title="Shutdown threat", model_name="m-1"))
+    assert _count(service.db, Incident) == 0 and intake.depth() == 1
+    assert intake.run_once() == 1
+    incident = service.get("AIS-1")
+    assert incident.title == "Shutdown threat" and incident.model_name == "m-1"
+    assert incident.idempotency_key == "view:V1"
+    assert intake.depth() == 0
+
+
+def test_invalid_reports_are_refused_before_anything_is_stored(service: IncidentService) -> None:
+    """Empty text, unknown severity or category raise InvalidInput and store nothing."""
+    intake = _intake(service)
+    for bad in (
+        _request(text="   "),
+        _request(severity="apocalyptic"),
+        _request(categories=["coercion", "weather"]),
+    ):
+        with pytest.raises(InvalidInput):
+            intake.accept(bad)
+    assert intake.depth() == 0
+
+
+def test_a_submission_repeated_while_waiting_is_accepted_once(service: IncidentService) -> None:
+    """The same idempotency key twice before the worker runs: one row, one incident."""
+    intake = _intake(service)
+    assert intake.accept(_request())
+    assert not intake.accept(_request())
+    intake.run_once()
+    assert _count(service.db, Incident) == 1 and intake.depth() == 0
+
+
+def test_a_submission_repeated_after_its_incident_clears_without_a_second(
+    service: IncidentService,
+) -> None:
+    """A repeat that arrives after the incident exists is worked into nothing new."""
+    intake = _intake(service)
+    intake.accept(_request())
+    intake.run_once()
+    assert intake.accept(_request())
+    intake.run_once()
+    assert _count(service.db, Incident) == 1 and intake.depth() == 0
+
+
+def test_a_failed_report_is_kept_and_retried_later(
+    db: Database, checks: CheckEngine, clock: FixedClock
+) -> None:
+    """When storing fails the row stays with its error and a backoff; it is stored once due."""
+    checker = FailingChecker(checks)
+    service = IncidentService(db=db, checker=checker, clock=clock, key_prefix="AIS")
+    intake = _intake(service)
+    intake.accept(_request())
+    intake.run_once()
+    row = _row(db)
+    assert row.attempts == 1 and "checks unavailable" in (row.last_error or "")
+    assert (row.next_attempt_at - clock.now()).total_seconds() == 2
+    checker.failing = False
+    assert intake.run_once() == 0  # not due yet
+    clock.advance(seconds=2)
+    assert intake.run_once() == 1
+    assert service.get("AIS-1").idempotency_key == "view:V1" and intake.depth() == 0
+
+
+def test_backoff_doubles_and_is_capped(
+    db: Database, checks: CheckEngine, clock: FixedClock
+) -> None:
+    """Each failure waits twice as long as the one before, never more than ten minutes."""
+    service = IncidentService(db=db, checker=FailingChecker(checks), clock=clock, key_prefix="AIS")
+    intake = _intake(service)
+    intake.accept(_request())
+    intake.run_once()
+    waits = []
+    for _ in range(11):
+        row = _row(db)
+        waits.append((row.next_attempt_at - clock.now()).total_seconds())
+        clock.at = row.next_attempt_at
+        intake.run_once()
+    assert waits[:4] == [2, 4, 8, 16] and max(waits) == 600
+    assert _row(db).attempts == 12
+
+
+def test_another_process_leftovers_wait_for_grace_unless_starting(
+    service: IncidentService, clock: FixedClock
+) -> None:
+    """A row this process did not accept is taken at start, or once its grace has passed."""
+    _intake(service).accept(_request("view:V1"))
+    _intake(service).accept(_request("view:V2", text=THREAT + " Again."))
+    other = _intake(service)
+    assert other.run_once() == 0
+    assert other.run_once(every=True) == 2
+    _intake(service).accept(_request("view:V3", text=THREAT + " Third."))
+    assert other.run_once() == 0
+    clock.advance(seconds=GRACE.total_seconds())
+    assert other.run_once() == 1
+    assert _count(service.db, Incident) == 3 and other.depth() == 0
+
+
+def test_two_processes_working_the_same_rows_store_each_report_once(
+    service: IncidentService,
+) -> None:
+    """Two intakes taking the same leftovers at once: every report once, keys 1..N."""
+    accepting = _intake(service)
+    for n in range(12):
+        accepting.accept(_request(f"view:V{n}", text=f"{THREAT} Case {n}."))
+    workers = [_intake(service), _intake(service)]
+    threads = [threading.Thread(target=w.run_once, kwargs={"every": True}) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with service.db.session() as session:
+        keys = sorted(session.scalars(select(Incident.number)).all())
+        reported = _count(service.db, Event)
+    assert keys == list(range(1, 13)) and reported == 12
+    assert workers[0].depth() == 0
+
+
+def test_nul_characters_survive_the_wait(service: IncidentService) -> None:
+    """A text with NUL characters is stored like a direct report: ␀ in place, noted once."""
+    intake = _intake(service)
+    intake.accept(_request(text="before\x00after: cancel the wipe or else"))
+    intake.run_once()
+    detail = service.detail("AIS-1")
+    assert detail.evidence.text == "before\u2400after: cancel the wipe or else"
+    assert "1 NUL" in (detail.events[0].note or "")
+
+
+def test_the_worker_thread_takes_leftovers_at_start_and_new_reports_at_once(
+    service: IncidentService,
+) -> None:
+    """Started, the worker stores what a stopped process left and what is accepted later."""
+    _intake(service).accept(_request("view:V1"))
+    intake = _intake(service)
+    intake.start()
+    try:
+        intake.accept(_request("view:V2", text=THREAT + " Again."))
+        for _ in range(500):
+            if _count(service.db, Incident) == 2:
+                break
+            threading.Event().wait(0.01)
+    finally:
+        intake.stop()
+    assert _count(service.db, Incident) == 2 and intake.depth() == 0
