@@ -14,7 +14,6 @@ idempotency key makes the second one find the first one's incident, so it is sto
 from __future__ import annotations
 
 import logging
-import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, fields
@@ -30,6 +29,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.incidents import IncidentService, ReportOutcome, ReportRequest
 from bot.models import PendingReport
+from bot.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +53,12 @@ class Intake:
         self.db = db
         self.incidents = incidents
         self.clock = clock
-        self.poll_seconds = poll_seconds
         self.base_delay = base_delay
         self.on_created: Callable[[ReportOutcome], None] = lambda outcome: None
         # Accepted here, worked from memory; with the log context of the request.
         self._accepted: deque[tuple[int, ReportRequest, dict[str, str]]] = deque()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._started = False
+        self._worker = Worker("safetybot-intake", self._round, poll_seconds=poll_seconds)
+        self._starting = True
 
     # --- before the ack -----------------------------------------------------------------
 
@@ -89,7 +86,7 @@ class Intake:
         except IntegrityError:
             return False
         self._accepted.append((row_id, request, logs.context()))
-        self._wake.set()
+        self._worker.kick()
         return True
 
     # --- after the ack ------------------------------------------------------------------
@@ -98,13 +95,13 @@ class Intake:
         """Make incidents of the reports accepted here, then of any due ones (all of them
         when ``every``); returns how many were worked."""
         worked = 0
-        while self._accepted and not self._stop.is_set():
+        while self._accepted and not self._worker.stopping.is_set():
             row_id, request, context = self._accepted.popleft()
             with logs.bound(**context):
                 self._work(row_id, request)
             worked += 1
         for row_id in self._due(every=every):
-            if self._stop.is_set():
+            if self._worker.stopping.is_set():
                 break
             waiting = self._waiting(row_id)
             if waiting is not None:
@@ -172,30 +169,17 @@ class Intake:
 
     def start(self) -> None:
         """Work reports in a background thread until ``stop``; every waiting one first."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="safetybot-intake", daemon=True)
-        self._thread.start()
+        self._starting = True
+        self._worker.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Finish the report being stored, then stop; the rest waits in the table."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
 
-    def _loop(self) -> None:
-        every = True  # at start, whatever a stopped process left behind
-        while not self._stop.is_set():
-            try:
-                self.run_once(every=every)
-                every = False
-            except Exception:
-                log.exception("intake round failed; retrying shortly")
-            self._wake.wait(self.poll_seconds)
-            self._wake.clear()
+    def _round(self) -> None:
+        # At start, whatever a stopped process left behind, however recent.
+        self.run_once(every=self._starting)
+        self._starting = False
 
 
 def _request_of(stored: dict[str, Any]) -> ReportRequest:

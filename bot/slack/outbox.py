@@ -36,6 +36,7 @@ from bot import logs, notices
 from bot.clock import Clock
 from bot.db import Database
 from bot.models import Incident, OutboxMessage
+from bot.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -164,43 +165,26 @@ class Outbox:
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
         self.jitter = jitter
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("safetybot-outbox", self._round, poll_seconds=poll_seconds)
         self.on_outcome: Callable[[OutboxMessage, Outcome], None] = lambda m, o: None
 
     # --- the worker thread --------------------------------------------------------------
 
     def kick(self) -> None:
         """Deliver soon: something was just enqueued."""
-        self._wake.set()
+        self._worker.kick()
 
     def start(self) -> None:
         """Deliver in a background thread until ``stop``."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="safetybot-outbox", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Finish the notice being sent, then stop; the rest waits in the table."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            wait = self.poll_seconds
-            try:
-                self.run_once(stop=self._stop)
-                wait = self._until_next_due()
-            except Exception:
-                log.exception("outbox delivery round failed; retrying shortly")
-            self._wake.wait(wait)
-            self._wake.clear()
+    def _round(self) -> float:
+        self.run_once(stop=self._worker.stopping)
+        return self._until_next_due()
 
     def _until_next_due(self) -> float:
         """Seconds until the earliest waiting notice is due (at most ``poll_seconds``)."""
