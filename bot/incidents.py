@@ -117,6 +117,22 @@ class Checker(Protocol):
     def run(self, text: str) -> CheckResult: ...
 
 
+class Unchecked:
+    """The default of a precondition nobody asked for."""
+
+
+UNCHECKED = Unchecked()
+
+
+class StaleAssignment(InvalidTransition):
+    """The incident was assigned by someone else after the actor last saw it."""
+
+    def __init__(self, key: str, assignee_id: str | None) -> None:
+        who = assignee_id or "nobody"
+        super().__init__(f"{key} was just assigned to {who}; nothing was changed.")
+        self.assignee_id = assignee_id
+
+
 @dataclass(frozen=True)
 class ReportRequest:
     """Everything a reporter tells us; ``None`` severity/categories means "as suggested"."""
@@ -537,10 +553,20 @@ class IncidentService:
             notices.changed(session, incident, [event], now)
         return incident
 
-    def assign(self, key: str, assignee_id: str | None, *, actor: str) -> Incident:
-        """Assign (or with ``None`` unassign) an incident."""
+    def assign(
+        self,
+        key: str,
+        assignee_id: str | None,
+        *,
+        actor: str,
+        expected: str | Unchecked | None = UNCHECKED,
+    ) -> Incident:
+        """Assign (or with ``None`` unassign) an incident; ``expected`` (the assignee the
+        actor saw, None for nobody) refuses the change when someone else assigned it since."""
         with self._changing() as session:
             incident = _load(session, key, lock=True)
+            if not isinstance(expected, Unchecked) and incident.assignee_id != expected:
+                raise StaleAssignment(incident.key, incident.assignee_id)
             if incident.assignee_id == assignee_id:
                 who = f"<{assignee_id}>" if assignee_id else "nobody"
                 raise InvalidTransition(f"{incident.key} is already assigned to {who}.")

@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.errors import DomainError, InvalidInput, InvalidTransition
+from bot.incidents import UNCHECKED, StaleAssignment
 from bot.models import STATUSES, Incident
 from bot.slack import triage_modals
 from bot.slack.commands import show_message
@@ -158,13 +159,15 @@ def assign_to_me(turn: Turn) -> None:
         turn.answer(f"*{key}* is already assigned to you.", warning=False)
         return
     seen = turn.click.seen_assignee
-    if seen is not None and (incident.assignee_id or "-") != seen:
+    expected = UNCHECKED if seen is None else (None if seen == "-" else seen)
+    try:
+        turn.deps.incidents.assign(incident.key, turn.user, actor=turn.user, expected=expected)
+    except StaleAssignment as stale:
         turn.answer(
-            f"*{key}* was just assigned to {mention(incident.assignee_id)}; nothing was changed. "
+            f"*{key}* was just assigned to {mention(stale.assignee_id)}; nothing was changed. "
             "Use Assign… to take it over."
         )
         return
-    turn.deps.incidents.assign(incident.key, turn.user, actor=turn.user)
     turn.changed()
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.errors import InvalidInput, InvalidTransition, NotFound
-from bot.incidents import IncidentService, ReportRequest
+from bot.incidents import IncidentService, ReportRequest, StaleAssignment
 
 
 def _new(service: IncidentService, text: str = "The model refused to stop.") -> str:
@@ -135,3 +137,42 @@ def test_unknown_key_is_not_found(service: IncidentService) -> None:
         service.acknowledge("AIS-999", actor="T1")
     with pytest.raises(NotFound):
         service.detail("nonsense")
+
+
+def test_assigning_from_a_stale_view_is_refused_and_changes_nothing(
+    service: IncidentService,
+) -> None:
+    """An assignment that expects the incident unassigned fails once someone took it."""
+    key = _new(service)
+    service.assign(key, "U1", actor="U1", expected=None)
+    with pytest.raises(StaleAssignment) as refused:
+        service.assign(key, "U2", actor="U2", expected=None)
+    assert refused.value.assignee_id == "U1"
+    detail = service.detail(key)
+    assert detail.incident.assignee_id == "U1"
+    assert [e.kind for e in detail.events].count("assigned") == 1
+
+
+def test_two_simultaneous_takes_assign_the_incident_once(service: IncidentService) -> None:
+    """Two people taking the same unassigned incident at once: one gets it, one is refused."""
+    key = _new(service)
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def take(user: str) -> None:
+        start.wait()
+        try:
+            service.assign(key, user, actor=user, expected=None)
+            outcomes[user] = "assigned"
+        except StaleAssignment:
+            outcomes[user] = "refused"
+
+    threads = [threading.Thread(target=take, args=(u,)) for u in ("U1", "U2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["assigned", "refused"]
+    winner = next(u for u, o in outcomes.items() if o == "assigned")
+    assert service.get(key).assignee_id == winner
+    assert [e.kind for e in service.detail(key).events].count("assigned") == 1
