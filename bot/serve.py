@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Protocol
 
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 
@@ -17,20 +23,15 @@ def serve(settings: Settings) -> None:
     settings = launch.settings if launch else settings
     settings.require_slack()
     configure_logging(settings)
-    from bot.wiring import build, build_http, build_slack
+    from bot.wiring import build, build_http
 
     services = build(settings)
     services.db.upgrade()
     if settings.socket_mode:
-        from bot.slack.runner import run_socket_mode
+        from bot.slack.runner import SocketModeRunner
 
         assert settings.slack_app_token is not None
-        parts = build_slack(services)
-        parts.start()
-        try:
-            run_socket_mode(parts.app, settings.slack_app_token.get_secret_value())
-        finally:
-            parts.stop()
+        serve_socket_mode(services, SocketModeRunner(settings.slack_app_token.get_secret_value()))
         return
     if launch is not None:
         from bot.wiring import build_playground
@@ -41,6 +42,33 @@ def serve(settings: Settings) -> None:
 
     print(f"safetybot listening on http://{settings.host}:{settings.port}/slack/events", flush=True)
     uvicorn.run(build_http(services), host=settings.host, port=settings.port, log_level="warning")
+
+
+class Runner(Protocol):
+    """What serves Slack's requests over a connection of its own (Socket Mode)."""
+
+    def run(self, app: App) -> None: ...
+
+    def connected(self) -> bool: ...
+
+
+def serve_socket_mode(services: Services, runner: Runner) -> None:
+    """Background work, health endpoints on SAFETYBOT_PORT, and Slack through ``runner``
+    until it returns."""
+    from bot.health import HealthEndpoints, served_in_background
+    from bot.wiring import build_slack
+
+    settings = services.settings
+    parts = build_slack(services)
+    health = HealthEndpoints(
+        ready=lambda: services.db.is_current() and runner.connected(), metrics=services.metrics
+    )
+    parts.start()
+    try:
+        with served_in_background(health, settings.host, settings.port):
+            runner.run(parts.app)
+    finally:
+        parts.stop()
 
 
 def configure_logging(settings: Settings) -> None:

@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.asgi_io import Receive, Send, read_body
+from bot.asgi_io import Receive, Send, read_body, reply
 from bot.playground.session import Playground, PlaygroundError
 from bot.playground.snapshot import snapshot
 
@@ -246,14 +246,5 @@ async def _json(send: Send, status: int, body: Any, headers: dict[str, str] | No
 async def _respond(
     send: Send, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
 ) -> None:
-    pairs = {**SECURITY_HEADERS, **{k.lower(): v for k, v in (headers or {}).items()}}
-    pairs["content-type"] = content_type
-    pairs["content-length"] = str(len(body))
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(k.encode(), v.encode()) for k, v in pairs.items()],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    await reply(send, status, body, {**SECURITY_HEADERS, **lowered, "content-type": content_type})

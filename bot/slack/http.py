@@ -19,7 +19,8 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 
-from bot.asgi_io import Receive, Send, read_body
+from bot.asgi_io import Receive, Send, read_body, reply
+from bot.health import HealthEndpoints
 from bot.metrics import request_kind
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class SlackHttpApp:
     ) -> None:
         self.bolt = bolt
         self.verifier = SignatureVerifier(signing_secret)
-        self.ready = ready
+        self.health = HealthEndpoints(ready=ready, metrics=metrics)
         self.max_body = max_body
         self.on_startup = on_startup
         self.on_shutdown = on_shutdown
@@ -59,18 +60,12 @@ class SlackHttpApp:
         if scope["type"] != "http":
             return
         method, path = scope["method"], scope["path"]
-        if path == "/healthz" and method in ("GET", "HEAD"):
-            await _reply(send, 200, b"ok")
-        elif path == "/readyz" and method in ("GET", "HEAD"):
-            ok = await asyncio.to_thread(self._is_ready)
-            await _reply(send, 200 if ok else 503, b"ready" if ok else b"not ready")
-        elif path == "/metrics" and method in ("GET", "HEAD") and self.metrics is not None:
-            body, content_type = await asyncio.to_thread(self.metrics.exposition)
-            await _reply(send, 200, body, {"content-type": content_type})
+        if self.health.serves(scope):
+            await self.health.answer(scope, send)
         elif path == EVENTS_PATH and method == "POST":
             await self._counted_slack(scope, receive, send)
         else:
-            await _reply(send, 404, b"not found")
+            await reply(send, 404, b"not found")
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         """Start background work with the server; on shutdown let the send in flight finish."""
@@ -83,13 +78,6 @@ class SlackHttpApp:
                 await asyncio.to_thread(self.on_shutdown)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-    def _is_ready(self) -> bool:
-        try:
-            return self.ready()
-        except Exception:
-            log.exception("readiness check failed")
-            return False
 
     async def _counted_slack(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         """Serve a Slack request and count it: kind, outcome, and ack latency once in Bolt."""
@@ -112,31 +100,31 @@ class SlackHttpApp:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         declared = headers.get("content-length") or "0"
         if not declared.isascii() or not declared.isdigit():
-            await _reply(send, 400, b"malformed request")
+            await reply(send, 400, b"malformed request")
             return
         too_long = int(declared) > self.max_body
         body = None if too_long else await read_body(receive, self.max_body)
         if body is None:
-            await _reply(send, 413, b"request body too large")
+            await reply(send, 413, b"request body too large")
             return
         if not self._signed(body, headers):
-            await _reply(send, 401, b"invalid signature")
+            await reply(send, 401, b"invalid signature")
             return
         query = scope.get("query_string", b"").decode("latin-1")
         request = _bolt_request(body, query, headers)
         problem = "not a Slack request" if request is None else _malformed(request.body)
         if request is None or problem:
             log.warning("malformed Slack request refused: %s", problem)
-            await _reply(send, 400, f"malformed request: {problem}".encode())
+            await reply(send, 400, f"malformed request: {problem}".encode())
             return
         scope["safetybot.kind"] = request_kind(request.body)
         try:
             response = await asyncio.to_thread(self.bolt.dispatch, request)
         except Exception:  # Bolt's own parsing of a payload shape it did not foresee
             log.exception("Bolt could not dispatch a signed request")
-            await _reply(send, 400, b"malformed request")
+            await reply(send, 400, b"malformed request")
             return
-        await _reply(
+        await reply(
             send,
             response.status,
             response.body.encode("utf-8") if isinstance(response.body, str) else response.body,
@@ -234,18 +222,3 @@ def _is_text(value: Any) -> bool:
 
 def _has_text(node: Any, key: str) -> bool:
     return isinstance(node, dict) and _is_text(node.get(key))
-
-
-async def _reply(
-    send: Send, status: int, body: bytes, headers: dict[str, str] | None = None
-) -> None:
-    pairs = [
-        (k.lower().encode(), str(v).encode())
-        for k, v in (headers or {}).items()
-        if k.lower() != "content-length"
-    ]
-    if not any(k == b"content-type" for k, _ in pairs):
-        pairs.append((b"content-type", b"text/plain; charset=utf-8"))
-    pairs.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": pairs})
-    await send({"type": "http.response.body", "body": body})

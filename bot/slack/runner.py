@@ -6,7 +6,19 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 
-def run_socket_mode(app: App, app_token: str) -> None:
-    """Connect with the app-level token and serve until stopped."""
-    print("safetybot connected in Socket Mode", flush=True)
-    SocketModeHandler(app, app_token).start()
+class SocketModeRunner:
+    """Serves ``app`` over a Socket Mode connection opened with the app-level token."""
+
+    def __init__(self, app_token: str) -> None:
+        self.app_token = app_token
+        self._handler: SocketModeHandler | None = None
+
+    def run(self, app: App) -> None:
+        """Connect and serve until the process is stopped."""
+        self._handler = SocketModeHandler(app, self.app_token)
+        print("safetybot connected in Socket Mode", flush=True)
+        self._handler.start()
+
+    def connected(self) -> bool:
+        """Whether the socket to Slack is open now."""
+        return self._handler is not None and bool(self._handler.client.is_connected())
