@@ -27,15 +27,22 @@ MIGRATION_ONLY_INDEXES = frozenset({"ix_evidence_fts", "ix_incident_title_fts"})
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine for ``url`` without connecting."""
+    """Create the engine for ``url`` without connecting.
+
+    Database errors never quote the statement's parameters: they hold evidence, which may
+    contain live credentials, and errors end up in logs."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
