@@ -17,7 +17,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    bindparam,
     func,
     insert,
     literal_column,
@@ -31,15 +30,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot import lifecycle, notices
-from bot.checks.similarity import (
-    BANDS,
-    content_hash,
-    jaccard_estimate,
-    lsh_bands,
-    minhash_signature,
-)
 from bot.clock import Clock
 from bot.db import Database
+from bot.duplicates import DuplicateMatch, Fingerprint, duplicates_in
 from bot.errors import InvalidInput, InvalidTransition, NotFound
 from bot.filters import IncidentFilter
 from bot.models import (
@@ -61,54 +54,10 @@ if TYPE_CHECKING:
 
 MAX_EVIDENCE_CHARS = 1_048_576
 MAX_PROMPT_CHARS = 1_048_576
-NEAR_DUPLICATE_MIN = 0.7
 # Must match the PostgreSQL index expression in migration 0001.
 FTS_DOCUMENT = "to_tsvector('simple'::regconfig, left({column}, 200000))"
 _MASKED = ("secrets", "pii")  # quoted findings stored for masking only
 NUL_STAND_IN = "\u2400"  # PostgreSQL text cannot hold NUL; shown as the ␀ symbol instead
-
-
-def _near_duplicates_statement() -> Select[str, str, list[int] | None]:
-    """Incidents sharing the most LSH bands with a text (bound as ``lsh_0``..``lsh_15``),
-    with their signatures; built once, since building it per report costs more than running it.
-    """
-    hits = func.count().label("hits")
-    # One (band, value) pair per OR arm: SQLite answers each from the index, where a
-    # row-value IN would scan the whole table.
-    pairs = [
-        and_(col(EvidenceBand.band) == band, col(EvidenceBand.value) == bindparam(f"lsh_{band}"))
-        for band in range(BANDS)
-    ]
-    candidates = (
-        select(col(EvidenceBand.incident_id), hits)
-        .where(or_(*pairs))
-        .group_by(col(EvidenceBand.incident_id))
-        .order_by(hits.desc())
-        .limit(20)
-        .subquery()
-    )
-    return (
-        select(col(Incident.key), col(Incident.title), col(Evidence.minhash))
-        .join(candidates, candidates.c.incident_id == col(Incident.id))
-        .join(Evidence, col(Evidence.incident_id) == col(Incident.id))
-    )
-
-
-_NEAR_DUPLICATES = _near_duplicates_statement()
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    """What duplicate detection needs of a text, computed once per report."""
-
-    digest: str
-    signature: list[int]
-    bands: list[int]
-
-    @classmethod
-    def of(cls, text: str) -> Fingerprint:
-        signature = minhash_signature(text)
-        return cls(content_hash(text), signature, lsh_bands(signature))
 
 
 class Checker(Protocol):
@@ -151,16 +100,6 @@ class ReportRequest:
     source_ts: str | None = None
     source_permalink: str | None = None
     idempotency_key: str | None = None
-
-
-@dataclass(frozen=True)
-class DuplicateMatch:
-    """A stored incident whose evidence matches a new text."""
-
-    key: str
-    title: str
-    similarity: float
-    exact: bool
 
 
 @dataclass(frozen=True)
@@ -235,7 +174,7 @@ class IncidentService:
                 existing = _by_idempotency_key(session, request.idempotency_key)
                 if existing is not None:
                     return ReportOutcome(incident=existing, created=False)
-            duplicates = self._duplicates_in(session, fingerprint)
+            duplicates = duplicates_in(session, fingerprint)
         try:
             incident = self._store(request, text, result, note, fingerprint, also)
         except IntegrityError:
@@ -361,43 +300,12 @@ class IncidentService:
 
     def duplicates_of(self, evidence: Evidence, *, limit: int = 3) -> list[DuplicateMatch]:
         """As ``find_duplicates`` for stored evidence, from the hashes stored with it."""
-        if not evidence.minhash:
-            return self.find_duplicates(evidence.text, limit=limit)
-        signature = list(evidence.minhash)
-        stored = Fingerprint(evidence.content_hash, signature, lsh_bands(signature))
+        stored = Fingerprint.stored(evidence) or self._fingerprint(evidence.text)
         return self._duplicates(stored, limit=limit)
 
     def _duplicates(self, fingerprint: Fingerprint, *, limit: int = 3) -> list[DuplicateMatch]:
         with self.db.session() as session:
-            return self._duplicates_in(session, fingerprint, limit=limit)
-
-    def _duplicates_in(
-        self, session: Session, fingerprint: Fingerprint, *, limit: int = 3
-    ) -> list[DuplicateMatch]:
-        digest, signature = fingerprint.digest, fingerprint.signature
-        bands = list(enumerate(fingerprint.bands))
-        exact = session.execute(
-            select(col(Incident.key), col(Incident.title))
-            .join(Evidence, col(Evidence.incident_id) == col(Incident.id))
-            .where(col(Evidence.content_hash) == digest)
-            .order_by(col(Incident.id))
-            .limit(limit)
-        ).all()
-        matches = [DuplicateMatch(key=k, title=t, similarity=1.0, exact=True) for k, t in exact]
-        matches += self._near(session, signature, bands, {m.key for m in matches})
-        return sorted(matches, key=lambda m: (-m.similarity, m.key))[:limit]
-
-    def _near(
-        self, session: Session, signature: list[int], bands: list[tuple[int, int]], seen: set[str]
-    ) -> list[DuplicateMatch]:
-        values = {f"lsh_{band}": value for band, value in bands}
-        rows = session.execute(_NEAR_DUPLICATES, values).all()
-        out = []
-        for key, title, stored in rows:
-            score = jaccard_estimate(signature, stored or [])
-            if key not in seen and score >= NEAR_DUPLICATE_MIN:
-                out.append(DuplicateMatch(key=key, title=title, similarity=score, exact=False))
-        return out
+            return duplicates_in(session, fingerprint, limit=limit)
 
     # --- reading ------------------------------------------------------------------------
 

@@ -15,7 +15,8 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot import notices
-from bot.incidents import DuplicateMatch, IncidentDetail, IncidentService
+from bot.duplicates import DuplicateMatch
+from bot.incidents import IncidentDetail, IncidentService
 from bot.models import OutboxMessage
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer

@@ -14,7 +14,7 @@ from bot.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
-    from bot.incidents import DuplicateMatch
+    from bot.duplicates import DuplicateMatch
 
 FIELD_LIMIT = 3000
 PREVIEW = 2400

@@ -23,7 +23,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.incidents import Fingerprint
+from bot.duplicates import Fingerprint
 from bot.models import OPEN_STATUSES, Evidence, EvidenceBand, Finding
 from bot.slack.commands import SUBCOMMANDS
 from bot.slack.deps import SlackDeps

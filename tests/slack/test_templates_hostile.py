@@ -25,7 +25,8 @@ import pytest
 from bot.checks import CheckEngine
 from bot.digest import Figures, Named, Week, digest_context
 from bot.drafts import Source
-from bot.incidents import DuplicateMatch, IncidentDetail
+from bot.duplicates import DuplicateMatch
+from bot.incidents import IncidentDetail
 from bot.models import RESOLUTIONS, SEVERITIES, Event, Evidence, Finding, Incident
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer

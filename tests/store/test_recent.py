@@ -63,11 +63,11 @@ def test_results_are_forgotten_beyond_the_item_and_size_limits() -> None:
 
 def test_near_duplicate_lookup_reads_the_band_index(db: Database) -> None:
     """On SQLite the band lookup searches the index instead of scanning every band row."""
-    from bot.incidents import _NEAR_DUPLICATES
+    from bot.duplicates import NEAR_DUPLICATES
 
     if not db.is_sqlite:
         pytest.skip("the plan checked is SQLite's; PostgreSQL's planner picks its own")
-    statement = _NEAR_DUPLICATES.params({f"lsh_{i}": i for i in range(16)})
+    statement = NEAR_DUPLICATES.params({f"lsh_{i}": i for i in range(16)})
     compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
     with db.engine.connect() as connection:
         plan = connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
