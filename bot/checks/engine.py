@@ -150,16 +150,23 @@ class CheckEngine:
         return result
 
     def match_patterns(
-        self, text: str, categories: Collection[str] = ("pii", "secrets")
+        self,
+        text: str,
+        categories: Collection[str] = ("pii", "secrets"),
+        *,
+        check_ids: Collection[str] | None = None,
     ) -> list[Finding]:
         """Only the regex rules of ``categories`` (credentials, personal data) over the
         whole text, without segmentation or context: the entity scan that masking and the
-        benchmark against other pattern scanners need. Actuality is left "none"."""
+        benchmark against other pattern scanners need; ``check_ids`` narrows it to those
+        rules. Actuality is left "none"."""
         scanner = Scanner(text)
         out: list[Finding] = []
         for name in categories:
             pack = self._packs[name]
             for rule in pack.regex_rules:
+                if check_ids is not None and rule.check_id not in check_ids:
+                    continue
                 hits = scanner.rule_hits(rule, pack.allowlist)
                 if hits:
                     key = (name, rule.check_id, "none")

@@ -3,9 +3,11 @@ and PII/secrets detection side by side with Presidio's pattern recognizers and
 detect-secrets (skipped with a printed reason when the ``bench`` extra is missing).
 
 The side-by-side rows time the same job on the same texts: our entity scan
-(:meth:`CheckEngine.match_patterns`, the pii or secrets regex rules) against Presidio's
-recognizers for the entity types both cover, and against detect-secrets' default plugins.
-A row for the full suite (every detector, segmentation and context) is printed too."""
+(:meth:`CheckEngine.match_patterns`: the pii rules of the six entity types both cover, or
+the secrets rules) against Presidio's recognizers for those types, and against
+detect-secrets' default plugins. Rows for our whole PII pack (street addresses, postcodes,
+dates of birth... too) and for the full suite (every detector, segmentation and context)
+are printed too."""
 
 from __future__ import annotations
 
@@ -158,9 +160,11 @@ def _comparison_rows(engine: CheckEngine, items: list[dict[str, Any]]) -> list[R
                     out[entity].append((res.start, res.end))
         return out
 
-    def ours(text: str) -> dict[str, list[tuple[int, int]]]:
+    shared = {c for e in recognizers for c in PII_ENTITY_MAP[e]}
+
+    def ours(text: str, check_ids: set[str] | None = shared) -> dict[str, list[tuple[int, int]]]:
         out: dict[str, list[tuple[int, int]]] = {e: [] for e in PII_ENTITY_MAP}
-        for finding in engine.match_patterns(text, ("pii",)):
+        for finding in engine.match_patterns(text, ("pii",), check_ids=check_ids):
             for entity, check_ids in PII_ENTITY_MAP.items():
                 if entity != "STREET_ADDRESS" and finding.check_id in check_ids:
                     out[entity].extend(finding.spans)
@@ -174,17 +178,21 @@ def _comparison_rows(engine: CheckEngine, items: list[dict[str, Any]]) -> list[R
     texts = [s["full_text"] for s in samples]
     rows = []
     t_ours = _best_of(ours, texts)
+    t_pack = _best_of(lambda text: ours(text, None), texts)
     t_full = _best_of(ours_full, texts)
     t_theirs = _best_of(theirs, texts)
     rows.append(
         Row(
             NAME,
-            "PII: our entity scan vs Presidio patterns (× faster)",
+            "PII: our scan of the 6 shared types vs Presidio patterns (× faster)",
             t_theirs / t_ours,
             "×",
             target="≥ 10×",
             ok=t_theirs / t_ours >= 10,
         )
+    )
+    rows.append(
+        Row(NAME, "PII: our whole PII pack vs Presidio patterns (× faster)", t_theirs / t_pack, "×")
     )
     rows.append(
         Row(NAME, "PII: our full suite vs Presidio patterns (× faster)", t_theirs / t_full, "×")

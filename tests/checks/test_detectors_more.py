@@ -80,3 +80,12 @@ def test_match_patterns_returns_every_entity_span(engine: CheckEngine) -> None:
     [finding] = engine.match_patterns(text, ("pii",))
     assert finding.check_id == "pii.email_address"
     assert len(finding.spans) == 12 and finding.actuality == "none"
+
+
+def test_match_patterns_can_be_narrowed_to_some_rules(engine: CheckEngine) -> None:
+    """With ``check_ids`` the entity scan runs only those rules."""
+    text = "Write to ana.ruiz@acmelabs.io or call +1 415 555 0134; SSN 123-45-6789."
+    everything = {f.check_id for f in engine.match_patterns(text, ("pii",))}
+    assert {"pii.email_address", "pii.us_ssn"} <= everything
+    narrowed = engine.match_patterns(text, ("pii",), check_ids={"pii.us_ssn"})
+    assert [f.check_id for f in narrowed] == ["pii.us_ssn"]
