@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -189,10 +190,9 @@ def test_the_worker_thread_takes_leftovers_at_start_and_new_reports_at_once(
     intake.start()
     try:
         intake.accept(_request("view:V2", text=THREAT + " Again."))
-        for _ in range(500):
-            if _count(service.db, Incident) == 2:
-                break
-            threading.Event().wait(0.01)
+        deadline = time.monotonic() + 30
+        while _count(service.db, Incident) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
     finally:
         intake.stop()
     assert _count(service.db, Incident) == 2 and intake.depth() == 0
