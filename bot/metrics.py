@@ -106,7 +106,7 @@ class Metrics:
         self._info.info({"version": _version()})
         self._requests = Counter(
             "safetybot_slack_requests",
-            "Slack requests received over HTTP, by kind and outcome.",
+            "Slack requests received (over HTTP or Socket Mode), by kind and outcome.",
             ["kind", "outcome"],
             registry=r,
         )
@@ -170,6 +170,11 @@ class Metrics:
         self._requests.labels(kind, request_outcome(status)).inc()
         if seconds is not None:
             self._ack.labels(kind).observe(max(seconds, 0.0))
+
+    def slack_payload(self, body: dict[str, Any], status: int, seconds: float) -> None:
+        """Count one Slack request that came over Socket Mode (already parsed), acked in
+        ``seconds``."""
+        self.slack_request(request_kind(body), status, seconds)
 
     # --- domain --------------------------------------------------------------------------
 

@@ -31,7 +31,8 @@ def serve(settings: Settings) -> None:
         from bot.slack.runner import SocketModeRunner
 
         assert settings.slack_app_token is not None
-        serve_socket_mode(services, SocketModeRunner(settings.slack_app_token.get_secret_value()))
+        token = settings.slack_app_token.get_secret_value()
+        serve_socket_mode(services, SocketModeRunner(token, services.metrics.slack_payload))
         return
     if launch is not None:
         from bot.wiring import build_playground
