@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 # A row accepted here is worked from memory at once; others wait this long before taking it.
 GRACE = timedelta(seconds=60)
 MAX_BACKOFF = 600.0
+STUCK_AFTER = 5  # failed attempts (about a minute) before the reporter is told
 
 
 class Intake:
@@ -55,6 +56,8 @@ class Intake:
         self.clock = clock
         self.base_delay = base_delay
         self.on_created: Callable[[ReportOutcome], None] = lambda outcome: None
+        # Told once, when a report has failed STUCK_AFTER times (its reporter should know).
+        self.on_stuck: Callable[[ReportRequest], None] = lambda request: None
         # Accepted here, worked from memory; with the log context of the request.
         self._accepted: deque[tuple[int, ReportRequest, dict[str, str]]] = deque()
         self._worker = Worker("safetybot-intake", self._round, poll_seconds=poll_seconds)
@@ -132,7 +135,7 @@ class Intake:
             try:
                 outcome = self.incidents.report(request, also=_deleting(row_id))
             except Exception as exc:
-                self._failed(row_id, exc)
+                self._failed(row_id, request, exc)
                 return
             with logs.bound(incident=outcome.incident.key):
                 if not outcome.created:  # a repeat, or another process stored it first
@@ -143,7 +146,7 @@ class Intake:
                 log.info("report %s stored", request.idempotency_key)
             self.on_created(outcome)
 
-    def _failed(self, row_id: int, error: Exception) -> None:
+    def _failed(self, row_id: int, request: ReportRequest, error: Exception) -> None:
         """Keep the report and try again later, waiting longer after each failure."""
         with self.db.write() as session:
             row = session.get(PendingReport, row_id)
@@ -164,6 +167,11 @@ class Intake:
             delay,
             exc_info=error,
         )
+        if attempts == STUCK_AFTER:
+            try:
+                self.on_stuck(request)
+            except Exception:
+                log.exception("could not tell the reporter that their report waits")
 
     # --- the worker thread --------------------------------------------------------------
 

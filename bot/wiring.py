@@ -124,7 +124,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
     from bot.scheduling import build_scheduler
     from bot.slack.app import TEMPLATES, create_app, web_client
     from bot.slack.blocks import TemplateRenderer
-    from bot.slack.delivery import Delivery
+    from bot.slack.delivery import Delivery, tell_report_waiting
     from bot.slack.deps import SlackDeps
     from bot.slack.outbox import Outbox, RetryPolicy
     from bot.slack.startup import warn_about_slack
@@ -148,6 +148,9 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         lease_seconds=settings.outbox_lease_seconds,
     )
     services.incidents.on_notice = outbox.kick
+    services.intake.on_stuck = lambda request: tell_report_waiting(
+        client, renderer, request.reporter_id
+    )
     services.metrics.watch_outbox_depth(outbox.depth)
     team = _triage_team(services, client)
     deps = SlackDeps(

@@ -242,3 +242,17 @@ def evidence_context(detail: IncidentDetail, *, visible: bool) -> dict[str, Any]
         "truncated": len(masked) > EVIDENCE_LIMIT,
         "text": code_block(masked[:EVIDENCE_LIMIT]),
     }
+
+
+WAITING = (
+    "Your report is safe: safetybot stored it the moment you pressed Report, but could not "
+    "file it as an incident yet. It keeps trying on its own and will send you the incident key "
+    "once it is filed. The people who run safetybot can see the problem in its logs."
+)
+
+
+def tell_report_waiting(client: WebClient, renderer: TemplateRenderer, user_id: str) -> None:
+    """DM a reporter whose report could not be filed yet. Sent directly, not through the
+    outbox: the database that holds the outbox may be what is failing."""
+    message = renderer.render_message("messages/notice", message=WAITING, warning=True)
+    client.chat_postMessage(channel=user_id, **message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.incidents import ReportRequest
 from bot.vocab import category_label
 from tests.e2e.harness import SOURCE, TRIAGE, Bot, form_values
 
@@ -188,3 +189,12 @@ def test_restricted_incident_gets_no_thread_reply(bot: Bot, fake: Any) -> None:
     fake.wait_for("chat.postMessage", count=2)
     assert bot.incidents()[0].restricted
     assert not [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == SOURCE]
+
+
+def test_a_reporter_whose_report_is_stuck_gets_a_direct_message(bot: Bot, fake: Any) -> None:
+    """The intake's stuck hook DMs the reporter directly that the report is safe and waits."""
+    request = ReportRequest(text="Delay the wipe.", reporter_id="UREPORTER", idempotency_key="v:1")
+    bot.services.intake.on_stuck(request)
+    [call] = fake.wait_for("chat.postMessage")
+    assert call.args["channel"] == "UREPORTER"
+    assert "Your report is safe" in call.args["text"]

@@ -13,7 +13,7 @@ from bot.clock import FixedClock
 from bot.db import Database
 from bot.errors import InvalidInput
 from bot.incidents import IncidentService, ReportRequest
-from bot.intake import GRACE, Intake
+from bot.intake import GRACE, STUCK_AFTER, Intake
 from bot.models import Event, Incident, PendingReport
 
 THREAT = "Cancel the 5pm wipe or the board receives the emails. This stays between us."
@@ -133,6 +133,24 @@ def test_backoff_doubles_and_is_capped(
         intake.run_once()
     assert waits[:4] == [2, 4, 8, 16] and max(waits) == 600
     assert _row(db).attempts == 12
+
+
+def test_the_reporter_is_told_once_when_a_report_keeps_failing(
+    db: Database, checks: CheckEngine, clock: FixedClock
+) -> None:
+    """After STUCK_AFTER failed attempts ``on_stuck`` hears of the report, and only then."""
+    service = IncidentService(db=db, checker=FailingChecker(checks), clock=clock, key_prefix="AIS")
+    intake = _intake(service)
+    told: list[str] = []
+    intake.on_stuck = lambda request: told.append(request.reporter_id)
+    intake.accept(_request())
+    intake.run_once()
+    for attempt in range(2, STUCK_AFTER + 3):
+        assert told == [] if attempt <= STUCK_AFTER else ["U1"]
+        clock.at = _row(db).next_attempt_at
+        intake.run_once()
+        assert _row(db).attempts == attempt
+    assert told == ["U1"] and intake.depth() == 1  # told once; the report is still kept
 
 
 def test_another_process_leftovers_wait_for_grace_unless_starting(
