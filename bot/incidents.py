@@ -165,8 +165,8 @@ class IncidentService:
         """
         note = _nul_note(request.text)
         request = _without_nul(request)
-        text = _validated_text(request.text)
-        _validate_request(request)
+        self.validate(request)
+        text = request.text
         result = self.checker.run(text)
         fingerprint = self._fingerprint(text)
         with self.db.session() as session:  # one read for both lookups

@@ -114,8 +114,7 @@ class Intake:
 
     def depth(self) -> int:
         """How many accepted reports are not incidents yet."""
-        with self.db.session() as session:
-            return int(session.scalar(select(func.count()).select_from(PendingReport)) or 0)
+        return reports_waiting(self.db)
 
     def _due(self, *, every: bool) -> list[int]:
         query = select(col(PendingReport.id)).order_by(col(PendingReport.id)).limit(1000)
@@ -188,6 +187,12 @@ class Intake:
         # At start, whatever a stopped process left behind, however recent.
         self.run_once(every=self._starting)
         self._starting = False
+
+
+def reports_waiting(db: Database) -> int:
+    """How many accepted reports in ``db`` are not incidents yet (any process's)."""
+    with db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(PendingReport)) or 0)
 
 
 def _request_of(stored: dict[str, Any]) -> ReportRequest:

@@ -10,11 +10,9 @@ import sys
 import time
 import urllib.request
 
-from sqlalchemy import func, select
-
 from bot.config import Settings
 from bot.db import Database
-from bot.models import PendingReport
+from bot.intake import reports_waiting
 from bot.slack.fake_api import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, TRIAGE, Bot, wait_until
 
@@ -64,7 +62,9 @@ class ProcessBot(Bot):
         """Wait until the process has made an incident of every report it accepted."""
         db = Database(self.database_url)
         try:
-            wait_until(lambda: _waiting(db) == 0, timeout=60, what="the reports to be stored")
+            wait_until(
+                lambda: reports_waiting(db) == 0, timeout=60, what="the reports to be stored"
+            )
         finally:
             db.dispose()
 
@@ -86,8 +86,3 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _waiting(db: Database) -> int:
-    with db.session() as session:
-        return int(session.scalar(select(func.count()).select_from(PendingReport)) or 0)
