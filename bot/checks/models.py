@@ -82,6 +82,10 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    # Candidates below the confident threshold: offered as "possible", never preselected.
+    possible: list[str] = field(default_factory=list)
+    # Confidence in [0, 1] per category in ``categories`` or ``possible``.
+    scores: dict[str, float] = field(default_factory=dict)
     severity: str = "none"
     actuality: str = "none"
     reason: str = ""
@@ -102,6 +106,8 @@ class CheckResult:
             "findings": [f.to_dict() for f in self.findings],
             "segments": [s.to_dict() for s in self.segments],
             "categories": list(self.categories),
+            "possible": list(self.possible),
+            "scores": dict(self.scores),
             "severity": self.severity,
             "actuality": self.actuality,
             "reason": self.reason,
