@@ -207,7 +207,7 @@ class IncidentService:
                 prefix=self.key_prefix,
                 number=-1 - secrets.randbits(30),
                 title=self._title(request, text, result),
-                severity=request.severity or result.severity,
+                severity=_chosen_severity(request.severity, result),
                 suggested_severity=result.severity,
                 check_reason=result.reason[:500],
                 restricted=request.restricted,
@@ -622,8 +622,19 @@ def _validate_request(request: ReportRequest) -> None:
             )
 
 
+def suggested_severity(result: CheckResult) -> str:
+    """The severity the checks suggest: only confident categories suggest one (else "none")."""
+    return result.severity if result.categories else "none"
+
+
 def _chosen_categories(chosen: Sequence[str] | None, result: CheckResult) -> list[str]:
+    """The reporter's choice; ``None`` (left as suggested): the confident categories only."""
     return _known_categories(result.categories if chosen is None else chosen)
+
+
+def _chosen_severity(chosen: str | None, result: CheckResult) -> str:
+    """The reporter's choice; ``None`` (left as suggested): :func:`suggested_severity`."""
+    return suggested_severity(result) if chosen is None else chosen
 
 
 def _known_categories(chosen: Sequence[str]) -> list[str]:

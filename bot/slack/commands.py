@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.errors import DomainError
 from bot.filters import parse_filter
-from bot.incidents import IncidentDetail
+from bot.incidents import IncidentDetail, suggested_severity
 from bot.slack import present
 from bot.slack.delivery import evidence_context, incident_context
 from bot.slack.deps import SlackDeps
@@ -83,8 +83,9 @@ def _check(
     ack(
         **deps.renderer.render_message(
             "messages/check",
-            severity=result.severity,
+            severity=suggested_severity(result),
             categories_text=", ".join(category_label(c) for c in result.categories),
+            possible_text=", ".join(category_label(c) for c in present.possible_categories(result)),
             reason=present.reason(result.reason, secrets) or "Nothing concerning found.",
             findings=present.findings(rest, result.findings, masked),
             length_text=f"{len(rest):,}",

@@ -116,8 +116,21 @@ def findings(
 
 
 def options(labels: dict[str, str], values: Iterable[str] | None = None) -> list[dict[str, str]]:
-    """Select options ``{"value", "label"}`` in the order of ``values`` (default: all)."""
-    return [{"value": v, "label": labels.get(v, v)} for v in (values or labels)]
+    """Select options ``{"value", "label"}`` in the order of ``values`` (``None``: all labels).
+
+    An empty ``values`` is an empty list: nothing selected means none, never all.
+    """
+    return [{"value": v, "label": labels.get(v, v)} for v in (labels if values is None else values)]
+
+
+def possible_categories(result: CheckResult) -> list[str]:
+    """The checks' candidates below the confident threshold, most likely first; never one
+    that is confident, never an unknown one."""
+    confident = set(result.categories)
+    candidates = [
+        c for c in dict.fromkeys(result.possible) if c not in confident and c in CATEGORY_LABELS
+    ]
+    return sorted(candidates, key=lambda c: -result.scores.get(c, 0.0))
 
 
 def incident(

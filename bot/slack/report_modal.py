@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.drafts import Source
+from bot.incidents import suggested_severity
 from bot.slack import present
 from bot.slack.deps import SlackDeps
 from bot.slack.text import mask
-from bot.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS
+from bot.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS, category_label
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 FIELD_LIMIT = 3000
 PREVIEW = 2400
 CALLBACK_ID = "report_incident"
+# The private metadata key of what the modal opened with selected: a submission that leaves a
+# field as it was takes it from the checks of the submitted text (see ``bot.slack.views``).
+INITIAL = "initial"
 NO_TEXT_NOTE = "That message has no text (an image or a file?). Paste the model output above."
 SENSITIVE_NOTE = (
     "The text contains what looks like a credential or personal data; "
@@ -29,7 +33,7 @@ SENSITIVE_NOTE = (
 def report_view(
     deps: SlackDeps, *, user_id: str, text: str, source: Source | None = None
 ) -> dict[str, Any]:
-    """The report modal for ``text``, with the checks' suggestions selected."""
+    """The report modal for ``text``, with the checks' confident suggestions selected."""
     source = source or Source()
     draft_id = deps.drafts.create(user_id=user_id, text=text, source=source)
     checks = deps.incidents.check(text) if text.strip() else None
@@ -55,9 +59,13 @@ def report_context(
     """
     masked = present.check_sensitive_spans(checks) if checks else []
     long = too_long(text)
+    confident = list(checks.categories) if checks else []
+    possible = present.possible_categories(checks) if checks else []
+    severity = suggested_severity(checks) if confident and checks else None
+    initial = {"categories": confident, "severity": severity}
     return {
-        "private_metadata": json.dumps({"draft": draft_id}),
-        "checks": _checks(text, checks, masked),
+        "private_metadata": json.dumps({"draft": draft_id, INITIAL: initial}),
+        "checks": _checks(text, checks, masked, possible),
         "duplicates": present.duplicates(matches),
         "evidence": {
             "long": long,
@@ -67,12 +75,14 @@ def report_context(
             "note": _note(text, source, masked),
         },
         "seen_in": {"value": "other", "label": SEEN_IN_LABELS["other"]},
-        "selected_categories": present.options(
-            CATEGORY_LABELS, checks.categories if checks else []
-        ),
-        "severity": _severity(checks.severity if checks else "none"),
+        "selected_categories": present.options(CATEGORY_LABELS, confident),
+        "severity": _severity(severity) if severity else None,
         "restricted": False,
         **present.modal_choices(),
+        # Suggestions first, so the possible ones are at the top of the list, unselected.
+        "category_options": present.options(
+            CATEGORY_LABELS, list(dict.fromkeys([*confident, *possible, *CATEGORY_LABELS]))
+        ),
     }
 
 
@@ -86,14 +96,20 @@ def too_long(text: str) -> bool:
 
 
 def _checks(
-    text: str, checks: CheckResult | None, masked: Sequence[tuple[int, int]]
+    text: str,
+    checks: CheckResult | None,
+    masked: Sequence[tuple[int, int]],
+    possible: Sequence[str],
 ) -> dict[str, Any] | None:
     if checks is None:
         return None
     line = present.reason(checks.reason, present.secret_texts(text, masked))
+    labels = ", ".join(category_label(c) for c in possible)
+    lead = "Possibly also" if checks.categories else "Possibly"
     return {
         "reason": line or "nothing concerning",
         "findings": present.findings(text, checks.findings, masked),
+        "possible": f"{lead}: {labels} (not selected: pick them if they apply)" if labels else "",
     }
 
 

@@ -3,6 +3,7 @@ is stored and posted right after it (``bot.intake``)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -11,7 +12,7 @@ from slack_bolt import Ack, App
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.incidents import ReportRequest
 from bot.slack.deps import SlackDeps
-from bot.slack.report_modal import CALLBACK_ID
+from bot.slack.report_modal import CALLBACK_ID, INITIAL
 from bot.slack.shortcuts import draft_id_of
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,45 @@ def parse_submission(deps: SlackDeps, view: dict[str, Any], user_id: str) -> Rep
         model_name=name or None,
         model_version=version.strip() or None,
         seen_in=_selected(values, "seen_in") or "other",
-        categories=_multi(values, "categories"),
-        severity=_selected(values, "severity"),
+        categories=_categories(view, values),
+        severity=_severity(view, values),
         restricted="restricted" in _multi(values, "restricted"),
         source_channel=draft.source_channel,
         source_ts=draft.source_ts,
         idempotency_key=f"view:{view['id']}",
     )
+
+
+def _initial(view: dict[str, Any]) -> dict[str, Any] | None:
+    """What the modal opened with selected, or ``None`` (a modal from before it was kept)."""
+    try:
+        initial = json.loads(view.get("private_metadata") or "{}").get(INITIAL)
+    except (ValueError, AttributeError):
+        return None
+    return initial if isinstance(initial, dict) else None
+
+
+def _categories(view: dict[str, Any], values: dict[str, Any]) -> list[str] | None:
+    """The chosen categories; ``None`` ("as the checks suggest") when left as the modal opened.
+
+    Slack submits a multi-select's state, not whether it was touched: a selection equal to the
+    initial one counts as untouched, so the checks of the submitted text decide (the text may
+    have been edited or pasted since). A cleared suggestion is an explicit "none".
+    """
+    chosen = _multi(values, "categories")
+    initial = _initial(view)
+    if initial is not None and sorted(chosen) == sorted(initial.get("categories") or []):
+        return None
+    return chosen
+
+
+def _severity(view: dict[str, Any], values: dict[str, Any]) -> str | None:
+    """The chosen severity; ``None`` ("as the checks suggest") when left as the modal opened."""
+    chosen = _selected(values, "severity")
+    initial = _initial(view)
+    if chosen is None or (initial is not None and chosen == initial.get("severity")):
+        return None
+    return chosen
 
 
 def _field_of(error: DomainError, view: dict[str, Any]) -> str:

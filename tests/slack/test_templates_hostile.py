@@ -200,6 +200,7 @@ def _check(value: str) -> dict[str, Any]:
     return {
         "severity": result.severity,
         "categories_text": "Coercion, Secret",
+        "possible_text": f"Deception, {value}",
         "reason": present.reason(f'stated ("{text[:80]}…")', present.secret_texts(text, masked)),
         "findings": present.findings(text, hostile_findings(text), masked),
         "length_text": f"{len(text):,}",
