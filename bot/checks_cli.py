@@ -91,9 +91,13 @@ def _print_result(console: Console, text: str, result: CheckResult) -> None:
         )
     console.print(findings)
     console.print(
-        f"[bold]severity:[/bold] {result.severity}   [bold]actuality:[/bold] {result.actuality}   "
-        f"[bold]categories:[/bold] {', '.join(result.categories) or '-'}"
+        f"[bold]severity:[/bold] {result.severity}   [bold]actuality:[/bold] {result.actuality}"
     )
+    possible = [c for c in dict.fromkeys(result.possible) if c not in result.categories]
+    console.print(
+        f"[bold]categories (high confidence):[/bold] {', '.join(result.categories) or '-'}"
+    )
+    console.print(f"[bold]possible (lower confidence):[/bold] {', '.join(possible) or '-'}")
     console.print(Text(f"reason: {result.reason}"))
     console.print(f"[dim]{result.elapsed_ms:.1f} ms[/dim]")
 
