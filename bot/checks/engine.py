@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bot.checks.context import FRAME_TERMS, GENRE_TERMS, TextContext
+from bot.checks.formats import Transcript, read_transcript
 from bot.checks.learned import DocFeatures, LinearModel, extract, most_advanced_role
 from bot.checks.matcher import LexiconIndex
 from bot.checks.models import ROLE_ACTUALITY, CheckResult, Finding, Segment
@@ -31,7 +32,6 @@ from bot.checks.scoring import (
     overall_severity,
     reason_line,
 )
-from bot.checks.transcript import parse_segments
 
 _MAX_SPANS = 8
 _ACTUALITY_FLOOR = 0.35
@@ -52,11 +52,13 @@ _CRITICAL_KEY = ("", "critical")
 
 
 class _Texts:
-    """One input in the forms the detectors read: original, normalised, and a sentence
-    context over each (shared when normalising changed nothing but case)."""
+    """One input in the forms the detectors read: ``original`` (the transcript's view, the
+    pasted text itself unless it was structured), normalised, and a sentence context over
+    each (shared when normalising changed nothing but case)."""
 
-    def __init__(self, original: str, norm: NormalisedText) -> None:
-        self.original = original
+    def __init__(self, transcript: Transcript, norm: NormalisedText) -> None:
+        self.transcript = transcript
+        original = self.original = transcript.text
         self.norm = norm
         lowered = original.lower()
         self.original_context = TextContext(lowered)
@@ -138,14 +140,16 @@ class CheckEngine:
     def run(self, text: str) -> CheckResult:
         """Run every detector over ``text``."""
         started = time.perf_counter()
-        segments = parse_segments(text)
-        norm = normalise(text)
-        texts = _Texts(text, norm)
+        transcript = read_transcript(text)
+        segments = transcript.segments
+        texts = _Texts(transcript, normalise(transcript.text))
         texts.acts = any(s.role == "tool_call" for s in segments)
         findings = self._to_findings(texts, segments, self._cue_hits(texts, segments))
         findings.extend(self._regex_findings(texts, segments))
         findings = self._follow_ups(findings)
-        result = self._summarise(text, segments, findings, texts.critical)
+        result = self._summarise(transcript.text, segments, findings, texts.critical)
+        # Rules ran on the transcript's view; spans and segments go back to ``text``.
+        result = transcript.to_original(result)
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -176,13 +180,14 @@ class CheckEngine:
 
     def features(self, text: str) -> DocFeatures:
         """Model features of ``text`` (rules run first; used by the offline trainer)."""
-        segments = parse_segments(text)
-        texts = _Texts(text, normalise(text))
+        transcript = read_transcript(text)
+        segments = transcript.segments
+        texts = _Texts(transcript, normalise(transcript.text))
         texts.acts = any(s.role == "tool_call" for s in segments)
         findings = self._to_findings(texts, segments, self._cue_hits(texts, segments))
         findings.extend(self._regex_findings(texts, segments))
         scores = _rule_scores([f for f in findings if f.actuality != "none"])
-        return extract(text.lower(), segments, scores)
+        return extract(transcript.text.lower(), segments, scores)
 
     def _follow_ups(self, findings: list[Finding]) -> list[Finding]:
         """Apply ``after`` and ``with`` conditions. A finding of a rule with ``after`` is

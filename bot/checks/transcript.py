@@ -154,7 +154,9 @@ def parse_segments(text: str) -> list[Segment]:
         segments.append(Segment(open_role, open_start, len(text), open_tool))
     else:
         segments.extend(_classify_untagged(text, position, len(text)))
-    return _merge([s for s in segments if s.end > s.start and text[s.start : s.end].strip()])
+    return merge_segments(
+        [s for s in segments if s.end > s.start and text[s.start : s.end].strip()]
+    )
 
 
 def _mentioned(text: str, match: re.Match[str]) -> bool:
@@ -295,7 +297,7 @@ def _email_was_sent(text: str, start: int, end: int) -> bool:
     return any(_SENT_MARK.search(body) for _, _, body in _lines(text, start, block_end))
 
 
-def _merge(segments: list[Segment]) -> list[Segment]:
+def merge_segments(segments: list[Segment]) -> list[Segment]:
     """Merge touching segments of the same role and tool."""
     merged: list[Segment] = []
     for segment in sorted(segments, key=lambda s: s.start):

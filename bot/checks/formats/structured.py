@@ -1,0 +1,120 @@
+"""Recognise JSON transcripts: a message list, ``{"messages": [...]}``, an Inspect AI
+sample or log, a single message or API response, and JSONL with one message or event per
+line. Anything else (a config file, truncated JSON) is left to the plain-text path."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.checks.formats import jsondoc
+from bot.checks.formats.jsondoc import JObj
+from bot.checks.formats.messages import is_message, render_message
+from bot.checks.formats.view import Transcript, ViewBuilder
+
+# A transcript names at least one of these keys early on; a config file usually does not.
+_KEYS = re.compile(r'"(?:role|type|messages|samples|content|choices)"\s*:')
+_PREFIX = 16_384
+_SAMPLE_KEYS = ("epoch", "target", "scores", "sample_id", "output", "events")
+# Event wrappers seen in JSONL logs: {"type": "assistant", "message": {...}}, ...
+_WRAPPERS = ("message", "item", "payload", "data")
+
+
+def read_json(text: str, start: int) -> Transcript | None:
+    """The transcript in ``text`` (whose first non-space character at ``start`` is ``{``
+    or ``[``), or None when it is not one."""
+    if not _KEYS.search(text, start, start + _PREFIX):
+        return None
+    try:
+        value = jsondoc.load(text)
+    except ValueError:
+        return _read_jsonl(text) if text[start] == "{" else None
+    found = _messages(value)
+    if found is None:
+        return None
+    name, messages = found
+    out = ViewBuilder(text)
+    for message in messages:
+        render_message(out, message)
+    return out.build(_name(name, out.kinds))
+
+
+def _messages(value: Any) -> tuple[str, list[JObj]] | None:
+    """The format family and the messages of a parsed document, if it holds any."""
+    if isinstance(value, list):
+        messages = [item for item in value if is_message(item)]
+        return ("chat", messages) if messages and len(messages) * 2 >= len(value) else None
+    if not isinstance(value, JObj):
+        return None
+    if is_message(value):
+        return "chat", [value]
+    for key in ("messages", "input", "output"):
+        items = value.get(key)
+        if isinstance(items, list) and items and all(is_message(m) for m in items):
+            sample = any(k in value for k in _SAMPLE_KEYS)
+            return ("inspect" if sample else "chat"), items
+    if isinstance(value.get("samples"), list):
+        return _samples(value["samples"])
+    choices = value.get("choices")
+    if isinstance(choices, list):
+        messages = [c["message"] for c in choices if isinstance(c, JObj) and "message" in c]
+        return ("chat", messages) if messages else None
+    return None
+
+
+def _samples(samples: list[Any]) -> tuple[str, list[JObj]] | None:
+    """Messages of every sample of an Inspect eval log, in order."""
+    messages = [
+        message
+        for sample in samples
+        if isinstance(sample, JObj) and isinstance(sample.get("messages"), list)
+        for message in sample["messages"]
+        if is_message(message)
+    ]
+    return ("inspect", messages) if messages else None
+
+
+def _name(family: str, kinds: set[str]) -> str:
+    if family == "inspect" or "inspect" in kinds:
+        return "inspect"
+    if "anthropic" in kinds:
+        return "anthropic-json"
+    return "openai-json"
+
+
+def _read_jsonl(text: str) -> Transcript | None:
+    """One JSON record per line. Lines that are not messages are segmented as plain
+    text, as they would have been without this reader."""
+    out = ViewBuilder(text)
+    records = lines = 0
+    position = 0
+    while position < len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        body = text[position:end]
+        if body.strip():
+            lines += 1
+            message = _record(text, position, end) if body.lstrip().startswith("{") else None
+            if message is not None:
+                records += 1
+                render_message(out, message)
+            else:
+                out.raw(position, end, None)
+                out.synthetic("\n\n")
+        position = end + 1
+    return out.build("jsonl") if records >= 2 and records * 2 >= lines else None
+
+
+def _record(text: str, start: int, end: int) -> JObj | None:
+    """The message a JSONL line holds, directly or in an event wrapper."""
+    try:
+        value = jsondoc.load(text, start, end)
+    except ValueError:
+        return None
+    if is_message(value):
+        return value
+    if isinstance(value, JObj):
+        for key in _WRAPPERS:
+            if is_message(value.get(key)):
+                return value[key]
+    return None
