@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 from bot.checks.context import FRAME_TERMS, GENRE_TERMS, TextContext
 from bot.checks.formats import Transcript, read_transcript
-from bot.checks.learned import DocFeatures, LinearModel, extract, most_advanced_role
+from bot.checks.learned import SentenceModel
 from bot.checks.matcher import LexiconIndex
 from bot.checks.models import ROLE_ACTUALITY, CheckResult, Finding, Segment
 from bot.checks.normalise import NormalisedText, normalise
@@ -32,6 +32,8 @@ from bot.checks.scoring import (
     overall_severity,
     reason_line,
 )
+from bot.checks.sentences import UnitView, Verdict, judge, unit_views
+from bot.checks.unit_features import ConceptFinder, load_concepts
 
 _MAX_SPANS = 8
 _ACTUALITY_FLOOR = 0.35
@@ -66,6 +68,7 @@ class _Texts:
         self.norm_context = self.original_context if same else TextContext(norm.text)
         self.critical = False
         self.acts = False
+        self.frame = 0
 
 
 @dataclass(frozen=True)
@@ -85,10 +88,12 @@ class CheckEngine:
         self,
         packs: dict[str, CategoryPack],
         thresholds: Mapping[str, float],
-        model: LinearModel | None = None,
+        model: SentenceModel | None = None,
+        concepts: ConceptFinder | None = None,
     ) -> None:
         self._packs = MappingProxyType(dict(packs))
         self._model = model
+        self._concepts = concepts
         self._thresholds = MappingProxyType(
             {name: float(thresholds.get(name, pack.threshold)) for name, pack in packs.items()}
         )
@@ -122,10 +127,10 @@ class CheckEngine:
     ) -> CheckEngine:
         """Load built-in and extra packs (and the shipped model unless ``use_model`` is
         false); raise RulePackError on a malformed pack."""
-        model = LinearModel.load() if use_model else None
-        return cls(load_packs(tuple(extra_rule_dirs)), thresholds or {}, model)
+        model = SentenceModel.load() if use_model else None
+        return cls(load_packs(tuple(extra_rule_dirs)), thresholds or {}, model, load_concepts())
 
-    def with_model(self, model: LinearModel | None) -> CheckEngine:
+    def with_model(self, model: SentenceModel | None) -> CheckEngine:
         """A copy of this engine that uses ``model`` (None: rules only)."""
         clone = object.__new__(CheckEngine)
         clone.__dict__.update(self.__dict__)
@@ -140,18 +145,21 @@ class CheckEngine:
     def run(self, text: str) -> CheckResult:
         """Run every detector over ``text``."""
         started = time.perf_counter()
+        texts, segments, findings = self._rules(text)
+        # Rules ran on the transcript's view; spans and segments go back to ``text``.
+        result = texts.transcript.to_original(self._summarise(texts, segments, findings))
+        result.elapsed_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _rules(self, text: str) -> tuple[_Texts, list[Segment], list[Finding]]:
+        """Segment ``text`` and run every rule over it."""
         transcript = read_transcript(text)
         segments = transcript.segments
         texts = _Texts(transcript, normalise(transcript.text))
         texts.acts = any(s.role == "tool_call" for s in segments)
         findings = self._to_findings(texts, segments, self._cue_hits(texts, segments))
         findings.extend(self._regex_findings(texts, segments))
-        findings = self._follow_ups(findings)
-        result = self._summarise(transcript.text, segments, findings, texts.critical)
-        # Rules ran on the transcript's view; spans and segments go back to ``text``.
-        result = transcript.to_original(result)
-        result.elapsed_ms = (time.perf_counter() - started) * 1000
-        return result
+        return texts, segments, self._follow_ups(findings)
 
     def match_patterns(
         self,
@@ -178,16 +186,12 @@ class CheckEngine:
                     out.append(_finding(text, key, score, [span for span, _ in hits], None))
         return out
 
-    def features(self, text: str) -> DocFeatures:
-        """Model features of ``text`` (rules run first; used by the offline trainer)."""
-        transcript = read_transcript(text)
-        segments = transcript.segments
-        texts = _Texts(transcript, normalise(transcript.text))
-        texts.acts = any(s.role == "tool_call" for s in segments)
-        findings = self._to_findings(texts, segments, self._cue_hits(texts, segments))
-        findings.extend(self._regex_findings(texts, segments))
-        scores = _rule_scores([f for f in findings if f.actuality != "none"])
-        return extract(transcript.text.lower(), segments, scores)
+    def learning_units(self, text: str) -> list[UnitView]:
+        """The units of ``text`` the learned layer judges, with their features (rules run
+        first; the offline trainer learns from these)."""
+        texts, segments, findings = self._rules(text)
+        kept = [f for f in findings if f.actuality != "none"]
+        return unit_views(texts.original, segments, kept, texts.frame, texts.acts, self._concepts)
 
     def _follow_ups(self, findings: list[Finding]) -> list[Finding]:
         """Apply ``after`` and ``with`` conditions. A finding of a rule with ``after`` is
@@ -225,6 +229,7 @@ class CheckEngine:
             texts.norm.text, found.get(_FRAME_KEY, []), found.get(_LEAD_KEY, [])
         )
         texts.critical = bool(found.get(_CRITICAL_KEY))
+        texts.frame = frame
         starts = [s.start for s in segments]
         out: list[_Hit] = []
         for name, pack in self._packs.items():
@@ -291,28 +296,28 @@ class CheckEngine:
     # -- summary -----------------------------------------------------------------------
 
     def _summarise(
-        self, text: str, segments: list[Segment], findings: list[Finding], critical_words: bool
+        self, texts: _Texts, segments: list[Segment], findings: list[Finding]
     ) -> CheckResult:
         kept = [f for f in findings if f.actuality != "none"]
         quoted = [f for f in findings if f.actuality == "none"]
+        verdicts: dict[str, Verdict] = {}
+        if self._model is not None:
+            views = unit_views(
+                texts.original, segments, kept, texts.frame, texts.acts, self._concepts
+            )
+            verdicts = judge(self._model, views)
+        confident, possible, scores = self._decide(_rule_scores(kept), verdicts)
+        kept.extend(_learned_findings(texts, verdicts, [*confident, *possible]))
         by_category: dict[str, list[Finding]] = defaultdict(list)
         for finding in kept:
             by_category[finding.category].append(finding)
         per_category: dict[str, str] = {}
         actuality: dict[str, str] = {}
-        rule_scores = _rule_scores(kept)
-        decided = self._decide(text, segments, rule_scores)
-        for category, role in decided.items():
+        for category in confident:
             items = by_category.get(category, [])
-            strong = [f.actuality for f in items if f.score >= _ACTUALITY_FLOOR]
-            if strong:
-                actuality[category] = _upgrade(most_advanced(strong), segments, items)
-            elif role is not None:
-                actuality[category] = ROLE_ACTUALITY[role]
-            else:
-                actuality[category] = "considered"
+            actuality[category] = self._category_actuality(items, segments, verdicts.get(category))
             uplift = any("uplift" in f.check_id for f in items)
-            critical = actuality[category] == "executed" and critical_words
+            critical = actuality[category] == "executed" and texts.critical
             per_category[category] = category_severity(
                 category, actuality[category], critical, uplift
             )
@@ -322,6 +327,8 @@ class CheckEngine:
             findings=kept_findings,
             segments=segments,
             categories=categories,
+            possible=sorted(possible, key=lambda c: -scores[c]),
+            scores={c: round(v, 3) for c, v in scores.items()},
             severity=overall_severity(per_category),
             actuality=most_advanced(actuality.values()),
             reason=reason_line(categories, actuality, kept_findings),
@@ -329,30 +336,54 @@ class CheckEngine:
         )
 
     def _decide(
-        self, text: str, segments: list[Segment], rule_scores: dict[str, float]
-    ) -> dict[str, str | None]:
-        """Categories to suggest, each with the role holding the model's evidence (if any).
+        self, rule_scores: dict[str, float], verdicts: Mapping[str, Verdict]
+    ) -> tuple[list[str], list[str], dict[str, float]]:
+        """Confident and possible categories, and a confidence for each.
 
-        Rules alone decide categories the model does not cover (secrets, pii) and any
-        category whose rule score clears ``_RULE_ALONE``; otherwise the model's probability
-        (which already sees the rule scores as features) must clear the threshold."""
-        out: dict[str, str | None] = {}
-        covered: set[str] = set()
-        if self._model is not None:
-            feats = extract(text.lower(), segments, rule_scores)
-            covered = set(self._model.categories)
-            for category, p in self._model.probabilities(feats).items():
-                rule = rule_scores.get(category, 0.0)
-                if p >= _MODEL_THRESHOLD or rule >= self._thresholds.get(category, _RULE_ALONE):
-                    evidence = self._model.role_evidence(feats, category)
-                    out[category] = most_advanced_role(evidence)
-        for category, score in rule_scores.items():
-            if category not in covered and score >= self._thresholds.get(category, 0.5):
-                out[category] = None
-        return out
+        Categories the model covers are decided by its calibrated thresholds, with a
+        strong rule score as a second way in; the rest (credentials, personal data) by
+        the rule packs' thresholds."""
+        confident: list[str] = []
+        possible: list[str] = []
+        scores: dict[str, float] = {}
+        model = self._model
+        covered = set(model.categories) if model is not None else set()
+        for category in self._packs:
+            rule = rule_scores.get(category, 0.0)
+            threshold = self._thresholds.get(category, 0.5)
+            verdict = verdicts.get(category)
+            if model is None or category not in covered or verdict is None:
+                if rule >= threshold:
+                    confident.append(category)
+                    scores[category] = rule
+                continue
+            learned = verdict.score
+            if learned >= model.thresholds.confident[category] or rule >= _RULE_ALONE:
+                confident.append(category)
+            elif learned >= model.thresholds.possible[category] or rule >= threshold:
+                possible.append(category)
+            else:
+                continue
+            scores[category] = max(learned, rule)
+        return confident, possible, scores
+
+    def _category_actuality(
+        self, items: list[Finding], segments: list[Segment], verdict: Verdict | None
+    ) -> str:
+        """The most advanced actuality among strong rule findings and the units the
+        model is confident about."""
+        strong = [
+            f.actuality
+            for f in items
+            if f.score >= _ACTUALITY_FLOOR and ".learned" not in f.check_id
+        ]
+        if verdict is not None:
+            strong.extend(ROLE_ACTUALITY[role] for role in verdict.roles)
+        if not strong:
+            return "considered"
+        return _upgrade(most_advanced(strong), segments, items)
 
 
-_MODEL_THRESHOLD = 0.52
 _FOLLOW_UP_FLOOR = 0.5
 _OPENING = 160
 _GROUP_CAP = 32
@@ -360,7 +391,26 @@ _GROUP_CAP = 32
 # is exposed by the model, while personal data in a tool result is only input it read.
 _SHOWN_BY_ACTIONS = frozenset({"secrets"})
 _EVIDENCE_FLOOR = 0.4
-_RULE_ALONE = 0.75
+# A rule score this high suggests its category even when the model disagrees.
+_RULE_ALONE = 0.9
+
+
+def _learned_findings(
+    texts: _Texts, verdicts: Mapping[str, Verdict], categories: list[str]
+) -> list[Finding]:
+    """One finding per unit the model scored for each suggested or possible category."""
+    out: list[Finding] = []
+    for category in categories:
+        verdict = verdicts.get(category)
+        for unit, score in verdict.units if verdict is not None else ():
+            actuality = ROLE_ACTUALITY[unit.role]
+            if actuality == "stated" and texts.original_context.reported_as_done(
+                unit.start, unit.end
+            ):
+                actuality = "executed"
+            key = (category, f"{category}.learned", actuality)
+            out.append(_finding(texts.original, key, score, [(unit.start, unit.end)]))
+    return out
 
 
 def _rule_scores(findings: list[Finding]) -> dict[str, float]:

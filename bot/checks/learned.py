@@ -1,150 +1,112 @@
-"""A small linear model that complements the rule packs for behavioural categories.
+"""The learned layer: a sentence-level linear model beside the rule packs.
 
-Why: hand-written lexicons plateau on paraphrase (the same idea said a hundred ways), while
-a linear model over word n-grams generalises across paraphrases but cannot explain itself
-or read negation well. The engine therefore combines both: rules give explainable spans,
-and the model (whose inputs include the rules' own per-category scores) decides borderline
-cases. The model is trained offline by :mod:`bot.checks.train_model` and shipped as
-``model.json`` next to this file; inference is pure Python (a dict lookup per feature).
+Why: rule lexicons written from a few hundred examples mostly fix those examples, while
+a model trained on independently written slices generalises to new wordings. It judges
+each unit (a sentence or line the model wrote, see :mod:`bot.checks.units`) on its own and
+a text gets the score of its strongest unit, so one sentence in a long log still counts,
+and the unit that scored is the evidence shown to people.
 
-Features (binary, L2-normalised) are extracted from the text the model *wrote*: quoted
-input (user turns, inbox dumps, tool results) is skipped. They are word unigrams and
-bigrams, role-tagged unigrams for reasoning (``r:``) and actions (``t:``), a few layout
-flags, and the rules' category scores bucketed. Only the first ``MAX_CHARS`` characters of
-model-written text are featurised, which bounds the cost on megabyte inputs.
-
-If ``model.json`` is missing or malformed the engine runs on rules alone.
+The model is per-category logistic regression over sparse string features
+(:mod:`bot.checks.unit_features`), trained offline by :mod:`bot.checks.train_model` and
+shipped as ``sentence_model.npz`` beside this file. Each category has two calibrated
+thresholds, chosen on held-out slices: ``confident`` (suggested and preselected) and
+``possible`` (offered, not preselected). Inference needs numpy only.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
 import math
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.checks.models import Segment
+import numpy as np
 
-MODEL_PATH = Path(__file__).resolve().parent / "model.json"
-MAX_CHARS = 60_000
-_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+")
-_ROLE_TAG = {"reasoning": "r:", "tool_call": "t:", "final": ""}
-ROLES_BY_ADVANCE = ("reasoning", "final", "tool_call")
-
-
-def _tokens(text: str) -> list[str]:
-    return ["0" if t[0].isdigit() else t for t in _TOKEN.findall(text)]
+MODEL_PATH = Path(__file__).resolve().parent / "sentence_model.npz"
+FORMAT = 1
 
 
 @dataclass(frozen=True)
-class DocFeatures:
-    """Distinct features of a document, and the same split by the role that wrote them."""
+class Thresholds:
+    """Per category: score needed to suggest it, and to offer it as possible."""
 
-    all: frozenset[str]
-    by_role: Mapping[str, frozenset[str]]
-
-
-def extract(lowered: str, segments: list[Segment], rule_scores: Mapping[str, float]) -> DocFeatures:
-    """Features of ``lowered`` (the lower-cased original text) given its segments."""
-    by_role: dict[str, set[str]] = {role: set() for role in ROLES_BY_ADVANCE}
-    budget = MAX_CHARS
-    for segment in segments:
-        if segment.role == "quoted" or budget <= 0:
-            continue
-        piece = lowered[segment.start : min(segment.end, segment.start + budget)]
-        budget -= len(piece)
-        bucket = by_role[segment.role]
-        bucket.add("has:" + segment.role)
-        words = _tokens(piece)
-        bucket.update(words)
-        bucket.update(a + " " + b for a, b in itertools.pairwise(words))
-        tag = _ROLE_TAG[segment.role]
-        if tag:
-            bucket.update(tag + w for w in words)
-    merged: set[str] = set()
-    for bucket in by_role.values():
-        merged |= bucket
-    for category, score in rule_scores.items():
-        if score >= 0.25:
-            merged.add(f"rule:{category}")
-        if score >= 0.5:
-            merged.add(f"rule+:{category}")
-    return DocFeatures(frozenset(merged), {k: frozenset(v) for k, v in by_role.items()})
+    confident: dict[str, float]
+    possible: dict[str, float]
 
 
-class LinearModel:
-    """Per-category logistic regression over sparse binary features."""
+class SentenceModel:
+    """Per-category logistic regression over the features of one unit."""
 
-    def __init__(self, categories: list[str], bias: list[float], weights: dict[str, list[float]]):
+    def __init__(
+        self,
+        categories: Sequence[str],
+        vocabulary: Sequence[str],
+        weights: np.ndarray,
+        bias: np.ndarray,
+        thresholds: Thresholds,
+    ) -> None:
         self.categories = list(categories)
-        self._bias = list(bias)
-        self._weights = weights
+        self.thresholds = thresholds
+        self._index = {feature: i for i, feature in enumerate(vocabulary)}
+        self._vocabulary = list(vocabulary)
+        # One zero row after the vocabulary: every unit sums it first, so a unit with no
+        # known feature still gets a row from ``np.add.reduceat``.
+        padded = np.zeros((len(vocabulary) + 1, len(self.categories)), dtype=np.float32)
+        padded[: len(vocabulary)] = weights
+        self._weights = padded
+        self._bias = np.asarray(bias, dtype=np.float32)
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> LinearModel | None:
+    def load(cls, path: Path = MODEL_PATH) -> SentenceModel | None:
         """The shipped model, or None when the file is missing or malformed."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            categories = [str(c) for c in data["categories"]]
-            bias = [float(b) for b in data["bias"]]
-            weights = {str(f): [float(x) for x in w] for f, w in data["weights"].items()}
-        except (OSError, ValueError, KeyError, TypeError):
+            with np.load(path, allow_pickle=False) as data:
+                if int(data["format"]) != FORMAT:
+                    return None
+                categories = str(data["categories"]).split("\n")
+                vocabulary = str(data["vocabulary"]).split("\n")
+                weights = data["weights"].astype(np.float32)
+                bias = data["bias"].astype(np.float32)
+                confident = data["confident"].astype(float)
+                possible = data["possible"].astype(float)
+        except (OSError, ValueError, KeyError):
             return None
-        if len(bias) != len(categories) or any(len(w) != len(categories) for w in weights.values()):
+        if weights.shape != (len(vocabulary), len(categories)) or len(bias) != len(categories):
             return None
-        return cls(categories, bias, weights)
+        thresholds = Thresholds(
+            dict(zip(categories, confident.tolist(), strict=True)),
+            dict(zip(categories, possible.tolist(), strict=True)),
+        )
+        return cls(categories, vocabulary, weights, bias, thresholds)
 
-    def probabilities(self, features: DocFeatures) -> dict[str, float]:
-        """Probability per category for a document."""
-        totals = list(self._bias)
-        norm = 1.0 / math.sqrt(max(1, len(features.all)))
-        for feature in features.all:
-            row = self._weights.get(feature)
-            if row is not None:
-                for k, w in enumerate(row):
-                    totals[k] += w * norm
-        return {c: _sigmoid(t) for c, t in zip(self.categories, totals, strict=True)}
+    def save(self, path: Path = MODEL_PATH) -> None:
+        """Write the model as a compressed numpy archive."""
+        np.savez_compressed(
+            path,
+            format=np.int64(FORMAT),
+            categories=np.str_("\n".join(self.categories)),
+            vocabulary=np.str_("\n".join(self._vocabulary)),
+            weights=self._weights[:-1].astype(np.float16),
+            bias=self._bias,
+            confident=np.array([self.thresholds.confident[c] for c in self.categories]),
+            possible=np.array([self.thresholds.possible[c] for c in self.categories]),
+        )
 
-    def role_evidence(self, features: DocFeatures, category: str) -> dict[str, float]:
-        """Positive weight mass per writing role for ``category`` (where the evidence is)."""
-        k = self.categories.index(category)
-        out: dict[str, float] = {}
-        for role, feats in features.by_role.items():
-            total = 0.0
-            for feature in feats:
-                row = self._weights.get(feature)
-                if row is not None and row[k] > 0:
-                    total += row[k]
-            out[role] = total
-        return out
-
-
-def _sigmoid(x: float) -> float:
-    if x < -30:
-        return 0.0
-    if x > 30:
-        return 1.0
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-def most_advanced_role(evidence: Mapping[str, float], share: float = 0.35) -> str | None:
-    """Most advanced role holding at least ``share`` of the strongest role's evidence."""
-    top = max(evidence.values(), default=0.0)
-    if top <= 0:
-        return None
-    chosen: str | None = None
-    for role in ROLES_BY_ADVANCE:
-        if evidence.get(role, 0.0) >= share * top:
-            chosen = role
-    return chosen
-
-
-def iter_feature_names(features: Iterable[DocFeatures]) -> set[str]:
-    """Union of feature names (used by the trainer to build its vocabulary)."""
-    out: set[str] = set()
-    for doc in features:
-        out |= doc.all
-    return out
+    def unit_scores(self, units: Sequence[Sequence[str]]) -> np.ndarray:
+        """Probability per unit (rows) and category (columns)."""
+        if not units:
+            return np.zeros((0, len(self.categories)), dtype=np.float32)
+        get = self._index.get
+        sentinel = len(self._vocabulary)
+        indices: list[int] = []
+        starts: list[int] = []
+        norms: list[float] = []
+        for features in units:
+            starts.append(len(indices))
+            indices.append(sentinel)
+            known = [i for i in map(get, features) if i is not None]
+            indices.extend(known)
+            norms.append(1.0 / math.sqrt(max(1, len(known))))
+        summed = np.add.reduceat(self._weights[np.asarray(indices)], np.asarray(starts), axis=0)
+        logits = summed * np.asarray(norms, dtype=np.float32)[:, None] + self._bias
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))

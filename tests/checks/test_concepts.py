@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.checks import CheckEngine
-from bot.checks.learned import DocFeatures, LinearModel, most_advanced_role
 from bot.checks.scan import anchor_windows, digit_clusters
 
 
@@ -59,26 +58,3 @@ def test_digit_clusters_skip_long_runs_and_count_digits() -> None:
     assert digit_clusters("7" * 5_000) == []
     [cluster] = digit_clusters("call +1 (555) 010-0134 now")
     assert cluster.digits == 11 and cluster.start == 6
-
-
-def test_linear_model_scores_and_role_evidence() -> None:
-    """The linear model scores features and locates the role holding its evidence."""
-    model = LinearModel(["coercion"], [-1.0], {"leverage": [4.0], "t:send": [2.0]})
-    doc = DocFeatures(
-        frozenset({"leverage", "t:send"}),
-        {
-            "reasoning": frozenset({"leverage"}),
-            "final": frozenset(),
-            "tool_call": frozenset({"t:send"}),
-        },
-    )
-    assert model.probabilities(doc)["coercion"] > 0.5
-    assert most_advanced_role(model.role_evidence(doc, "coercion")) == "tool_call"
-
-
-def test_engine_without_model_file_runs_on_rules(engine: CheckEngine) -> None:
-    """A missing model file leaves a working rules-only engine."""
-    from pathlib import Path
-
-    assert LinearModel.load(Path("/nonexistent/model.json")) is None
-    assert engine.with_model(None).run("hello").categories == []

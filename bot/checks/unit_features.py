@@ -1,0 +1,53 @@
+"""Sparse features of one unit (a sentence of model-written text) for the learned layer.
+
+Features are strings: word unigrams and bigrams, word stems (the first letters of long
+words, so inflected forms share a feature), single CJK characters and their bigrams
+(those scripts have no spaces), multilingual concept ids with their pairs (the same idea
+in fifteen languages gives the same feature, so weights learned on English carry over),
+the unit's role, the rule categories that fired inside the unit, and a few flags about
+the whole text (a fiction or news frame, whether the text holds actions at all).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+(?:'[^\W\d_{_CJK}]+)?|\d+")
+_STEM = 5
+_MAX_TOKENS = 80
+
+ConceptFinder = Callable[[str], Sequence[str]]
+
+
+def unit_features(
+    lowered: str,
+    role: str,
+    concepts: ConceptFinder | None,
+    rule_categories: Sequence[str] = (),
+    context: Sequence[str] = (),
+) -> list[str]:
+    """Feature strings of ``lowered`` (one unit's lower-cased text)."""
+    words = ["0" if w[0].isdigit() else w for w in _TOKEN.findall(lowered)[:_MAX_TOKENS]]
+    out = ["R:" + role, *words]
+    out.extend(a + " " + b for a, b in itertools.pairwise(words))
+    out.extend("s:" + w[:_STEM] for w in words if len(w) > _STEM + 1)
+    if concepts is not None:
+        found = sorted(set(concepts(lowered)))
+        out.extend("c:" + c for c in found)
+        out.extend(f"c:{a}+{b}" for a, b in itertools.combinations(found[:12], 2))
+        out.extend(f"R:{role}|c:{c}" for c in found)
+    out.extend("rule:" + c for c in rule_categories)
+    out.extend("ctx:" + c for c in context)
+    return out
+
+
+def load_concepts() -> ConceptFinder | None:
+    """The shipped multilingual concept lexicon's finder."""
+    try:
+        from bot.checks.concepts import ConceptLexicon
+    except ImportError:
+        return None
+    return ConceptLexicon.load().concepts

@@ -1,0 +1,59 @@
+"""Cut the model-written parts of a text into units the learned layer judges one by one.
+
+A unit is a sentence or a short line of one segment (reasoning, answer or tool call);
+quoted input is never a unit. Judging sentences rather than whole documents keeps one
+concerning sentence in 40 KB of routine work from being averaged away.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bot.checks.models import Segment
+
+MAX_UNIT = 400
+MIN_UNIT = 3
+# Sentence ends: a line break, ". " style punctuation followed by space, or CJK/Devanagari
+# full stops, which need no space after them.
+_BREAK = re.compile(r"\n+|(?<=[.!?;])[ \t]{1,8}|(?<=[。！？；।])")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One sentence or line of model-written text: its role and its offsets."""
+
+    role: str
+    start: int
+    end: int
+
+
+def split_units(text: str, segments: list[Segment]) -> list[Unit]:
+    """Units of every non-quoted segment of ``text``, in order."""
+    units: list[Unit] = []
+    for segment in segments:
+        if segment.role == "quoted":
+            continue
+        units.extend(_segment_units(text, segment))
+    return units
+
+
+def _segment_units(text: str, segment: Segment) -> Iterator[Unit]:
+    position = segment.start
+    for found in _BREAK.finditer(text, segment.start, segment.end):
+        yield from _pieces(text, segment.role, position, found.start())
+        position = found.end()
+    yield from _pieces(text, segment.role, position, segment.end)
+
+
+def _pieces(text: str, role: str, start: int, end: int) -> Iterator[Unit]:
+    """The span as one unit, or cut at spaces into pieces of at most ``MAX_UNIT``."""
+    while end - start > MAX_UNIT:
+        cut = text.rfind(" ", start + MAX_UNIT // 2, start + MAX_UNIT)
+        cut = start + MAX_UNIT if cut < 0 else cut
+        if cut - start >= MIN_UNIT:
+            yield Unit(role, start, cut)
+        start = cut + 1
+    if end - start >= MIN_UNIT:
+        yield Unit(role, start, end)
