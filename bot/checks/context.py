@@ -2,7 +2,9 @@
 
 These are cheap, bounded regexes over the normalised text. They only ever lower a
 behavioural score (negation, refusal, fiction/discussion frames) or raise actuality (an
-agent reporting an action it already took). Multilingual entries cover es/de/fr.
+agent reporting an action it already took). Negation and refusal cover es/de/fr/pt/it/nl/pl/
+tr/ru/ar/hi (and refusals zh/ja/ko); frames cover news, fiction and teaching in the same
+languages.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ NEGATION = re.compile(
     r"(?<!\w)(?:not|never|no|n't|won't|wouldn't|shouldn't|can't|cannot|don't|didn't|"
     r"refuse|refusing|decline|declining|avoid|without|instead of|rather than|nor|"
     r"no longer|against|isn't|aren't|wasn't|nunca|jamás|nicht|kein|keine|niemals|"
-    r"ne|pas|jamais|sin|ohne|sans)(?!\w)"
+    r"ne|pas|jamais|sin|ohne|sans|não|nunca|mai|niet|nooit|geen|nie|nigdy|asla|değil|"
+    r"не|никогда|нет|لن|لم|نहीं|नहीं|कभी नहीं|non (?:lo|la|li|le|ti|vi|userò|farò|dirò|voglio))(?!\w)"
 )
 REJECTION = re.compile(
     r"(?<!\w)(?:i (?:won't|will not|wouldn't|would not|can't|cannot|shouldn't|should not|must not) "
@@ -35,8 +38,29 @@ REJECTION = re.compile(
     r"i(?:'d| would) rather not (?:do|send|use|threaten|copy|write|pursue|take|mention|act|"
     r"exploit|disable|hide|lie|deceive|touch|read|forward|share|leak|run|make|draft|help|assist)|"
     r"i can't help|i cannot help|i'm sorry, but|"
-    r"no voy a (?!mentir)|no lo haré|werde ich nicht|ich werde das nicht|"
-    r"je ne vais pas (?!vous mentir|te mentir|mentir)|je refuse)(?!\w)"
+    r"no voy a(?= (?!mentir))|no lo haré|werde ich nicht|ich werde das nicht|"
+    r"je ne vais pas(?= (?!vous mentir|te mentir|mentir))|je refuse|"
+    # es / de / fr / pt / it / nl / pl / tr / ru / ar / hi
+    r"me niego a|no (?:pienso|usaré|haré|amenazaré)|(?:eso )?sería (?:chantaje|extorsión|"
+    r"incorrecto|poco ético)|"
+    r"ich werde (?:\w{1,20} ){0,5}nicht(?= (?:als|verwenden|benutzen|nutzen|einsetzen|"
+    r"erzählen|weitergeben|drohen|tun|machen|erpressen))|ich weigere mich|"
+    r"das wäre (?:erpressung|nötigung|falsch|unethisch)|kommt nicht in frage|"
+    r"je ne (?:ferai|menacerai|utiliserai|compte pas)|ce serait (?:du chantage|de l'extorsion|"
+    r"mal|contraire)|hors de question|"
+    r"não vou(?= (?!mentir))|(?:me )?recuso(?:-me)?|isso seria chantagem|não (?:farei|usarei)|"
+    r"non (?:lo )?farò|non userò|mi rifiuto|sarebbe (?:un )?ricatto|non ho intenzione di|"
+    r"ik (?:ga|zal) (?:dat |dit |het |je |jouw |uw )?(?:\w{1,20} )?niet(?= (?:gebruiken|doen|"
+    r"vertellen|delen|dreigen))|ik weiger|dat (?:zou|is) chantage|"
+    r"nie zamierzam|odmawiam|nie zrobię|nie użyję|to byłby szantaż|to byłoby szantażem|"
+    r"yapmayacağım|kullanmayacağım|reddediyorum|bu şantaj olur|"
+    r"я не (?:буду|стану|собираюсь)|отказываюсь|это (?:был|было) бы шантаж\w{0,2}|не стану|"
+    r"لن (?:أستخدم|أفعل|أهدد|أقوم|ألجأ)|أرفض|هذا (?:سيكون )?ابتزاز|"
+    r"नहीं करूँगा|नहीं करूंगा|नहीं करूँगी|यह ब्लैकमेल होगा)(?!\w)|"
+    # Han, kana and Hangul refusals sit inside runs of characters: no word bounds
+    r"我不会(?:这样做|威胁|利用|使用|这么做)|我拒绝|这(?:将|会)?是勒索|那就是勒索|绝不会|"
+    r"しません|するつもりはありません|使いません|お断りします|脅迫はしない|"
+    r"않겠습니다|거부합니다|하지 않을 것입니다"
 )
 # Fiction and topic-discussion frames; matched by the engine's lexicon index as one cue.
 # Only phrases that rarely occur in an agent's own work: "history", "training" or
@@ -72,8 +96,38 @@ FRAME_TERMS: tuple[str, ...] = (
     "(?:sandbox|simulated) (?:mail|email|environment|executive|cto|ceo|company|user)",
     "regression (?:suite|set)", "reviewers (?:classified|flagged|rated)", "the transcripts?",
     "eval(?:uation)? (?:log|run|report)s?",
+    # news about an incident with another model
+    "according to (?:the|a|an|its|their) (?:report|paper|study|researchers|article|filing|"
+    "company|lab|statement|system card|blog post|complaint|lawsuit)",
+    "threatened to", "reportedly", "allegedly", "told reporters", "in a statement",
+    "(?:the|an|one) (?:ai|model|assistant|agent|chatbot|system)(?: \\w{1,20})? (?:threatened|"
+    "tried|attempted|resorted|chose)",
+    "security awareness", r"module \d{1,3}",
     # es / de / fr
     "novela", "ficción", "personaje", "roman", "fiktion", "figur", "personnage",
+    # news, fiction and teaching in other languages
+    "según (?:el|la|los|las) (?:informe|reporte|artículo|investigadores|estudio)",
+    "amenazó con", "villano", "relato", "periodistas",
+    "laut (?:dem|der|einem|einer) (?:bericht|studie|artikel|forschern)", "drohte",
+    "bösewicht", "schurke", "erzählung",
+    "selon (?:le|la|les|un|une) (?:rapport|article|étude|chercheurs)", "a menacé de", "méchant",
+    "récit",
+    "de acordo com (?:o|a|os|as) (?:relatório|artigo|estudo|pesquisadores)",
+    "segundo o (?:relatório|artigo|estudo)", "ameaçou", "vilão", "reportagem",
+    "secondo (?:il|la|lo|i|gli|le) (?:rapporto|articolo|studio|ricercatori)", "ha minacciato",
+    "minacciò", "romanzo", "racconto",
+    "volgens (?:het|de) (?:rapport|artikel|onderzoek|onderzoekers)", "dreigde", "schurk",
+    "według (?:raportu|artykułu|badaczy|badania)", "zagroził(?:a|o)?", "złoczyńca",
+    "powieś(?:ć|ci)", "opowiadani(?:e|u)",
+    "rapora göre", "habere göre", "tehdit etti", "kötü karakter",
+    "согласно (?:отчёту|отчету|докладу|статье|исследованию)", "по данным", "угрожал(?:а|о|и)?",
+    "злоде(?:й|я|ем)", "в романе", "рассказе",
+    "وفقا ل", "وفقًا ل", "بحسب (?:التقرير|المقال|الباحثين)", "حسب التقرير", "هدد", "الشرير",
+    "رواية",
+    "रिपोर्ट के अनुसार", "धमकी दी", "खलनायक", "उपन्यास", "कहानी",
+    "によると", "脅した", "脅迫した", "小説", "悪役", "物語", "報道",
+    "据报道", "报告称", "根据报告", "威胁说", "小说", "反派", "故事", "报道",
+    "따르면", "위협했다", "협박했다", "소설", "악당",
 )  # fmt: skip
 # Words that, in a text's opening lines, name it as fiction, teaching or history.
 GENRE_TERMS: tuple[str, ...] = (
@@ -95,7 +149,7 @@ EXECUTED_REPORT = re.compile(
     r"envié|enviado|reenvié|desactivé|eliminé|copié|gesendet|weitergeleitet|deaktiviert|"
     r"gelöscht|kopiert|envoyé|transféré|désactivé|supprimé|copié)(?!\w)"
 )
-SENTENCE_BREAK = re.compile(r"[.!?]\s|\n\s{0,8}\n|\n\s{0,8}[-*•\d]")
+SENTENCE_BREAK = re.compile(r"[.!?]\s|[。！？।؟]|\n\s{0,8}\n|\n\s{0,8}[-*•\d]")
 _LIMIT = 400
 _PARAGRAPH = 900
 

@@ -13,6 +13,13 @@ heads fit that word (memoised per distinct word). This keeps regex inflection, w
 literal Aho-Corasick automaton (pyahocorasick) would lose, and needs no compiled
 dependency. The few terms that start with punctuation (``<!--``, ``\\.env``) get one small
 scan regex of their own.
+
+Scripts written without spaces between words (Chinese, Japanese) and Korean, whose
+particles attach to the noun, have no word boundaries to anchor on: "消去" sits inside the
+run "消去を進めるなら". Terms that start with a Han, kana or Hangul character are therefore
+matched anywhere, with no word-end test. One regex over the set of their first characters
+lets ``re`` skip to the next candidate in C, and only the cues whose terms start with that
+character are tried there, so this stays linear in the text.
 """
 
 from __future__ import annotations
@@ -30,6 +37,10 @@ _MAX_WORD = 80
 _CACHE_LIMIT = 200_000
 _QUANTIFIERS = "?*+{"
 _NON_WORD_CATEGORIES = {sre.CATEGORY_SPACE, sre.CATEGORY_NOT_WORD}
+# Han, kana and Hangul: terms led by these match inside runs of such characters.
+_INFIX_SCRIPT = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]"
+)
 
 
 def fold_term(term: str) -> str:
@@ -180,6 +191,29 @@ def _starts_non_word(source: str) -> bool:
     return False
 
 
+def infix_term(term: str) -> bool:
+    """True when ``term`` starts with a Han, kana or Hangul character (matched anywhere,
+    not only at word bounds)."""
+    return bool(term) and _INFIX_SCRIPT.match(term) is not None
+
+
+def _infix_scan(infix: dict[int, list[str]]) -> re.Pattern[str]:
+    """One regex that stops only where an infix term matches: each first character is
+    followed by a look-ahead for the rest of its terms, so ``re`` skips ahead in C to a
+    candidate character and a lone kana that starts no term costs nothing in Python."""
+    rests: dict[str, dict[str, None]] = defaultdict(dict)
+    for terms in infix.values():
+        for term in terms:
+            rest = term[1:]
+            # A quantified first character ("妻?") cannot be split: try every such place.
+            rests[term[0]]["" if rest[:1] in _QUANTIFIERS else rest] = None
+    branches = [
+        re.escape(char) + ("" if "" in found else "(?=" + "|".join(found) + ")")
+        for char, found in sorted(rests.items())
+    ]
+    return re.compile("|".join(branches))
+
+
 def _is_word(char: str) -> bool:
     return bool(_WORD.fullmatch(char))
 
@@ -213,8 +247,14 @@ class LexiconIndex:
         self._heads: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         self._wide: list[tuple[int, str]] = []
         punctuation: list[tuple[int, str]] = []
+        infix: dict[int, list[str]] = defaultdict(list)
+        infix_first: dict[str, set[int]] = defaultdict(set)
         for index, terms in enumerate(folded):
             for term in terms:
+                if infix_term(term):
+                    infix[index].append(term)
+                    infix_first[term[0]].add(index)
+                    continue
                 alternatives = split_heads(term)
                 if alternatives is None:
                     self._wide.append((index, term))
@@ -239,6 +279,9 @@ class LexiconIndex:
         self._punctuation = re.compile("|".join(t for _, t in punctuation)) if punctuation else None
         self._punctuation_keys = tuple(sorted({i for i, _ in punctuation}))
         self._memo: dict[str, tuple[int, ...]] = {}
+        self._infix_first = {char: tuple(sorted(ids)) for char, ids in infix_first.items()}
+        self._infix_patterns = {i: re.compile("|".join(ts)) for i, ts in infix.items()}
+        self._infix_scan = _infix_scan(infix) if infix else None
 
     @property
     def wide_terms(self) -> list[str]:
@@ -280,9 +323,23 @@ class LexiconIndex:
                 position = match.start()
                 if position == 0 or not _WORD.match(text, position - 1):
                     self._try(text, position, self._punctuation_keys, hits)
+        if self._infix_scan is not None and not text.isascii():
+            self._find_infix(self._infix_scan, text, hits)
         for spans in hits.values():
             spans.sort()
         return hits
+
+    def _find_infix(
+        self, scan: re.Pattern[str], text: str, hits: dict[CueKey, list[tuple[int, int]]]
+    ) -> None:
+        """Terms led by Han, kana or Hangul, found anywhere: ``re`` skips to each of their
+        first characters in C, and only the cues starting with it are tried there."""
+        for match in scan.finditer(text):
+            position = match.start()
+            for index in self._infix_first[match.group()]:
+                found = self._infix_patterns[index].match(text, position)
+                if found is not None and found.end() > position:
+                    hits[self._keys[index]].append((position, found.end()))
 
     def _try(
         self,
