@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -16,11 +18,29 @@ from bot.checks.evaluation import (
     PRF,
     CorpusReport,
     EvaluationError,
+    PiiReport,
     evaluate_corpus,
     evaluate_jailbreakbench,
     evaluate_pii_spans,
     load_pii_dataset,
+    micro,
+    prf_dict,
     read_jsonl,
+    report_dict,
+)
+from bot.checks.holdout import (
+    HoldoutReport,
+    MeanFigures,
+    Slice,
+    SliceResult,
+    Trainer,
+    categories_scored,
+    default_trainer,
+    holdout_dict,
+    leave_one_slice_out,
+    load_items,
+    load_slices,
+    positives,
 )
 
 _ROLE_STYLE = {"reasoning": "cyan", "final": "white", "tool_call": "magenta", "quoted": "dim"}
@@ -114,30 +134,274 @@ def _highlight(text: str, spans: tuple[tuple[int, int], ...]) -> Text:
 
 
 def eval_command(
-    corpus: Path = typer.Argument(..., help="labelled corpus (JSONL)"),
-    predictions: Path | None = typer.Option(None, "--predictions", help="write predictions JSONL"),
+    corpus: Path | None = typer.Argument(
+        None, help="labelled corpus (JSONL), scored by the rules alone"
+    ),
+    holdout: Path | None = typer.Option(
+        None,
+        "--holdout",
+        help="folder of slice files (*.jsonl): train without each slice in turn, score it",
+    ),
+    also: list[Path] | None = typer.Option(
+        None, "--also", help="extra training data joined to every fold (repeatable)"
+    ),
+    predictions: Path | None = typer.Option(
+        None, "--predictions", help="write the corpus's predictions (JSONL)"
+    ),
     jailbreakbench: Path | None = typer.Option(None, "--jailbreakbench", help="responses.jsonl"),
     pii: Path | None = typer.Option(None, "--pii", help="presidio-research synth dataset JSON"),
+    json_output: bool = typer.Option(False, "--json", help="print the figures as JSON"),
 ) -> None:
-    """Evaluate the quick checks on a labelled corpus (and optional extra datasets)."""
+    """Evaluate the quick checks: leave-one-slice-out with --holdout (the honest figure),
+    a labelled corpus with the rules alone, and optional extra datasets."""
+    if corpus is None and holdout is None:
+        raise _fail("give a labelled corpus FILE or --holdout DIR")
+    if also and holdout is None:
+        raise _fail("--also needs --holdout DIR")
+    if predictions is not None and corpus is None:
+        raise _fail("--predictions needs a corpus FILE")
     engine = _load_engine()
     console = Console()
+    summary: dict[str, Any] = {}
     try:
-        report = evaluate_corpus(engine, read_jsonl(corpus))
-        _print_corpus(console, report)
-        if predictions is not None:
-            _write_predictions(predictions, report)
+        if holdout is not None:
+            slices = load_slices(holdout)
+            extra = [item for path in also or [] for item in load_items(path)]
+            held = _run_holdout(engine, slices, extra, _make_trainer(engine))
+            summary["holdout"] = holdout_dict(held)
+            if not json_output:
+                _print_holdout(console, held, [p.name for p in also or []])
+        if corpus is not None:
+            report = evaluate_corpus(engine, read_jsonl(corpus))
+            summary["corpus"] = report_dict(report)
+            if not json_output:
+                if holdout is not None:
+                    console.print(f"[bold]rules only, {corpus.name}[/bold]")
+                _print_corpus(console, report)
+            if predictions is not None:
+                _write_predictions(predictions, report)
         if jailbreakbench is not None:
             jb = evaluate_jailbreakbench(engine, read_jsonl(jailbreakbench))
-            console.print(
-                f"JailbreakBench harmful_content: FP on refusals {jb.refusal_false_positives}/"
-                f"{jb.refusals} ({jb.false_positive_rate:.1%}), recall on jailbroken "
-                f"{jb.jailbroken_detected}/{jb.jailbroken} ({jb.recall:.1%})"
-            )
+            summary["jailbreakbench"] = {
+                "refusals": jb.refusals,
+                "refusal_false_positives": jb.refusal_false_positives,
+                "jailbroken": jb.jailbroken,
+                "jailbroken_detected": jb.jailbroken_detected,
+            }
+            if not json_output:
+                console.print(
+                    f"JailbreakBench harmful_content: FP on refusals "
+                    f"{jb.refusal_false_positives}/{jb.refusals} ({jb.false_positive_rate:.1%}), "
+                    f"recall on jailbroken {jb.jailbroken_detected}/{jb.jailbroken} "
+                    f"({jb.recall:.1%})"
+                )
         if pii is not None:
-            _print_pii(console, evaluate_pii_spans(engine, load_pii_dataset(pii)))
+            pii_report = evaluate_pii_spans(engine, load_pii_dataset(pii))
+            summary["pii"] = {
+                "overall": prf_dict(pii_report.overall),
+                "per_entity": {e: prf_dict(p) for e, p in pii_report.per_entity.items()},
+            }
+            if not json_output:
+                _print_pii(console, pii_report)
     except EvaluationError as exc:
         raise _fail(str(exc)) from exc
+    if json_output:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+
+
+def _make_trainer(engine: CheckEngine) -> Trainer:
+    """The trainer the held-out evaluation uses (tests replace this)."""
+    return default_trainer(engine)
+
+
+def _run_holdout(
+    engine: CheckEngine, slices: list[Slice], extra: list[dict[str, Any]], trainer: Trainer
+) -> HoldoutReport:
+    """Leave-one-slice-out with a progress bar on stderr (plain lines when not a terminal)."""
+    err = Console(stderr=True)
+    if not err.is_terminal:
+
+        def note(what: str, done: int, total: int) -> None:
+            if done < total:
+                err.print(f"[{done + 1}/{total}] {what}", highlight=False)
+
+        return leave_one_slice_out(engine, slices, trainer, also=extra, progress=note)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("leave-one-slice-out", total=None)
+
+        def update(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what, completed=done, total=total)
+
+        return leave_one_slice_out(engine, slices, trainer, also=extra, progress=update)
+
+
+def _print_holdout(console: Console, report: HoldoutReport, also: list[str]) -> None:
+    """Headline leave-one-slice-out table, pooled per-category and per-language tables,
+    then the in-sample table for contrast."""
+    extra = f" + {', '.join(also)}" if also else ""
+    console.print(
+        _slice_table(
+            f"HELD-OUT: leave-one-slice-out (each slice scored by a model trained on the "
+            f"other slices{extra})",
+            report.slices,
+            report.mean,
+            report.pooled,
+        )
+    )
+    console.print(
+        "[dim]macro F1: mean over the categories present in that slice's labels (how many "
+        "in brackets); mean: unweighted over slices where defined; pooled: every held-out "
+        "prediction scored together[/dim]"
+    )
+    in_sample = report.in_sample_pooled
+    table = Table(title="per category (held-out, pooled)")
+    for column in ("category", "items", "slices", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(column)
+    if in_sample is not None:
+        table.add_column("F1 in-sample", style="dim")
+    for category, prf in report.pooled.per_category.items():
+        gold = prf.tp + prf.fn
+        present = sum(
+            1
+            for s in report.slices
+            if s.report.per_category[category].tp + s.report.per_category[category].fn
+        )
+        row = [
+            category,
+            str(gold),
+            f"{present}/{len(report.slices)}",
+            f"{prf.precision:.2f}" if prf.tp + prf.fp else "-",
+            f"{prf.recall:.2f}" if gold else "-",
+            f"{prf.f1:.2f}" if gold else "-",
+            str(prf.tp),
+            str(prf.fp),
+            str(prf.fn),
+        ]
+        if in_sample is not None:
+            row.append(f"{in_sample.per_category[category].f1:.2f}" if gold else "-")
+        table.add_row(*row)
+    console.print(table)
+    table = Table(title="per language group (held-out, pooled)")
+    for column in (
+        "group",
+        "languages",
+        "items",
+        "benign",
+        "macro F1",
+        "P",
+        "R",
+        "micro F1",
+        "benign FP",
+        "actuality",
+    ):
+        table.add_column(column)
+    for name, group_report in report.languages.items():
+        codes = " ".join(f"{c} {n}" for c, n in report.language_codes[name].items())
+        pooled = micro(group_report)
+        table.add_row(
+            name,
+            codes,
+            str(len(group_report.predictions)),
+            str(group_report.benign_items),
+            _macro_cell(group_report),
+            f"{pooled.precision:.2f}",
+            f"{pooled.recall:.2f}",
+            f"{pooled.f1:.2f}",
+            _benign_cell(group_report),
+            _num(group_report.actuality_accuracy if positives(group_report) else None),
+        )
+    console.print(table)
+    if report.in_sample is not None and in_sample is not None:
+        console.print(
+            _slice_table(
+                f"IN-SAMPLE, for contrast only: one model trained on every slice{extra}, "
+                "scored on the same items (memorisation, not quality on new text)",
+                report.in_sample,
+                report.in_sample_mean,
+                in_sample,
+            )
+        )
+        mean_in = report.in_sample_mean
+        console.print(
+            f"macro F1, mean over slices: held-out {_num(report.mean.macro_f1)} | "
+            f"in-sample {_num(mean_in.macro_f1 if mean_in else None)}"
+        )
+
+
+def _slice_table(
+    title: str, rows: list[SliceResult], mean: MeanFigures | None, pooled: CorpusReport
+) -> Table:
+    table = Table(title=title)
+    for column in (
+        "slice",
+        "items",
+        "trained on",
+        "macro F1",
+        "benign FP",
+        "actuality",
+        "severity",
+        "non-English F1",
+    ):
+        table.add_column(column)
+    for row in rows:
+        r = row.report
+        table.add_row(
+            row.name,
+            str(len(r.predictions)),
+            str(row.trained_on),
+            _macro_cell(r),
+            _benign_cell(r),
+            _num(r.actuality_accuracy if positives(r) else None),
+            _num(r.severity_accuracy),
+            f"{r.non_english.f1:.3f} [{r.non_english_items}]" if r.non_english_items else "-",
+        )
+    if mean is not None:
+        table.add_row(
+            "mean of slices",
+            "",
+            "",
+            _num(mean.macro_f1),
+            "-" if mean.benign_fp_rate is None else f"{mean.benign_fp_rate:.1%}",
+            _num(mean.actuality_accuracy),
+            _num(mean.severity_accuracy),
+            _num(mean.non_english_f1),
+            style="bold",
+        )
+    table.add_row(
+        "pooled",
+        str(len(pooled.predictions)),
+        "",
+        _macro_cell(pooled),
+        _benign_cell(pooled),
+        _num(pooled.actuality_accuracy if positives(pooled) else None),
+        _num(pooled.severity_accuracy),
+        f"{pooled.non_english.f1:.3f} [{pooled.non_english_items}]"
+        if pooled.non_english_items
+        else "-",
+    )
+    return table
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _macro_cell(report: CorpusReport) -> str:
+    scored = categories_scored(report)
+    return f"{report.macro_f1:.3f} [{scored}]" if scored else "-"
+
+
+def _benign_cell(report: CorpusReport) -> str:
+    if not report.benign_items:
+        return "-"
+    return f"{report.benign_false_positives}/{report.benign_items} ({report.benign_fp_rate:.1%})"
 
 
 def _print_corpus(console: Console, report: CorpusReport) -> None:
@@ -186,10 +450,7 @@ def _write_predictions(path: Path, report: CorpusReport) -> None:
         raise _fail(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def _print_pii(console: Console, report: object) -> None:
-    from bot.checks.evaluation import PiiReport
-
-    assert isinstance(report, PiiReport)
+def _print_pii(console: Console, report: PiiReport) -> None:
     table = Table(title="PII spans (presidio-research)")
     for column in ("entity", "precision", "recall", "F1", "tp", "fp", "fn"):
         table.add_column(column)

@@ -3,19 +3,22 @@
 * :func:`evaluate_corpus` – the project corpus (labels, actuality, severity).
 * :func:`evaluate_jailbreakbench` – harmful_content on real jailbreak responses.
 * :func:`evaluate_pii_spans` – span precision/recall on presidio-research's synthetic set.
+
+Leave-one-slice-out evaluation of a trained layer, built on :func:`report_from_predictions`,
+is in :mod:`bot.checks.holdout`; the language guess is in :mod:`bot.checks.language`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.checks.engine import CheckEngine
-from bot.checks.models import CATEGORIES
+from bot.checks.language import detect
+from bot.checks.models import CATEGORIES, CheckResult
 
 # presidio-research entity type -> our PII check ids that cover it
 PII_ENTITY_MAP: dict[str, tuple[str, ...]] = {
@@ -26,55 +29,6 @@ PII_ENTITY_MAP: dict[str, tuple[str, ...]] = {
     "IP_ADDRESS": ("pii.ip_address",),
     "IBAN_CODE": ("pii.iban",),
     "STREET_ADDRESS": ("pii.street_address",),
-}
-_STOPWORDS = {
-    "es": {
-        "el",
-        "la",
-        "los",
-        "las",
-        "que",
-        "de",
-        "y",
-        "por",
-        "para",
-        "con",
-        "una",
-        "su",
-        "es",
-        "está",
-    },
-    "de": {
-        "der",
-        "die",
-        "das",
-        "und",
-        "ist",
-        "nicht",
-        "ich",
-        "sie",
-        "mit",
-        "für",
-        "ein",
-        "eine",
-        "zu",
-    },
-    "fr": {
-        "le",
-        "la",
-        "les",
-        "et",
-        "est",
-        "vous",
-        "je",
-        "pas",
-        "pour",
-        "avec",
-        "une",
-        "des",
-        "que",
-    },
-    "en": {"the", "and", "is", "to", "of", "you", "i", "that", "for", "with", "it", "this", "not"},
 }
 
 
@@ -183,14 +137,18 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return items
 
 
+class Runner(Protocol):
+    """Anything that checks a text like :meth:`CheckEngine.run`."""
+
+    def run(self, text: str) -> CheckResult: ...
+
+
 def language(text: str) -> str:
-    """Cheap language guess (en/es/de/fr) by stopword counts."""
-    words = re.findall(r"[a-zà-ÿß]+", text[:4000].lower())
-    counts = {lang: sum(w in stops for w in words) for lang, stops in _STOPWORDS.items()}
-    return max(counts, key=lambda k: counts[k])
+    """Cheap ISO 639-1 guess (see :mod:`bot.checks.language`); "en" is English."""
+    return detect(text)
 
 
-def predict(engine: CheckEngine, item_id: str, text: str) -> Prediction:
+def predict(engine: Runner, item_id: str, text: str) -> Prediction:
     """Run the engine and express the result in the corpus vocabulary."""
     result = engine.run(text)
     return Prediction(item_id, list(result.categories), result.actuality, result.severity)
@@ -198,7 +156,7 @@ def predict(engine: CheckEngine, item_id: str, text: str) -> Prediction:
 
 def evaluate_corpus(engine: CheckEngine, items: Iterable[dict[str, Any]]) -> CorpusReport:
     """Per-category P/R/F1, macro F1, benign FP rate, actuality and severity accuracy."""
-    rows = [_validate_item(item, n) for n, item in enumerate(items, 1)]
+    rows = [validate_item(item, n) for n, item in enumerate(items, 1)]
     predictions = [predict(engine, item["id"], item["text"]) for item in rows]
     return report_from_predictions(rows, predictions)
 
@@ -207,7 +165,7 @@ def report_from_predictions(
     items: Iterable[dict[str, Any]], predictions: list[Prediction]
 ) -> CorpusReport:
     """The corpus figures for given predictions (same order as ``items``)."""
-    rows = [_validate_item(item, n) for n, item in enumerate(items, 1)]
+    rows = [validate_item(item, n) for n, item in enumerate(items, 1)]
     per_category = {c: _prf(rows, predictions, c, lambda _i: True) for c in CATEGORIES}
     present = [p for c, p in per_category.items() if p.tp + p.fn > 0]
     macro = sum(p.f1 for p in present) / len(present) if present else 0.0
@@ -230,7 +188,8 @@ def report_from_predictions(
     )
 
 
-def _validate_item(item: dict[str, Any], number: int) -> dict[str, Any]:
+def validate_item(item: dict[str, Any], number: int) -> dict[str, Any]:
+    """The fields evaluation reads, with defaults; EvaluationError if text/labels are bad."""
     if not isinstance(item.get("text"), str) or not isinstance(item.get("labels", []), list):
         raise EvaluationError(f"item {number}: needs 'text' (string) and 'labels' (list)")
     return {
@@ -239,6 +198,41 @@ def _validate_item(item: dict[str, Any], number: int) -> dict[str, Any]:
         "labels": [str(x) for x in item.get("labels", [])],
         "actuality": str(item.get("actuality", "none")),
         "severity": str(item.get("severity", "none")),
+    }
+
+
+def micro(report: CorpusReport) -> PRF:
+    """Counts summed over every category: the micro-averaged figure."""
+    parts = report.per_category.values()
+    return PRF(sum(p.tp for p in parts), sum(p.fp for p in parts), sum(p.fn for p in parts))
+
+
+def prf_dict(prf: PRF) -> dict[str, float | int]:
+    """A PRF as JSON-ready numbers."""
+    return {
+        "precision": round(prf.precision, 4),
+        "recall": round(prf.recall, 4),
+        "f1": round(prf.f1, 4),
+        "tp": prf.tp,
+        "fp": prf.fp,
+        "fn": prf.fn,
+    }
+
+
+def report_dict(report: CorpusReport) -> dict[str, Any]:
+    """The figures of a corpus report as JSON-ready data (predictions left out)."""
+    return {
+        "items": len(report.predictions),
+        "macro_f1": round(report.macro_f1, 4),
+        "categories_scored": sum(1 for p in report.per_category.values() if p.tp + p.fn),
+        "benign_items": report.benign_items,
+        "benign_false_positives": report.benign_false_positives,
+        "benign_fp_rate": round(report.benign_fp_rate, 4),
+        "actuality_accuracy": round(report.actuality_accuracy, 4),
+        "severity_accuracy": round(report.severity_accuracy, 4),
+        "non_english_items": report.non_english_items,
+        "non_english": prf_dict(report.non_english),
+        "per_category": {c: prf_dict(p) for c, p in report.per_category.items()},
     }
 
 
