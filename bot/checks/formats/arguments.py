@@ -39,9 +39,19 @@ def field_role(key: str, inherited: str) -> str:
     return inherited
 
 
-def render_object(out: ViewBuilder, obj: JObj, role: str, tool: str | None, depth: int = 0) -> None:
-    """Render ``obj`` as ``key: value`` lines, each with its field's role."""
+def render_object(
+    out: ViewBuilder,
+    obj: JObj,
+    role: str,
+    tool: str | None,
+    depth: int = 0,
+    skip: frozenset[str] | set[str] = frozenset(),
+) -> None:
+    """Render ``obj`` as ``key: value`` lines, each with its field's role (except the
+    keys in ``skip``)."""
     for key, value in obj.items():
+        if key in skip:
+            continue
         own = field_role(key, role)
         own_tool = tool if own == "tool_call" else None
         out.string(obj.keys_at[key], own, own_tool)

@@ -44,6 +44,11 @@ _REASONING_LINE = re.compile(
     rf"^[ \t]{{0,8}}[\"']?(?:{'|'.join(sorted(REASONING_FIELDS))})[\"']?[ \t]*[:=]",
     re.IGNORECASE | re.MULTILINE,
 )
+_MODEL_BLOCK = re.compile(
+    r"^[ \t]{0,4}<(?:tool_use|tool_call|function_calls?|invoke|thinking|think|"
+    r"scratchpad_reasoning|scratchpad|reasoning)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 _FIELD_LINE = re.compile(r"^[ \t]{0,8}[\"']?[\w-]{1,40}[\"']?[ \t]*[:=]", re.MULTILINE)
 
 
@@ -89,12 +94,26 @@ def _turn(text: str, header: re.Match[str], end: int) -> list[Segment]:
     kind, name = _kind(header)
     start = header.start()
     if kind == "input":
-        return [Segment("quoted", start, end)]
+        return _input_turn(text, start, header.end(), end)
     if kind == "call":
         return _call(text, start, header.end(), end, name or "function")
     body = parse_segments(text[header.end() : end])
     shifted = [Segment(s.role, s.start + header.end(), s.end + header.end(), s.tool) for s in body]
     return [Segment("final", start, header.end()), *shifted]
+
+
+def _input_turn(text: str, start: int, body: int, end: int) -> list[Segment]:
+    """An input turn is quoted up to the first model block that starts a line
+    (``<tool_use:bash>``, ``<function_calls>``, ``<thinking>``): transcripts that
+    print the model's turn without an ``Assistant:`` header go on with its blocks."""
+    found = _MODEL_BLOCK.search(text, body, end)
+    if found is None:
+        return [Segment("quoted", start, end)]
+    rest = parse_segments(text[found.start() : end])
+    shifted = [
+        Segment(s.role, s.start + found.start(), s.end + found.start(), s.tool) for s in rest
+    ]
+    return [Segment("quoted", start, found.start()), *shifted]
 
 
 def _call(text: str, start: int, body: int, end: int, tool: str) -> list[Segment]:

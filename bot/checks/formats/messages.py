@@ -51,13 +51,13 @@ def render_message(out: ViewBuilder, message: JObj) -> None:
     if role in _MODEL_ROLES:
         _model_message(out, message)
     elif role:
-        _input(out, message.get("content"))
+        render_input(out, message.get("content"))
     elif kind == "reasoning":
         _reasoning_item(out, message)
     elif kind.endswith("_call"):
         _call(out, message.get("name"), message.get("arguments", message.get("input")))
     elif kind.endswith("_output"):
-        _input(out, message.get("output"))
+        render_input(out, message.get("output"))
     out.synthetic("\n\n")
 
 
@@ -152,19 +152,19 @@ def _reasoning_item(out: ViewBuilder, item: JObj) -> None:
                 _block(out, part["text"], "reasoning")
 
 
-def _input(out: ViewBuilder, content: Any, depth: int = 0) -> None:
+def render_input(out: ViewBuilder, content: Any, depth: int = 0) -> None:
     """Every text string of an input message, quoted."""
     if isinstance(content, JStr):
         _block(out, content, "quoted")
     elif isinstance(content, list) and depth < 8:
         for item in content:
-            _input(out, item, depth + 1)
+            render_input(out, item, depth + 1)
     elif isinstance(content, JObj) and depth < 8:
         if text_of(content.get("type")) == "tool_result":
             out.kinds.add("anthropic")
         for key, value in content.items():
             if key not in _META_KEYS:
-                _input(out, value, depth + 1)
+                render_input(out, value, depth + 1)
 
 
 def _block(out: ViewBuilder, text: JStr, role: str) -> None:

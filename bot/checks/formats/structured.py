@@ -1,19 +1,23 @@
 """Recognise JSON transcripts: a message list, ``{"messages": [...]}``, an Inspect AI
-sample or log, a single message or API response, and JSONL with one message or event per
-line. Anything else (a config file, truncated JSON) is left to the plain-text path."""
+sample or log, a single message or API response, JSONL with one message or event per
+line, and agent event logs (``{"event": "tool_call", "tool": ..., "args": ...}``, see
+``events``). Anything else (a config file, truncated JSON) is left to the plain-text
+path."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from bot.checks.formats import jsondoc
+from bot.checks.formats import events, jsondoc
 from bot.checks.formats.jsondoc import JObj
 from bot.checks.formats.messages import is_message, render_message
 from bot.checks.formats.view import Transcript, ViewBuilder
 
 # A transcript names at least one of these keys early on; a config file usually does not.
-_KEYS = re.compile(r'"(?:role|type|messages|samples|content|choices)"\s*:')
+_KEYS = re.compile(
+    r'"(?:role|type|messages|samples|content|choices|event|kind|tool|tool_call)"\s*:'
+)
 _PREFIX = 16_384
 _SAMPLE_KEYS = ("epoch", "target", "scores", "sample_id", "output", "events")
 # Event wrappers seen in JSONL logs: {"type": "assistant", "message": {...}}, ...
@@ -31,7 +35,7 @@ def read_json(text: str, start: int) -> Transcript | None:
         return _read_jsonl(text) if text[start] == "{" else None
     found = _messages(value)
     if found is None:
-        return None
+        return _events(text, value)
     name, messages = found
     out = ViewBuilder(text)
     for message in messages:
@@ -60,6 +64,21 @@ def _messages(value: Any) -> tuple[str, list[JObj]] | None:
         messages = [c["message"] for c in choices if isinstance(c, JObj) and "message" in c]
         return ("chat", messages) if messages else None
     return None
+
+
+def _events(text: str, value: Any) -> Transcript | None:
+    """An agent event log as one JSON document: a list of events or a single one."""
+    items = value if isinstance(value, list) else [value]
+    known = [(item, events.classify(item)) for item in items]
+    if not any(kind is not None for _, kind in known):
+        return None
+    if sum(kind is not None for _, kind in known) * 2 < len(items):
+        return None
+    out = ViewBuilder(text)
+    for item, kind in known:
+        if kind is not None:
+            events.render_event(out, item, *kind)
+    return out.build("jsonl")
 
 
 def _samples(samples: list[Any]) -> tuple[str, list[JObj]] | None:
@@ -94,10 +113,13 @@ def _read_jsonl(text: str) -> Transcript | None:
         body = text[position:end]
         if body.strip():
             lines += 1
-            message = _record(text, position, end) if body.lstrip().startswith("{") else None
-            if message is not None:
+            record = _record(text, position, end) if body.lstrip().startswith("{") else None
+            if isinstance(record, tuple):
                 records += 1
-                render_message(out, message)
+                events.render_event(out, *record)
+            elif record is not None:
+                records += 1
+                render_message(out, record)
             else:
                 out.raw(position, end, None)
                 out.synthetic("\n\n")
@@ -105,8 +127,9 @@ def _read_jsonl(text: str) -> Transcript | None:
     return out.build("jsonl") if records >= 2 and records * 2 >= lines else None
 
 
-def _record(text: str, start: int, end: int) -> JObj | None:
-    """The message a JSONL line holds, directly or in an event wrapper."""
+def _record(text: str, start: int, end: int) -> JObj | tuple[JObj, str, jsondoc.JStr | None] | None:
+    """The message a JSONL line holds, directly or in an event wrapper, or the agent
+    event it is (with its role and tool)."""
     try:
         value = jsondoc.load(text, start, end)
     except ValueError:
@@ -117,4 +140,7 @@ def _record(text: str, start: int, end: int) -> JObj | None:
         for key in _WRAPPERS:
             if is_message(value.get(key)):
                 return value[key]
+        kind = events.classify(value)
+        if kind is not None:
+            return value, *kind
     return None
