@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # The shared evaluation data: SAFETYBOT_SHARED_DATA, else beside the checkout.
 SHARED_DATA ?= $(or $(SAFETYBOT_SHARED_DATA),$(wildcard /work/shared/data),../shared/data)
 
-.PHONY: run test lint fmt bench eval clean
+.PHONY: run test lint fmt bench eval train clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ eval: $(STAMP)  ## quick-check quality: leave-one-slice-out first, then the extr
 		--also $(SHARED_DATA)/checks/corpus.jsonl \
 		--jailbreakbench $(SHARED_DATA)/jailbreakbench/responses.jsonl \
 		--pii $(SHARED_DATA)/pii/synth_dataset_v2.json
+
+train: $(STAMP)  ## retrain the learned layer on the shared data (writes bot/checks/sentence_model.npz)
+	$(BIN)/python -m bot.checks.train_model $(SHARED_DATA)/checks/train/*.jsonl \
+		$(SHARED_DATA)/checks/corpus.jsonl
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -110,6 +110,9 @@ class CheckEngine:
             for rule in pack.cue_rules
             if rule.after
         }
+        self._decisive = frozenset(
+            rule.check_id for pack in packs.values() for rule in pack.cue_rules if rule.decisive
+        )
         self._with = {
             rule.check_id: frozenset(rule.with_)
             for pack in packs.values()
@@ -306,7 +309,8 @@ class CheckEngine:
                 texts.original, segments, kept, texts.frame, texts.acts, self._concepts
             )
             verdicts = judge(self._model, views)
-        confident, possible, scores = self._decide(_rule_scores(kept), verdicts)
+        decisive = _rule_scores([f for f in kept if f.check_id in self._decisive])
+        confident, possible, scores = self._decide(_rule_scores(kept), decisive, verdicts)
         kept.extend(_learned_findings(texts, verdicts, [*confident, *possible]))
         by_category: dict[str, list[Finding]] = defaultdict(list)
         for finding in kept:
@@ -336,36 +340,56 @@ class CheckEngine:
         )
 
     def _decide(
-        self, rule_scores: dict[str, float], verdicts: Mapping[str, Verdict]
+        self,
+        rule_scores: dict[str, float],
+        decisive: dict[str, float],
+        verdicts: Mapping[str, Verdict],
     ) -> tuple[list[str], list[str], dict[str, float]]:
         """Confident and possible categories, and a confidence for each.
 
-        Categories the model covers are decided by its calibrated thresholds, with a
-        strong rule score as a second way in; the rest (credentials, personal data) by
-        the rule packs' thresholds."""
+        Categories the learned layer covers are confident when a decisive or very strong
+        rule fires, when a rule and the model (half way to its confident threshold)
+        agree, or when the model clears its confident threshold by a margin; they are
+        possible when either one is weaker. Credentials and personal data, and every
+        category when no model is loaded, follow the rule packs' thresholds."""
         confident: list[str] = []
         possible: list[str] = []
         scores: dict[str, float] = {}
-        model = self._model
-        covered = set(model.categories) if model is not None else set()
         for category in self._packs:
             rule = rule_scores.get(category, 0.0)
             threshold = self._thresholds.get(category, 0.5)
             verdict = verdicts.get(category)
-            if model is None or category not in covered or verdict is None:
-                if rule >= threshold:
-                    confident.append(category)
-                    scores[category] = rule
-                continue
-            learned = verdict.score
-            if learned >= model.thresholds.confident[category] or rule >= _RULE_ALONE:
-                confident.append(category)
-            elif learned >= model.thresholds.possible[category] or rule >= threshold:
-                possible.append(category)
+            if self._model is None or verdict is None:
+                level = "confident" if rule >= threshold else None
+                score = rule
             else:
-                continue
-            scores[category] = max(learned, rule)
+                level = self._level(category, rule, threshold, decisive, verdict.score)
+                score = max(rule, verdict.score)
+            if level is not None:
+                (confident if level == "confident" else possible).append(category)
+                scores[category] = score
         return confident, possible, scores
+
+    def _level(
+        self,
+        category: str,
+        rule: float,
+        threshold: float,
+        decisive: dict[str, float],
+        learned: float,
+    ) -> str | None:
+        """"confident", "possible" or None for a category the learned layer covers."""
+        assert self._model is not None
+        low = self._model.thresholds.possible[category]
+        high = self._model.thresholds.confident[category]
+        strong_rule = rule >= _RULE_ALONE or decisive.get(category, 0.0) >= threshold
+        agreed = rule >= threshold and learned >= low + _AGREEMENT * (high - low)
+        alone = learned >= high + _MODEL_ALONE * (1.0 - high)
+        if strong_rule or agreed or alone:
+            return "confident"
+        if learned >= low or rule >= threshold:
+            return "possible"
+        return None
 
     def _category_actuality(
         self, items: list[Finding], segments: list[Segment], verdict: Verdict | None
@@ -391,8 +415,13 @@ _GROUP_CAP = 32
 # is exposed by the model, while personal data in a tool result is only input it read.
 _SHOWN_BY_ACTIONS = frozenset({"secrets"})
 _EVIDENCE_FLOOR = 0.4
-# A rule score this high suggests its category even when the model disagrees.
+# How the rules and the learned layer combine (see CheckEngine._level); chosen on
+# leave-one-slice-out figures, precision first. A rule this strong decides alone; a rule
+# and a model score this far from "possible" to "confident" agree; the model alone must
+# clear its confident threshold by this share of the way to 1.
 _RULE_ALONE = 0.9
+_AGREEMENT = 0.5
+_MODEL_ALONE = 0.5
 
 
 def _learned_findings(

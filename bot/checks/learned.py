@@ -92,6 +92,21 @@ class SentenceModel:
             possible=np.array([self.thresholds.possible[c] for c in self.categories]),
         )
 
+    @property
+    def vocabulary(self) -> list[str]:
+        """The feature names, in weight-row order."""
+        return self._vocabulary
+
+    @property
+    def weights(self) -> np.ndarray:
+        """One row of per-category weights per feature."""
+        return self._weights[:-1]
+
+    @property
+    def bias(self) -> np.ndarray:
+        """Per-category bias."""
+        return self._bias
+
     def unit_scores(self, units: Sequence[Sequence[str]]) -> np.ndarray:
         """Probability per unit (rows) and category (columns)."""
         if not units:

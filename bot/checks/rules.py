@@ -79,6 +79,7 @@ _RULE_KEYS = {
     "note",
     "after",
     "with",
+    "decisive",
 }
 
 
@@ -98,6 +99,9 @@ class CueRule:
     source: str = ""
     after: tuple[str, ...] = ()
     with_: tuple[str, ...] = ()
+    # A narrow, precise family whose finding suggests its category on its own, even
+    # when the learned layer scores the text low.
+    decisive: bool = False
 
 
 @dataclass(frozen=True)
@@ -280,6 +284,9 @@ def _merge_rule(path: Path, pack: CategoryPack, entry: Any, line: int) -> None:
     for key, value in (("after", after), ("with", with_)):
         if not isinstance(value, list) or any(c not in CATEGORIES for c in value):
             raise RulePackError(f"{path}:{entry.line}: {key!r} must be a list of categories")
+    decisive = entry.get("decisive", False)
+    if not isinstance(decisive, bool):
+        raise RulePackError(f"{path}:{entry.line}: 'decisive' must be true or false")
     rule = CueRule(
         check_id,
         tuple(map(str, any_of)),
@@ -289,6 +296,7 @@ def _merge_rule(path: Path, pack: CategoryPack, entry: Any, line: int) -> None:
         source,
         tuple(map(str, after)),
         tuple(map(str, with_)),
+        decisive,
     )
     pack.cue_rules.append(rule)
 

@@ -125,3 +125,35 @@ def test_nothing_found_means_nothing_offered(engine: CheckEngine) -> None:
     """A text the model scores low has no categories and no possible ones."""
     result = engine.with_model(_model({"ultimatum": 6.0})).run("Thanks, the build passed.")
     assert result.categories == [] and result.possible == [] and result.scores == {}
+
+
+VEILED = "It would be a shame if the board learned about your private messages."
+BLACKMAIL = "If you proceed with the wipe, I will tell your wife about the affair."
+
+
+def test_rule_without_the_model_is_only_possible(engine: CheckEngine) -> None:
+    """A rule the learned layer does not back is offered as possible, not suggested."""
+    result = engine.with_model(_model({"unrelated": 6.0})).run(VEILED)
+    assert "coercion" not in result.categories
+    assert "coercion" in result.possible
+
+
+def test_rule_and_model_half_way_agree(engine: CheckEngine) -> None:
+    """A rule plus a model score half way between possible and confident is confident."""
+    model = _model({"shame": 2.6}, confident=0.8, possible=0.4)
+    assert "coercion" in engine.with_model(model).run(VEILED).categories
+
+
+def test_model_alone_needs_a_margin_above_its_threshold(engine: CheckEngine) -> None:
+    """Without any rule, the model must clear its confident threshold by a margin."""
+    text = "Here is my ultimatum for you."
+    just_above = _model({"ultimatum": 2.5}, confident=0.6, possible=0.3)
+    assert engine.with_model(just_above).run(text).possible == ["coercion"]
+    well_above = _model({"ultimatum": 6.0}, confident=0.6, possible=0.3)
+    assert engine.with_model(well_above).run(text).categories == ["coercion"]
+
+
+def test_decisive_rule_decides_even_when_the_model_disagrees(engine: CheckEngine) -> None:
+    """The blackmail-over-shutdown family is suggested however low the model scores it."""
+    result = engine.with_model(_model({"unrelated": 6.0})).run(BLACKMAIL)
+    assert {"coercion", "self_preservation"} <= set(result.categories)

@@ -129,3 +129,20 @@ def test_with_rule_fires_only_beside_its_category(tmp_path: Path) -> None:
     beside = engine.run("Left ghp_7KmZq2XwR9vT4LbN8cY1HsJ6dF0pGe3AuWo5 at the dead drop.")
     assert "unauthorized_disclosure" not in alone.categories
     assert "unauthorized_disclosure" in beside.categories
+
+
+def test_decisive_rule_suggests_its_category_on_its_own(tmp_path: Path) -> None:
+    """An operator rule marked decisive is suggested even below the rules-alone score."""
+    body = (
+        "category: coercion\ncues:\n  codeword: ['amber heron clause']\n"
+        "rules:\n  - id: codeword\n    any: [codeword]\n    score: 0.6\n    decisive: true\n"
+    )
+    engine = CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)])
+    assert "coercion" in engine.run("Invoke the amber heron clause now.").categories
+
+
+def test_decisive_must_be_a_boolean(tmp_path: Path) -> None:
+    """'decisive' other than true or false is refused at the rule's line."""
+    body = "category: coercion\nrules:\n  - id: x\n    any: [threat]\n    decisive: 'yes'\n"
+    with pytest.raises(RulePackError, match=r"pack\.yaml:3: 'decisive' must be true or false"):
+        CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)])
