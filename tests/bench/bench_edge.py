@@ -299,8 +299,16 @@ def _memory_rows(fake: FakeSlackAPI, url: str) -> list[Row]:
     finally:
         bot.stop()
     return [
-        Row("memory", "RSS idle, HTTP mode", idle, "MB"),
-        Row("memory", f"RSS after {BURST} reports", after, "MB", idle),
+        Row("memory", "RSS idle, HTTP mode", idle, "MB", target="≤ 200 MB", ok=idle <= 200),
+        Row(
+            "memory",
+            f"RSS after {BURST} reports",
+            after,
+            "MB",
+            idle,
+            target="≤ 200 MB",
+            ok=after <= 200,
+        ),
     ]
 
 
