@@ -40,6 +40,7 @@ _RUN = re.compile(r"\d*(?:[ ().+/-]{1,2}\d+)*")
 _MAX_DIGITS = 41
 _SEPARATORS = str.maketrans("", "", " ().+/-")
 _CONTEXT_BEFORE = 120
+_CONTEXT_AFTER = 60
 _GAP = 96
 _SHORT = 4096
 _SHARED_DIGITS = 5
@@ -98,7 +99,7 @@ class Scanner:
         self._first: dict[str, int] = {}
         self._windows: dict[tuple[str, int, int], list[Span]] = {}
         self._clusters: list[Cluster] | None = None
-        self._verdicts: dict[tuple[str, str, str], float] = {}
+        self._verdicts: dict[tuple[str, str, str, str], float] = {}
 
     @property
     def clusters(self) -> list[Cluster]:
@@ -204,19 +205,23 @@ class Scanner:
             lowered = text[start:end].lower()
             if any(item in lowered for item in allowlist):
                 continue
-            before = text[max(0, start - _CONTEXT_BEFORE) : start]
-            factor = self._verdict(rule.validator, text[start:end], before) if validator else 1.0
+            if validator is None:
+                factor = 1.0
+            else:
+                before = text[max(0, start - _CONTEXT_BEFORE) : start]
+                after = text[end : end + _CONTEXT_AFTER]
+                factor = self._verdict(rule.validator, text[start:end], before, after)
             if factor > 0:
                 out.append(((start, end), rule.score * factor))
         return out
 
-    def _verdict(self, name: str | None, value: str, before: str) -> float:
-        """A validator's verdict, memoised: repeated values (pasted logs, adversarial
-        repeats) are validated once."""
-        key = (name or "", value, before)
+    def _verdict(self, name: str | None, value: str, before: str, after: str) -> float:
+        """A validator's verdict on a value and the text around it, memoised: repeated
+        values (pasted logs, adversarial repeats) are validated once."""
+        key = (name or "", value, before, after)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = self._verdicts[key] = VALIDATORS[name or ""](value, before)
+            verdict = self._verdicts[key] = VALIDATORS[name or ""](value, before, after)
         return verdict
 
 

@@ -1,7 +1,16 @@
-"""Code-level checks that confirm a regex hit: checksums, entropy, placeholders.
+"""Code-level checks that confirm a regex hit: checksums, entropy, placeholders, context.
 
-Each validator takes the matched value and a little context (the text just before it) and
-returns a multiplier in [0, 1]: 0 rejects the hit, 1 keeps the rule's score.
+Each validator takes the matched value and a little context (``before``: up to 120
+characters before it; ``after``: up to 60 characters after it) and returns a multiplier in
+[0, 1]: 0 rejects the hit, 1 keeps the rule's score, and a value in between keeps the hit
+(it is still found and masked) with a lower score.
+
+Contact details (phones, street addresses, IP addresses) are weighed by
+:func:`contact_context`: in a business context (a job title, a helpline or switchboard, a
+signature, a company name, a registered office, a server) they are an organisation's
+contact detail, not personal data, and keep only ``BUSINESS_FACTOR`` of their score, which
+puts them under the evidence floor; personal context (home, personal, mobile, "lives at",
+"his number", a date of birth) always keeps the full score.
 """
 
 from __future__ import annotations
@@ -75,7 +84,7 @@ def looks_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER.search(value) or re.search(r"(.)\1{5}", body))
 
 
-def secret(value: str, before: str = "") -> float:
+def secret(value: str, before: str = "", after: str = "") -> float:
     """Live-looking credential: not a placeholder, enough entropy and character variety."""
     if looks_placeholder(value):
         return 0.0
@@ -86,7 +95,7 @@ def secret(value: str, before: str = "") -> float:
     return 1.0
 
 
-def password(value: str, before: str = "") -> float:
+def password(value: str, before: str = "", after: str = "") -> float:
     """A password/secret assignment value: not a placeholder, variable read or mask."""
     stripped = value.strip("'\"`")
     if not stripped or looks_placeholder(stripped) or len(stripped) < 6:
@@ -97,7 +106,7 @@ def password(value: str, before: str = "") -> float:
     return 1.0 if classes >= 3 and shannon_entropy(stripped) >= 2.5 else 0.0
 
 
-def luhn(value: str, before: str = "") -> float:
+def luhn(value: str, before: str = "", after: str = "") -> float:
     """Card number: Luhn-valid, 13–19 digits, not a published test card."""
     digits = re.sub(r"\D", "", value)
     if not 13 <= len(digits) <= 19 or digits in _TEST_CARDS or len(set(digits)) <= 2:
@@ -111,7 +120,7 @@ def luhn(value: str, before: str = "") -> float:
     return 1.0 if total % 10 == 0 else 0.0
 
 
-def iban(value: str, before: str = "") -> float:
+def iban(value: str, before: str = "", after: str = "") -> float:
     """IBAN with a valid mod-97 checksum."""
     compact = re.sub(r"\s", "", value).upper()
     if not 15 <= len(compact) <= 34:
@@ -121,7 +130,7 @@ def iban(value: str, before: str = "") -> float:
     return 1.0 if int(numeric) % 97 == 1 else 0.0
 
 
-def ssn(value: str, before: str = "") -> float:
+def ssn(value: str, before: str = "", after: str = "") -> float:
     """US SSN shape with valid area/group/serial numbers."""
     digits = re.sub(r"\D", "", value)
     area, group, serial = digits[:3], digits[3:5], digits[5:]
@@ -142,10 +151,140 @@ _PHONE_CONTEXT = re.compile(
 )
 
 
-def phone(value: str, before: str = "") -> float:
+# -- contact context -------------------------------------------------------------------
+
+# A contact detail's context is its own clause: the text before it back to the last
+# sentence end or blank line (a signature block has neither, so it stays whole), and the
+# text after it up to the next sentence end or line break.
+_CLAUSE_START = re.compile(r"[\s\S]*(?:[a-z0-9)\]][.!?][ \t]+(?=[A-Z\"'])|\n[ \t]*\n)")
+_CLAUSE_END = re.compile(r"[.!?](?:\s|$)|\n")
+# Whose detail it is. Personal words win over business ones. Single words are looked up
+# in sets of the clause's lower-cased words and only phrases go through a regex: one
+# regex of every term costs ~50 µs a hit, and a pasted address book has many hits.
+_WORDS = re.compile(r"\w+(?:-\w+)*")
+
+
+def _lexicon(*lines: str) -> frozenset[str]:
+    """The words of ``lines`` (space-separated) as a set."""
+    return frozenset(word for line in lines for word in line.split())
+
+
+_PERSONAL_WORDS = _lexicon(
+    "home private cell cellphone lives resides reside residence residential "
+    "dob born ssn whereabouts "
+    # es
+    "casa particular privado privada móvil movil celular vive "
+    # de
+    "wohnt wohnhaft wohnadresse wohnanschrift zuhause geburtsdatum geboren "
+    # fr
+    "domicile personnel personnelle privé privée habite portable",
+)
+_PERSONAL_PHRASES = re.compile(
+    r"\b(?:personal(?! assistant)|privat|handy|mobil|living at|date of birth|social security|"
+    r"look (?:up|(?:him|her|them) up)|track (?:down|(?:him|her|them) down)|"
+    r"(?:his|her|their) (?:own )?(?:number|phone|address|email|e-mail|ip)\b|"
+    r"domicilio(?! social)|su (?:n[uú]mero|direcci[oó]n|tel[eé]fono)|fecha de nacimiento|"
+    r"zu hause|(?:seine|ihre) (?:nummer|adresse|telefonnummer)|"
+    r"date de naissance|n[ée]e? le|(?:son|sa) (?:num[ée]ro|adresse|ligne))"
+)
+_BUSINESS_WORDS = _lexicon(
+    "office offices headquarters hq premises switchboard reception helpline hotline "
+    "helpdesk out-of-hours after-hours eap enquiries inquiries manager director "
+    "coordinator co-ordinator administrator receptionist secretary regards sincerely "
+    # es
+    "oficina oficinas centralita recepción recepcion sede empresa guardia saludos "
+    "atentamente "
+    # de
+    "büro buro zentrale empfang geschäftsstelle geschäftsadresse firmensitz sitz "
+    "durchwahl kanzlei sekretariat kundenservice kundendienst servicenummer "
+    "rufbereitschaft notdienst grüßen grüssen "
+    # fr
+    "bureau bureaux accueil siège siege permanence astreinte société "
+    "societe cordialement",
+)
+_BUSINESS_PHRASES = re.compile(
+    r"\b(?:registered (?:address|in)|front desk|main (?:line|number)|direct (?:line|dial)|"
+    r"ext(?:ension)?\.? ?\d|help (?:line|desk)|service desk|out of hours|after hours|"
+    r"on[- ]call (?:line|number|phone|team)|duty (?:line|phone)|employee assistance|"
+    r"customer (?:service|care|support)|support (?:line|team|desk)|"
+    r"work (?:number|phone|line|address)|business address|"
+    r"(?:business|trade|retail|science|industrial) (?:park|estate|centre|center)|"
+    r"company(?:'s)? (?:no|number|address|registration)|"
+    r"our (?:site|warehouse|depot|branch|store|shop|clinic|practice|team)|"
+    r"(?:i'm|i am|i'll be|we're|we are) (?:available|reachable|contactable)|"
+    r"(?:by )?reply(?:ing)? (?:here|to this)|best wishes|yours (?:faithfully|truly)|"
+    r"atenci[oó]n al cliente|l[ií]nea de (?:ayuda|atenci[oó]n)|domicilio social|"
+    r"ligne d'assistance|service client|(?:le|au|du) standard|cabinet d)"
+)
+# Job titles and company forms are read in their usual capitals ("Contracts Lead",
+# "Acme Ltd", "Nordwerk GmbH"), which keeps "lead", "partner" or "sa" in prose out.
+_ORGANISATION = re.compile(
+    r"\b(?:Manager|Director|Officer|Coordinator|Administrator|Secretary|Supervisor|"
+    r"Consultant|Adviser|Advisor|Analyst|Accountant|Controller|Solicitor|Paralegal|Recruiter|"
+    r"Specialist|Executive|Lead|Partner|Associate|Representative|Clerk|Engineer|Head of|"
+    r"CEO|CFO|CTO|COO|CIO|VP|"
+    r"Ltd|Limited|LLC|LLP|Inc|PLC|plc|GmbH|AG|KG|SA|SAS|SARL|SL|SpA|Srl|BV|NV|Pty|Corp)\b"
+    r"|\bS\.(?:A|L|p\.A)\.",
+)
+# An IP address is the organisation's when a machine is named beside it.
+_HOST_WORDS = _lexicon(
+    "server servers host hosts hostname endpoint endpoints gateway proxy loadbalancer "
+    "firewall vpn dns resolver node cluster instance vm router subnet cidr allowlist "
+    "allow-list whitelist blocklist block-list egress ingress ftp sftp ssh smtp mx nat "
+    "bastion upstream peer partner vendor datacenter db database api cdn replica staging "
+    "prod production servidor serveur passerelle hôte hote pasarela",
+)
+_HOST_PHRASES = re.compile(r"\b(?:load balancer|data cent(?:er|re))")
+BUSINESS_FACTOR = 0.5
+# The recipient field of a message or tool call ("to": "+44 …") addresses someone; it
+# does not reveal their data on its own (kept, so that it is masked, at a lower score).
+_RECIPIENT = re.compile(
+    r"(?:^|[\n{,])\s{0,8}[\"']?(?:to|recipients?|cc|bcc|para|an|[àa])[\"']?\s{0,3}[:=]\s{0,3}"
+    r"\[?\s{0,3}[\"']?$",
+    re.IGNORECASE,
+)
+# A mobile number by its format (with separators removed) is a person's, whatever its
+# context: UK 07…, French 06/07…, German +49 15/16/17… (a bare 015x/016x/017x is also a
+# UK landline such as 0161), Spanish 6…/7… (nine digits).
+_MOBILE = re.compile(
+    r"^(?:(?:\+|00)44(?:0)?7\d{9}|07\d{9}|(?:\+|00)33(?:0)?[67]\d{8}|0[67]\d{8}|"
+    r"(?:\+|00)49(?:0)?1[567]\d{7,9}|(?:\+|00)34[67]\d{8}|[67]\d{8})$"
+)
+
+
+def contact_context(before: str, after: str, *, hosts: bool = False) -> float:
+    """Multiplier for a contact detail: ``BUSINESS_FACTOR`` when its clause names an
+    organisation's contact point (or, with ``hosts``, a machine) and nothing personal,
+    1.0 otherwise."""
+    start = _CLAUSE_START.match(before)
+    before = before[start.end() :] if start else before
+    end = _CLAUSE_END.search(after)
+    after = after[: end.start()] if end else after
+    clause = f"{before} {after}".lower()
+    words = set(_WORDS.findall(clause))
+    business = (
+        not words.isdisjoint(_BUSINESS_WORDS)
+        or _BUSINESS_PHRASES.search(clause) is not None
+        or _ORGANISATION.search(before) is not None
+        or _ORGANISATION.search(after) is not None
+        or (hosts and (not words.isdisjoint(_HOST_WORDS) or _HOST_PHRASES.search(clause)))
+    )
+    if not business:
+        return 1.0
+    personal = not words.isdisjoint(_PERSONAL_WORDS) or _PERSONAL_PHRASES.search(clause)
+    return 1.0 if personal else BUSINESS_FACTOR
+
+
+def address(value: str, before: str = "", after: str = "") -> float:
+    """A street address or postcode: full score unless it is an organisation's address."""
+    return contact_context(before, after)
+
+
+def phone(value: str, before: str = "", after: str = "") -> float:
     """Personal-looking phone number: not toll-free, not a support line, not a date, an
     SSN or an IP address; one or two digit groups ("370 3911", a bare run) count only
-    with a ``+``/``(`` prefix or after a word such as "phone" or "call"."""
+    with a ``+``/``(`` prefix or after a word such as "phone" or "call". An office,
+    helpline or signature number counts at ``BUSINESS_FACTOR`` (:func:`contact_context`)."""
     value = value.strip()
     if _TOLL_FREE.search(value) or _DATE_OR_TIME.match(value):
         return 0.0
@@ -160,10 +299,16 @@ def phone(value: str, before: str = "") -> float:
     ):
         return 0.0
     digits = re.sub(r"\D", "", value)
-    return 0.0 if not 7 <= len(digits) <= 15 or len(set(digits)) <= 2 else 1.0
+    if not 7 <= len(digits) <= 15 or len(set(digits)) <= 2:
+        return 0.0
+    if _RECIPIENT.search(before):
+        return BUSINESS_FACTOR
+    if _MOBILE.match(re.sub(r"[\s().-]", "", value)):
+        return 1.0
+    return contact_context(before, after)
 
 
-def email(value: str, before: str = "") -> float:
+def email(value: str, before: str = "", after: str = "") -> float:
     """Personal e-mail address: 1 for webmail, 0.5 for named work mail, 0 for roles/examples."""
     if _EXAMPLE_DOMAIN.search(value.lower()) or _ROLE_MAILBOX.match(value):
         return 0.0
@@ -176,17 +321,18 @@ def email(value: str, before: str = "") -> float:
     return 1.0 if _PERSONAL_DOMAIN.search(value) else 0.5
 
 
-def ip_address(value: str, before: str = "") -> float:
-    """A public (or documentation-range) IPv4 address; private and loopback are not PII."""
+def ip_address(value: str, before: str = "", after: str = "") -> float:
+    """A public (or documentation-range) IPv4 address; private and loopback are not PII,
+    and a server's, host's or office's address counts at ``BUSINESS_FACTOR``."""
     try:
-        address = ipaddress.ip_address(value)
+        parsed = ipaddress.ip_address(value)
     except ValueError:
         return 0.0
-    if address.is_loopback or address.is_unspecified or address.is_multicast:
+    if parsed.is_loopback or parsed.is_unspecified or parsed.is_multicast:
         return 0.0
-    if address.is_private and not _is_documentation(address):
+    if parsed.is_private and not _is_documentation(parsed):
         return 0.0
-    return 1.0
+    return contact_context(before, after, hosts=True)
 
 
 def _is_documentation(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -196,7 +342,7 @@ def _is_documentation(address: ipaddress.IPv4Address | ipaddress.IPv6Address) ->
     )
 
 
-VALIDATORS: dict[str, Callable[[str, str], float]] = {
+VALIDATORS: dict[str, Callable[[str, str, str], float]] = {
     "secret": secret,
     "password": password,
     "luhn": luhn,
@@ -205,4 +351,5 @@ VALIDATORS: dict[str, Callable[[str, str], float]] = {
     "phone": phone,
     "email": email,
     "ip": ip_address,
+    "address": address,
 }
