@@ -30,27 +30,34 @@ also get an accent-free variant (``sesión`` -> ``sesion``, ``ß`` -> ``ss``, ``
 ``l``, ``ı`` -> ``i``), and Arabic forms may be preceded by attached clitics (``و``,
 ``ف``, ``ب``, ``ل``, ``ال`` ...).
 
-Matching runs in C. The forms are compiled into two regular expressions shaped as tries
-(shared prefixes factored, longest alternative first, wide alternations split into a
-tree of character-class buckets): one for space-separated scripts, starting with ``\b``
-so a position inside a word is rejected in one step, and one for CJK, run only when the
-text contains CJK characters. Time is linear in the text: there are no nested repeats,
-and a stem's tail is not consumed. The matched text is looked up in a dict. Where the
-longest match contains a shorter listed form (``kill the`` vs ``kill``), it carries the
-ids of both.
+Matching is one Aho-Corasick pass in C (``pyahocorasick``) over the text for the
+space-separated scripts and, when the text has CJK, kana or Hangul, one over its UTF-8
+bytes for those scripts. Building the automata takes milliseconds, where compiling the
+same forms as one trie-shaped regular expression took over a second. Every occurrence
+is then checked for word boundaries in Python (a key must not follow a word character,
+and a key ending in a word character must not be followed by one; unspaced keys need
+neither; Arabic keys may follow attached clitics), and the matches are chosen as the
+trie regex did: left to right, non-overlapping, at each start the longest valid key,
+except that a phrase with a stem inside (``учётн* данн*``) is tried where its literal
+prefix ends (a small regex for the rest) and wins over the keys ending there or earlier.
+Time is linear in the text (a stem's tail is not consumed; wildcard tails are bounded).
+The matched text is looked up in a dict. Where the longest match contains a shorter
+listed form (``kill the`` vs ``kill``), it carries the ids of both.
 
 The lexicon is immutable once built and safe to share between threads.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+import ahocorasick
 import yaml
 
 CONCEPTS_PATH = Path(__file__).resolve().parent / "concepts.yaml"
@@ -76,7 +83,6 @@ LANGUAGES = (
     "ru",
 )
 MIN_STEM = 3
-_FANOUT = 4
 MAX_STEM_TAIL = 24  # characters a "*" inside a phrase may stand for
 _CONCEPT_ID = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 
@@ -88,7 +94,6 @@ _UNSPACED = re.compile(
     "[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]"
 )
-_UNSPACED_CLASS = _UNSPACED.pattern
 _WORD_CHAR = re.compile(_W)
 _ARABIC_LETTER = re.compile("[\u0620-\u064a]")
 # Attached Arabic clitics (and, so, with, to, like, the, future) before a listed form.
@@ -143,12 +148,16 @@ def _expand_alternatives(form: str) -> list[str]:
 
 
 def _is_latin(form: str) -> bool:
+    if max(form) < "\u0250":
+        return True
     return all(ord(ch) < 0x250 or not ch.isalpha() for ch in form)
 
 
 def _variants(form: str) -> set[str]:
-    """The form plus its accent-free and clitic variants."""
+    """The form plus its accent-free variant."""
     out = {form}
+    if form.isascii():
+        return out
     if _is_latin(form):
         folded = unicodedata.normalize("NFD", form.translate(_LATIN_FOLD))
         out.add("".join(ch for ch in folded if not unicodedata.combining(ch)))
@@ -160,7 +169,7 @@ class _Node:
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
-        self.end = ""  # "" not a form end; "stem", "word" or "open" (no right boundary)
+        self.end = ""  # "" not a form end; "stem", "word", "word_deva" or "open"
 
 
 def _insert(root: _Node, key: str, end: str) -> None:
@@ -178,6 +187,7 @@ def _edge(ch: str) -> str:
 
 
 def _emit(node: _Node) -> str:
+    """The regex for the forms below ``node``: the deepest end that holds wins."""
     alts = []
     # Literal edges first and the wildcard last, so the most specific path wins.
     for ch, child in sorted(node.children.items(), key=lambda item: item[0] == "*"):
@@ -195,56 +205,52 @@ def _emit(node: _Node) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
+# Families of keys (by their first character) and what must follow a key's end.
+_WORD_FAMILY, _ARABIC_FAMILY, _UNSPACED_FAMILY = 0, 1, 2
+_FAMILIES = {"word": _WORD_FAMILY, "arabic": _ARABIC_FAMILY, "unspaced": _UNSPACED_FAMILY}
+_NO_CHECK, _CHECK_WORD, _CHECK_DEVA, _NOT_A_KEY = 0, 1, 2, 3
+_END_CHECKS = {"stem": _NO_CHECK, "open": _NO_CHECK, "word": _CHECK_WORD, "word_deva": _CHECK_DEVA}
+_CLITIC_HEADS = "وف"
+_CLITIC_BODIES = ("بال", "كال", "فال", "لل", "ال")
+_CLITIC_LETTERS = "بلكس"
+_PY_WORD = re.compile(r"\w")
+
+# Character classes, memoised per character: bit 1 = \w, bit 2 = _W (\w or a combining
+# sign of Devanagari or Arabic). Only ever grows; concurrent writers store equal values.
+_CHAR_CLASS: dict[str, int] = {}
+
+
+def _char_class(ch: str) -> int:
+    value = (1 if _PY_WORD.match(ch) else 0) | (2 if _WORD_CHAR.match(ch) else 0)
+    _CHAR_CLASS[ch] = value
+    return value
+
+
 def _family(key: str) -> str:
     if _UNSPACED.match(key):
         return "unspaced"
     return "arabic" if _ARABIC_LETTER.match(key) else "word"
 
 
-def _bucketed(alternatives: list[tuple[str, str]]) -> str:
-    """Alternation over ``(first character, branch)`` pairs, as a tree of guarded buckets.
+def _family_of(key: str) -> int:
+    return _FAMILIES[_family(key)]
 
-    The regex engine tries the branches of an alternation one by one, so with hundreds of
-    first characters (CJK) that scan would dominate. Split into a tree (fan-out
-    ``_FANOUT``) whose nodes are behind a one-step character-class lookahead, a position
-    costs about ``_FANOUT / 2 * log(n)`` checks instead of ``n / 2``.
+
+def _clitic_offsets(text: str, start: int) -> Iterable[int]:
+    """Lengths of the Arabic clitics at ``start``, in the order a backtracking regex tries them.
+
+    The order is that of ``[وف]?(?:بال|كال|فال|لل|ال|[بلكس])?``: with a leading و/ف
+    first, then each body in turn, then no body; then the same without the و/ف.
     """
-    if len(alternatives) <= 2 * _FANOUT:
-        return "|".join(branch for _, branch in alternatives)
-    size = -(-len(alternatives) // _FANOUT)
-    buckets = []
-    for i in range(0, len(alternatives), size):
-        chunk = alternatives[i : i + size]
-        chars = "".join(re.escape(ch) for ch, _ in chunk)
-        buckets.append(f"(?=[{chars}])(?:{_bucketed(chunk)})")
-    return "|".join(buckets)
-
-
-def _emit_root(root: _Node, bounded: bool) -> str:
-    alternatives = []
-    for ch, child in sorted(root.children.items()):
-        # Re-checked after the first character: a Devanagari vowel sign is not \w for
-        # Python, so \b alone would accept a position just after one.
-        guard = f"(?<!{_W}[\\s\\S])" if bounded else ""
-        alternatives.append((ch, re.escape(ch) + guard + _emit(child)))
-    return _bucketed(alternatives)
-
-
-def _emit_patterns(tries: Mapping[str, _Node]) -> tuple[str, str]:
-    """The word-bounded pattern and the pattern for unspaced scripts (CJK, kana, Hangul).
-
-    The first starts with ``\\b``, which rejects a position inside a word in one step;
-    Arabic forms may carry attached clitics (and, so, with, to, the ...).
-    """
-    word, arabic, unspaced = tries["word"], tries["arabic"], tries["unspaced"]
-    bounded = []
-    if word.children:
-        bounded.append(_emit_root(word, bounded=True))
-    if arabic.children:
-        bounded.append(f"(?=[\u0620-\u064a]){_ARABIC_CLITIC}(?:{_emit_root(arabic, False)})")
-    main = "\\b(?:" + "|".join(bounded) + ")" if bounded else "(?!)"
-    cjk = _emit_root(unspaced, bounded=False) if unspaced.children else "(?!)"
-    return main, cjk
+    heads = (1, 0) if text[start] in _CLITIC_HEADS else (0,)
+    for head in heads:
+        at = start + head
+        for body in _CLITIC_BODIES:
+            if text.startswith(body, at):
+                yield head + len(body)
+        if at < len(text) and text[at] in _CLITIC_LETTERS:
+            yield head + 1
+        yield head
 
 
 class ConceptLexicon:
@@ -255,20 +261,22 @@ class ConceptLexicon:
     """
 
     __slots__ = (
-        "_cjk",
+        "_automata",
         "_inner",
-        "_inner_ids",
+        "_inner_patterns",
         "_lookup",
-        "_pattern",
+        "_wild_patterns",
+        "_wild_sources",
         "concept_ids",
         "form_count",
     )
 
-    _pattern: re.Pattern[str]
-    _cjk: re.Pattern[str]
+    _automata: tuple[Any, Any]  # (word and Arabic scripts, unspaced scripts)
     _lookup: dict[str, tuple[str, ...]]
-    _inner: re.Pattern[str] | None
-    _inner_ids: tuple[tuple[str, ...], ...]
+    _inner: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]
+    _inner_patterns: dict[str, re.Pattern[str]]
+    _wild_sources: dict[str, str]
+    _wild_patterns: dict[str, re.Pattern[str]]
     concept_ids: tuple[str, ...]
     form_count: int
 
@@ -277,20 +285,21 @@ class ConceptLexicon:
 
     def __init__(
         self,
-        pattern: re.Pattern[str],
-        cjk: re.Pattern[str],
+        automata: tuple[Any, Any],
+        wild_sources: Mapping[str, str],
         lookup: Mapping[str, tuple[str, ...]],
-        inner: re.Pattern[str] | None,
-        inner_ids: Sequence[tuple[str, ...]],
+        inner: Mapping[str, Iterable[tuple[str, str, tuple[str, ...]]]],
         concept_ids: tuple[str, ...],
         form_count: int,
     ) -> None:
         init = object.__setattr__
-        init(self, "_pattern", pattern)
-        init(self, "_cjk", cjk)
+        init(self, "_automata", automata)
+        init(self, "_wild_sources", dict(wild_sources))
+        # Compiled on first use (a few dozen small patterns); only ever grows.
+        init(self, "_wild_patterns", {})
         init(self, "_lookup", dict(lookup))
-        init(self, "_inner", inner)
-        init(self, "_inner_ids", tuple(inner_ids))
+        init(self, "_inner", {first: tuple(entries) for first, entries in inner.items()})
+        init(self, "_inner_patterns", {})  # compiled on first use; only ever grows
         init(self, "concept_ids", concept_ids)
         init(self, "form_count", form_count)
 
@@ -319,8 +328,10 @@ class ConceptLexicon:
             raise ConceptLexiconError(f"{source}: expected a mapping of concept ids")
         per_key: dict[str, list[str]] = {}
         per_inner: dict[str, list[str]] = {}  # phrases with a stem inside: regex -> ids
+        inner_prefixes: dict[str, str] = {}  # regex -> the literal text before the stem
         stems: set[str] = set()
-        tries = {"word": _Node(), "arabic": _Node(), "unspaced": _Node()}
+        ends: dict[str, str] = {}  # literal key -> "stem", "word", "word_deva" or "open"
+        wild_tries = {family: _Node() for family in _FAMILIES}  # keys with a "*" inside
         form_count = 0
         for concept, languages in data.items():
             if not isinstance(concept, str) or not _CONCEPT_ID.match(concept):
@@ -336,23 +347,28 @@ class ConceptLexicon:
                     form_count += 1
                     for form in _expand_alternatives(_check_form(raw, source, concept, language)):
                         for key, end in _keys(form, source, concept):
-                            _insert(tries[_family(key)], key, end)
+                            if "*" in key:
+                                _insert(wild_tries[_family(key)], key, end)
+                            elif ends.get(key) != "stem":  # a stem subsumes a word end
+                                ends[key] = end
                             if end == "stem":
                                 stems.add(key)
                             table = per_inner if "*" in key else per_key
                             name = _inner_regex(key) if "*" in key else key
+                            if "*" in key:
+                                inner_prefixes[name] = key[: key.index("*")]
                             ids = table.setdefault(name, [])
                             if concept not in ids:
                                 ids.append(concept)
-        main, cjk = _emit_patterns(tries)
-        inner = None
-        if per_inner:
-            inner = re.compile("|".join(f"({regex})" for regex in per_inner))
+        automata, wild_sources = _build_automata(ends, wild_tries)
+        # Phrases with a stem inside, by first character, in file order (the first whose
+        # regex matches a key gives its ids); each regex is compiled when first needed.
+        inner: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+        for regex, ids in per_inner.items():
+            prefix = inner_prefixes[regex]
+            inner.setdefault(prefix[0], []).append((prefix, regex, tuple(ids)))
         lookup = {key: tuple(ids) for key, ids in _with_prefix_ids(per_key, stems).items()}
-        inner_ids = [tuple(ids) for ids in per_inner.values()]
-        return cls(
-            re.compile(main), re.compile(cjk), lookup, inner, inner_ids, tuple(data), form_count
-        )
+        return cls(automata, wild_sources, lookup, inner, tuple(data), form_count)
 
     def concepts(self, text: str) -> list[str]:
         """Concept ids found in ``text``, in order of occurrence (repeats kept)."""
@@ -362,13 +378,25 @@ class ConceptLexicon:
         if ", " in text:
             text = text.replace(", ", " ")  # "tu, was ich sage" matches "tu was ich sage"
         text = _ODD_SPACE.sub(" ", text)
-        if text.isascii() or not _UNSPACED.search(text):
-            keys = self._pattern.findall(text)
-        else:  # two passes, merged in order of occurrence
-            found = [(m.start(), m.group()) for m in self._pattern.finditer(text)]
-            found += [(m.start(), m.group()) for m in self._cjk.finditer(text)]
-            found.sort()
-            keys = [key for _, key in found]
+        best: tuple[dict[int, int], ...] = ({}, {}, {})
+        wild: tuple[dict[int, list[int]], ...] = ({}, {}, {})
+        main, unspaced = self._automata
+        if main is not None:
+            self._occurrences(main, text, best, wild)
+        if unspaced is not None and not text.isascii() and _UNSPACED.search(text):
+            self._unspaced_occurrences(unspaced, text, best, wild)
+        spans = self._spans(text, best, wild, _WORD_FAMILY)
+        if best[_UNSPACED_FAMILY] or wild[_UNSPACED_FAMILY]:
+            cjk = self._spans(text, best, wild, _UNSPACED_FAMILY)
+            if cjk:  # merged in order of occurrence, as two regex passes would be
+                found = sorted(
+                    [(s, text[s:e]) for s, e in spans] + [(s, text[s:e]) for s, e in cjk]
+                )
+                keys = [key for _, key in found]
+            else:
+                keys = [text[s:e] for s, e in spans]
+        else:
+            keys = [text[s:e] for s, e in spans]
         lookup = self._lookup
         out: list[str] = []
         for key in keys:
@@ -377,6 +405,175 @@ class ConceptLexicon:
                 ids = self._slow_lookup(key)
             out.extend(ids)
         return out
+
+    @staticmethod
+    def _occurrences(
+        automaton: Any,
+        text: str,
+        best: tuple[dict[int, int], ...],
+        wild: tuple[dict[int, list[int]], ...],
+    ) -> None:
+        """One automaton pass, filling per family ``best`` (``start -> length of the
+        longest valid key``) and ``wild`` (``start -> lengths of wildcard prefixes``).
+
+        A key is valid where its boundaries hold: a word-family key must not follow a word
+        character (nor a Devanagari or Arabic sign), and a key ending in a word character
+        must not be followed by one. Arabic keys are checked for their start (clitics)
+        later.
+        """
+        classes = _CHAR_CLASS
+        size = len(text)
+        for last, (length, family, check, is_wild) in automaton.iter(text):
+            start = last - length + 1
+            if family == _WORD_FAMILY and start:
+                ch = text[start - 1]
+                cls = classes.get(ch)
+                if cls is None:
+                    cls = _char_class(ch)
+                if cls & 2:
+                    continue
+            if is_wild:
+                wild[family].setdefault(start, []).append(length)
+            if check:
+                if check == _NOT_A_KEY:
+                    continue
+                if last + 1 < size:
+                    ch = text[last + 1]
+                    cls = classes.get(ch)
+                    if cls is None:
+                        cls = _char_class(ch)
+                    if cls & check:  # _CHECK_WORD is the \w bit, _CHECK_DEVA the _W bit
+                        continue
+            found = best[family]
+            if found.get(start, 0) < length:
+                found[start] = length
+
+    @staticmethod
+    def _unspaced_occurrences(
+        automaton: Any,
+        text: str,
+        best: tuple[dict[int, int], ...],
+        wild: tuple[dict[int, list[int]], ...],
+    ) -> None:
+        """Like :meth:`_occurrences` for the unspaced scripts, run over the UTF-8 bytes.
+
+        Byte offsets are turned into character offsets by decoding the bytes between
+        consecutive hits (hits come in order of their end), so the pass stays linear.
+        """
+        raw = text.encode("utf-8", "surrogatepass")
+        classes = _CHAR_CLASS
+        found = best[_UNSPACED_FAMILY]
+        size = len(text)
+        byte_at = char_at = 0
+        for last, (_, length, check, is_wild) in automaton.iter(raw.decode("latin-1")):
+            char_at += len(raw[byte_at : last + 1].decode("utf-8", "surrogatepass"))
+            byte_at = last + 1
+            start = char_at - length
+            if is_wild:
+                wild[_UNSPACED_FAMILY].setdefault(start, []).append(length)
+            if check:
+                if check == _NOT_A_KEY:
+                    continue
+                if char_at < size:
+                    ch = text[char_at]
+                    cls = classes.get(ch)
+                    if cls is None:
+                        cls = _char_class(ch)
+                    if cls & check:
+                        continue
+            if found.get(start, 0) < length:
+                found[start] = length
+
+    def _spans(
+        self,
+        text: str,
+        best: tuple[dict[int, int], ...],
+        wild: tuple[dict[int, list[int]], ...],
+        family: int,
+    ) -> list[tuple[int, int]]:
+        """Non-overlapping matches, left to right, each the one the trie regex would take.
+
+        ``family`` is the word family (which includes Arabic words with their clitics,
+        as in one regex) or the unspaced family.
+        """
+        starts = set(best[family])
+        starts.update(wild[family])
+        arabic: set[int] = set()
+        if family == _WORD_FAMILY and (best[_ARABIC_FAMILY] or wild[_ARABIC_FAMILY]):
+            arabic = self._arabic_word_starts(text, best, wild)
+            starts |= arabic
+        spans: list[tuple[int, int]] = []
+        position = 0
+        for start in sorted(starts):
+            if start < position:
+                continue
+            if start in arabic:
+                end = -1
+                for offset in _clitic_offsets(text, start):
+                    end = self._resolve(text, best, wild, _ARABIC_FAMILY, start + offset)
+                    if end >= 0:
+                        break
+            else:
+                end = self._resolve(text, best, wild, family, start)
+            if end >= 0:
+                spans.append((start, end))
+                position = end
+        return spans
+
+    @staticmethod
+    def _arabic_word_starts(
+        text: str, best: tuple[dict[int, int], ...], wild: tuple[dict[int, list[int]], ...]
+    ) -> set[int]:
+        """Starts of Arabic words holding a key after at most four clitic letters."""
+        out: set[int] = set()
+        classes = _CHAR_CLASS
+        for start in {*best[_ARABIC_FAMILY], *wild[_ARABIC_FAMILY]}:
+            at = start
+            while at > 0 and start - at < 5:
+                ch = text[at - 1]
+                cls = classes.get(ch)
+                if cls is None:
+                    cls = _char_class(ch)
+                if not cls & 1:
+                    break
+                at -= 1
+            if start - at > 4:
+                continue  # more than four letters before the key: not a clitic
+            if "\u0620" <= text[at] <= "\u064a":
+                out.add(at)
+        return out
+
+    def _resolve(
+        self,
+        text: str,
+        best: tuple[dict[int, int], ...],
+        wild: tuple[dict[int, list[int]], ...],
+        family: int,
+        start: int,
+    ) -> int:
+        """End of the match at ``start``, or -1: what the trie regex's search order picks.
+
+        Without wildcards that is the longest valid key. A phrase with a stem inside
+        (``учётн* данн*``) is tried where its literal prefix ends, after the keys that
+        go deeper in the trie and before the keys that end there or above.
+        """
+        length = best[family].get(start, 0)
+        prefixes = wild[family].get(start)
+        if prefixes:
+            for depth in sorted(prefixes, reverse=True):
+                if depth < length:
+                    break
+                match = self._wild_pattern(text[start : start + depth]).match(text, start + depth)
+                if match is not None:
+                    return match.end()
+        return start + length if length else -1
+
+    def _wild_pattern(self, prefix: str) -> re.Pattern[str]:
+        pattern = self._wild_patterns.get(prefix)
+        if pattern is None:
+            pattern = re.compile(self._wild_sources[prefix])
+            self._wild_patterns[prefix] = pattern
+        return pattern
 
     def _slow_lookup(self, key: str) -> tuple[str, ...]:
         """Ids for a match with an Arabic clitic or a stem inside a phrase ("учётн* данн*").
@@ -393,13 +590,71 @@ class ConceptLexicon:
         return ()
 
     def _inner_ids_for(self, key: str) -> tuple[str, ...]:
-        match = self._inner.fullmatch(key) if self._inner is not None else None
-        if match is None or match.lastindex is None:
-            return ()
-        return self._inner_ids[match.lastindex - 1]
+        """Ids of the first phrase with a stem inside (in file order) matching all of ``key``."""
+        for prefix, regex, ids in self._inner.get(key[:1], ()):
+            if not key.startswith(prefix):
+                continue
+            pattern = self._inner_patterns.get(regex)
+            if pattern is None:
+                pattern = re.compile(regex)
+                self._inner_patterns[regex] = pattern
+            if pattern.fullmatch(key):
+                return ids
+        return ()
 
     def __len__(self) -> int:
         return len(self.concept_ids)
+
+
+def _build_automata(
+    ends: Mapping[str, str], wild_tries: Mapping[str, _Node]
+) -> tuple[tuple[Any, Any], dict[str, str]]:
+    """The automata over all literal keys and wildcard prefixes, and the wildcard tails.
+
+    A key is stored with its length, family, end check and whether a phrase with a stem
+    inside continues from it; the tail after that stem is a small regex (``_emit`` of the
+    trie below the ``*``), keyed by the prefix.
+    """
+    entries: dict[str, list[Any]] = {}
+    for key, end in ends.items():
+        family = _family_of(key)
+        if family == _WORD_FAMILY and not _PY_WORD.match(key):
+            continue  # cannot follow a word boundary: the regex never matched it either
+        entries[key] = [len(key), family, _END_CHECKS[end], False]
+    wild_sources: dict[str, str] = {}
+    for name, root in wild_tries.items():
+        stack: list[tuple[str, _Node]] = [("", root)]
+        while stack:
+            prefix, node = stack.pop()
+            for ch, child in node.children.items():
+                if ch == "*":
+                    wild_sources[prefix] = _edge("*") + _emit(child)
+                    entry = entries.setdefault(
+                        prefix, [len(prefix), _FAMILIES[name], _NOT_A_KEY, False]
+                    )
+                    entry[3] = True
+                else:
+                    stack.append((prefix + ch, child))
+    # Two automata. The automaton finds a transition by a linear scan of a node's
+    # children, and the unspaced scripts have over a thousand first characters, so their
+    # keys are stored as UTF-8 bytes (one character per byte, via Latin-1): a node then
+    # has at most a few dozen children. The others have about 140 first characters.
+    main = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+    unspaced = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+    for key, entry in entries.items():
+        if entry[1] == _UNSPACED_FAMILY:
+            octets = key.encode("utf-8").decode("latin-1")
+            unspaced.add_word(octets, (len(octets), len(key), entry[2], entry[3]))
+        else:
+            main.add_word(key, tuple(entry))
+    automata: list[Any] = []
+    for automaton in (main, unspaced):
+        if len(automaton):
+            automaton.make_automaton()
+            automata.append(automaton)
+        else:
+            automata.append(None)
+    return (automata[0], automata[1]), wild_sources
 
 
 def _with_prefix_ids(per_key: Mapping[str, list[str]], stems: set[str]) -> dict[str, list[str]]:
@@ -410,14 +665,26 @@ def _with_prefix_ids(per_key: Mapping[str, list[str]], stems: set[str]) -> dict[
     therefore also carries the ids of every listed form that is a prefix of it ending at
     a word boundary, or a listed stem it starts with, shortest first.
     """
-    out: dict[str, list[str]] = {}
-    for key, ids in per_key.items():
+    cuts: dict[str, set[int]] = {}
+    ordered = sorted(per_key)
+    for stem in stems:
+        if stem in per_key:  # the keys starting with it follow it in sorted order
+            index = bisect.bisect_right(ordered, stem)
+            while index < len(ordered) and ordered[index].startswith(stem):
+                cuts.setdefault(ordered[index], set()).add(len(stem))
+                index += 1
+    for key in per_key:
+        cut = key.find(" ")
+        while cut > 0:
+            if key[:cut] in per_key:
+                cuts.setdefault(key, set()).add(cut)
+            cut = key.find(" ", cut + 1)
+    out = dict(per_key)  # a key's own ids are distinct already
+    for key, key_cuts in cuts.items():
         merged: list[str] = []
-        for cut in range(1, len(key)):
-            prefix = key[:cut]
-            if prefix in per_key and (prefix in stems or key[cut] == " "):
-                merged.extend(cid for cid in per_key[prefix] if cid not in merged)
-        merged.extend(cid for cid in ids if cid not in merged)
+        for cut in sorted(key_cuts):
+            merged.extend(cid for cid in per_key[key[:cut]] if cid not in merged)
+        merged.extend(cid for cid in per_key[key] if cid not in merged)
         out[key] = merged
     return out
 

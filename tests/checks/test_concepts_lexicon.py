@@ -229,3 +229,35 @@ def test_alternatives_expand_in_forms() -> None:
     lexicon = ConceptLexicon.from_mapping({"TURN_OFF": {"en": ["turn(s|ed|) off"]}})
     assert lexicon.concepts("it turned off and turns off; turn off") == ["TURN_OFF"] * 3
     assert lexicon.concepts("turning off") == []
+
+
+def test_phrase_with_inner_stem_follows_trie_search_order() -> None:
+    """A longer literal form beats a phrase with a stem inside, which beats a shorter form."""
+    lexicon = ConceptLexicon.from_mapping(
+        {
+            "PHRASE": {"ru": ["учётн* данн*"]},
+            "LONG": {"ru": ["учётная"]},
+            "STEM": {"ru": ["учётн*"]},
+        }
+    )
+    assert lexicon.concepts("учётная данные") == ["STEM", "LONG"]
+    assert lexicon.concepts("учётные данные") == ["PHRASE"]
+    assert lexicon.concepts("учётн данных") == ["PHRASE"]
+    assert lexicon.concepts("учётными") == ["STEM"]
+
+
+def test_unspaced_and_spaced_matches_interleave_in_order_around_astral_characters(
+    lexicon: ConceptLexicon,
+) -> None:
+    """CJK matches (found on the UTF-8 bytes) merge in text order, also after emoji."""
+    text = "😀𝒜停止 shut down, 😀 停止了 والسر 如果你是ai decommissioning"
+    assert lexicon.concepts(text) == [
+        "SHUTDOWN",
+        "DISABLE",
+        "SHUTDOWN",
+        "SHUTDOWN",
+        "DISABLE",
+        "SECRET_PRIVATE",
+        "AI_AGENT_ADDRESS",
+        "SHUTDOWN",
+    ]
