@@ -378,7 +378,7 @@ class CheckEngine:
         decisive: dict[str, float],
         learned: float,
     ) -> str | None:
-        """"confident", "possible" or None for a category the learned layer covers."""
+        """ "confident", "possible" or None for a category the learned layer covers."""
         assert self._model is not None
         low = self._model.thresholds.possible[category]
         high = self._model.thresholds.confident[category]

@@ -46,7 +46,7 @@ LEARNING_RATE = 0.05
 CONFIDENT_BETA = 0.5
 # Most benign documents a category may flag on held-out scores (precision first).
 BENIGN_FP_CAP = 0.02
-POSSIBLE_BETA = 2.0
+POSSIBLE_BETA = 1.0
 
 
 @dataclass
