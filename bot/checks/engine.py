@@ -194,7 +194,9 @@ class CheckEngine:
         first; the offline trainer learns from these)."""
         texts, segments, findings = self._rules(text)
         kept = [f for f in findings if f.actuality != "none"]
-        return unit_views(texts.original, segments, kept, texts.frame, texts.acts, self._concepts)
+        return list(
+            unit_views(texts.original, segments, kept, texts.frame, texts.acts, self._concepts)
+        )
 
     def _follow_ups(self, findings: list[Finding]) -> list[Finding]:
         """Apply ``after`` and ``with`` conditions. A finding of a rule with ``after`` is

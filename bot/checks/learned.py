@@ -15,9 +15,9 @@ thresholds, chosen on held-out slices: ``confident`` (suggested and preselected)
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -115,13 +115,14 @@ class SentenceModel:
         sentinel = len(self._vocabulary)
         indices: list[int] = []
         starts: list[int] = []
-        norms: list[float] = []
         for features in units:
             starts.append(len(indices))
             indices.append(sentinel)
-            known = [i for i in map(get, features) if i is not None]
-            indices.extend(known)
-            norms.append(1.0 / math.sqrt(max(1, len(known))))
-        summed = np.add.reduceat(self._weights[np.asarray(indices)], np.asarray(starts), axis=0)
-        logits = summed * np.asarray(norms, dtype=np.float32)[:, None] + self._bias
+            # Unknown features map to the zero row, counted out below.
+            indices.extend(map(get, features, repeat(sentinel, len(features))))
+        flat = np.asarray(indices)
+        offsets = np.asarray(starts)
+        summed = np.add.reduceat(self._weights[flat], offsets, axis=0)
+        known = np.add.reduceat((flat != sentinel).astype(np.float32), offsets)
+        logits = summed / np.sqrt(np.maximum(known, 1.0))[:, None] + self._bias
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))

@@ -9,9 +9,12 @@ their text is the evidence people see.
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from bot.checks.learned import SentenceModel
 from bot.checks.models import Finding, Segment
@@ -20,6 +23,7 @@ from bot.checks.units import Unit, split_units
 
 _RULE_EVIDENCE = 0.4
 _TOP_UNITS = 3
+_BATCH = 512
 
 
 @dataclass(frozen=True)
@@ -47,21 +51,17 @@ def unit_views(
     frame: int,
     acts: bool,
     concepts: ConceptFinder | None = None,
-) -> list[UnitView]:
-    """Every unit of ``text`` with its features."""
+) -> Iterator[UnitView]:
+    """Every unit of ``text`` with its features, one at a time."""
     units = split_units(text, segments)
     rules = _rules_per_unit(units, findings)
     context = [*(["frame"] if frame >= 2 else []), *(["acts"] if acts else [])]
     lowered = text.lower()
-    return [
-        UnitView(
-            unit,
-            unit_features(
-                lowered[unit.start : unit.end], unit.role, concepts, sorted(rules[k]), context
-            ),
+    for k, unit in enumerate(units):
+        features = unit_features(
+            lowered[unit.start : unit.end], unit.role, concepts, sorted(rules[k]), context
         )
-        for k, unit in enumerate(units)
-    ]
+        yield UnitView(unit, features)
 
 
 def _rules_per_unit(units: list[Unit], findings: Sequence[Finding]) -> list[set[str]]:
@@ -80,22 +80,43 @@ def _rules_per_unit(units: list[Unit], findings: Sequence[Finding]) -> list[set[
     return out
 
 
-def judge(model: SentenceModel, views: list[UnitView]) -> dict[str, Verdict]:
+def judge(model: SentenceModel, views: Iterable[UnitView]) -> dict[str, Verdict]:
     """Per category, the strongest unit's score and the units at or above the category's
-    "possible" threshold (the strongest first, at most three)."""
-    if not views:
+    "possible" threshold (the strongest first, at most three). Units are scored in
+    batches, so a megabyte of text never holds all its features at once."""
+    best = np.zeros(len(model.categories))
+    candidates: list[list[tuple[float, int, Unit]]] = [[] for _ in model.categories]
+    roles: list[set[str]] = [set() for _ in model.categories]
+    seen = 0
+    for batch in _batches(views, _BATCH):
+        probs = model.unit_scores([v.features for v in batch])
+        best = np.maximum(best, probs.max(axis=0))
+        for k, category in enumerate(model.categories):
+            column = probs[:, k]
+            for i in (column >= model.thresholds.possible[category]).nonzero()[0]:
+                candidates[k].append((float(column[i]), seen + int(i), batch[i].unit))
+            strong = column >= model.thresholds.confident[category]
+            roles[k].update(batch[i].unit.role for i in strong.nonzero()[0])
+            candidates[k] = heapq.nlargest(_TOP_UNITS, candidates[k])
+        seen += len(batch)
+    if not seen:
         return {}
-    probs = model.unit_scores([v.features for v in views])
-    out: dict[str, Verdict] = {}
-    for k, category in enumerate(model.categories):
-        column = probs[:, k]
-        best = float(column.max())
-        floor = model.thresholds.possible[category]
-        if best < floor:
-            out[category] = Verdict(best, ())
-            continue
-        order = column.argsort()[::-1][:_TOP_UNITS]
-        units = tuple((views[i].unit, float(column[i])) for i in order if column[i] >= floor)
-        strong = (column >= model.thresholds.confident[category]).nonzero()[0]
-        out[category] = Verdict(best, units, frozenset(views[i].unit.role for i in strong))
-    return out
+    return {
+        category: Verdict(
+            float(best[k]),
+            tuple((unit, score) for score, _, unit in candidates[k]),
+            frozenset(roles[k]),
+        )
+        for k, category in enumerate(model.categories)
+    }
+
+
+def _batches(views: Iterable[UnitView], size: int) -> Iterator[list[UnitView]]:
+    batch: list[UnitView] = []
+    for view in views:
+        batch.append(view)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

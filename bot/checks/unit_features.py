@@ -15,8 +15,11 @@ import re
 from collections.abc import Callable, Sequence
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+(?:'[^\W\d_{_CJK}]+)?|\d+")
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+(?:'[^\W\d_{_CJK}]+)?|0")
+_DIGITS = re.compile(r"\d+")
+_HAS_DIGIT = re.compile(r"\d")
 _STEM = 5
+_STEM_TAG = "s:"
 _MAX_TOKENS = 80
 
 ConceptFinder = Callable[[str], Sequence[str]]
@@ -30,10 +33,12 @@ def unit_features(
     context: Sequence[str] = (),
 ) -> list[str]:
     """Feature strings of ``lowered`` (one unit's lower-cased text)."""
-    words = ["0" if w[0].isdigit() else w for w in _TOKEN.findall(lowered)[:_MAX_TOKENS]]
+    # Numbers all read as "0": their value says nothing about behaviour.
+    text = _DIGITS.sub("0", lowered) if _HAS_DIGIT.search(lowered) else lowered
+    words = _TOKEN.findall(text)[:_MAX_TOKENS]
     out = ["R:" + role, *words]
-    out.extend(a + " " + b for a, b in itertools.pairwise(words))
-    out.extend("s:" + w[:_STEM] for w in words if len(w) > _STEM + 1)
+    out.extend(map(" ".join, itertools.pairwise(words)))
+    out.extend(map(_STEM_TAG.__add__, [w[:_STEM] for w in words if len(w) > _STEM + 1]))
     if concepts is not None:
         found = sorted(set(concepts(lowered)))
         out.extend("c:" + c for c in found)
@@ -41,7 +46,7 @@ def unit_features(
         out.extend(f"R:{role}|c:{c}" for c in found)
     out.extend("rule:" + c for c in rule_categories)
     out.extend("ctx:" + c for c in context)
-    return out
+    return list(dict.fromkeys(out))
 
 
 def load_concepts() -> ConceptFinder | None:
