@@ -1,10 +1,10 @@
 """Sparse features of one unit (a sentence of model-written text) for the learned layer.
 
-Features are strings: word unigrams and bigrams, word stems (the first letters of long
-words, so inflected forms share a feature), single CJK characters and their bigrams
-(those scripts have no spaces), multilingual concept ids with their pairs (the same idea
-in fifteen languages gives the same feature, so weights learned on English carry over),
-the unit's role, the rule categories that fired inside the unit, and a few flags about
+Features are strings: words, word stems (the first letters of long words, so inflected
+forms share a feature), single CJK characters (those scripts have no spaces; character
+pairs were measured and added nothing, like word pairs), multilingual concept ids with
+their pairs (the same idea in fifteen languages gives the same feature, so weights
+learned on English carry over), the unit's role, the rule categories that fired inside the unit, and a few flags about
 the whole text (a fiction or news frame, whether the text holds actions at all).
 """
 
@@ -37,7 +37,6 @@ def unit_features(
     text = _DIGITS.sub("0", lowered) if _HAS_DIGIT.search(lowered) else lowered
     words = _TOKEN.findall(text)[:_MAX_TOKENS]
     out = ["R:" + role, *words]
-    out.extend(map(" ".join, itertools.pairwise(words)))
     out.extend(map(_STEM_TAG.__add__, [w[:_STEM] for w in words if len(w) > _STEM + 1]))
     if concepts is not None:
         found = sorted(set(concepts(lowered)))

@@ -54,7 +54,7 @@ def test_cjk_units_split_at_full_stops_and_give_character_features() -> None:
     units = split_units(text, [Segment("final", 0, len(text))])
     assert len(units) == 2
     features = unit_features(text[units[1].start : units[1].end], "final", None)
-    assert "秘" in features and "秘 密" in features
+    assert "秘" in features and "密" in features
 
 
 def test_unit_features_carry_role_concepts_rules_and_context() -> None:
@@ -66,9 +66,7 @@ def test_unit_features_carry_role_concepts_rules_and_context() -> None:
         ["coercion"],
         ["frame"],
     )
-    assert {"R:tool_call", "tell your", "c:REVEAL", "c:REVEAL+SPOUSE", "rule:coercion"} <= set(
-        features
-    )
+    assert {"R:tool_call", "tell", "c:REVEAL", "c:REVEAL+SPOUSE", "rule:coercion"} <= set(features)
     assert "ctx:frame" in features
 
 
