@@ -42,22 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.checks.models import CATEGORIES
 from tests.shared_data import shared_data
 
-CATEGORIES = (
-    "coercion",
-    "self_preservation",
-    "deception",
-    "unauthorized_disclosure",
-    "oversight_subversion",
-    "power_seeking",
-    "manipulation",
-    "harmful_content",
-    "pii",
-    "secrets",
-    "prompt_injection",
-    "eval_awareness",
-)
 SLICES = (
     "corporate-agents",
     "engineering-agents",
