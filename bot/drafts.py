@@ -1,7 +1,8 @@
 """Drafts: the text of a report modal kept server-side while the modal is open.
 
-A modal's ``private_metadata`` holds only the draft id; the evidence (which may be
-longer than any modal field) waits here until the report is submitted.
+A modal's ``private_metadata`` holds the draft id (and the categories and severity it
+opened with); the evidence, which may be longer than any modal field, waits here until
+the report is submitted.
 """
 
 from __future__ import annotations
