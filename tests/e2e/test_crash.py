@@ -61,6 +61,9 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_report(
     fake.delay("chat.postMessage", 0)
     restarted = ProcessBot(fake, db_url, free_port()).start()
     try:
+        # Accepted reports become incidents in the restarted worker after /healthz already
+        # answers: wait for that before looking for unposted incidents.
+        restarted.settle()
         service = _service(db_url)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and _unposted(service):
