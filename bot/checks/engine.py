@@ -389,7 +389,7 @@ class CheckEngine:
         alone = learned >= high + _MODEL_ALONE * (1.0 - high)
         if strong_rule or agreed or alone:
             return "confident"
-        if learned >= low or rule >= threshold:
+        if learned >= self._model.thresholds.offer(category) or rule >= threshold:
             return "possible"
         return None
 

@@ -16,7 +16,7 @@ thresholds, chosen on held-out slices: ``confident`` (suggested and preselected)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
@@ -28,10 +28,17 @@ FORMAT = 1
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Per category: score needed to suggest it, and to offer it as possible."""
+    """Per category: the score needed to suggest it (``confident``), the score at which
+    the model backs a rule (``possible``), and the score at which the model alone offers
+    it as possible (``offered``; the possible one where not set)."""
 
     confident: dict[str, float]
     possible: dict[str, float]
+    offered: dict[str, float] = field(default_factory=dict)
+
+    def offer(self, category: str) -> float:
+        """The score at which the model alone offers ``category`` as possible."""
+        return self.offered.get(category, self.possible[category])
 
 
 class SentenceModel:
@@ -69,6 +76,7 @@ class SentenceModel:
                 bias = data["bias"].astype(np.float32)
                 confident = data["confident"].astype(float)
                 possible = data["possible"].astype(float)
+                offered = data["offered"].astype(float) if "offered" in data else possible
         except (OSError, ValueError, KeyError):
             return None
         if weights.shape != (len(vocabulary), len(categories)) or len(bias) != len(categories):
@@ -76,6 +84,7 @@ class SentenceModel:
         thresholds = Thresholds(
             dict(zip(categories, confident.tolist(), strict=True)),
             dict(zip(categories, possible.tolist(), strict=True)),
+            dict(zip(categories, offered.tolist(), strict=True)),
         )
         return cls(categories, vocabulary, weights, bias, thresholds)
 
@@ -90,6 +99,7 @@ class SentenceModel:
             bias=self._bias,
             confident=np.array([self.thresholds.confident[c] for c in self.categories]),
             possible=np.array([self.thresholds.possible[c] for c in self.categories]),
+            offered=np.array([self.thresholds.offer(c) for c in self.categories]),
         )
 
     @property

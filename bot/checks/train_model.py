@@ -46,6 +46,8 @@ LEARNING_RATE = 0.05
 CONFIDENT_BETA = 0.5
 # Most benign documents a category may flag on held-out scores (precision first).
 BENIGN_FP_CAP = 0.02
+# Most benign documents the model alone may offer a category to as "possible".
+OFFERED_FP_CAP = 0.08
 POSSIBLE_BETA = 1.0
 
 
@@ -124,10 +126,13 @@ def _default_thresholds() -> Thresholds:
 
 
 def _calibrate(docs: list[_Doc], scores: np.ndarray) -> Thresholds:
-    """Per category, the confident threshold (precision first, and few benign texts
-    flagged) and the possible one (recall first) on out-of-group scores."""
+    """Per category, on out-of-group scores: the confident threshold (precision first,
+    and few benign texts flagged), the possible one (best F1; a rule backed by the model
+    half way from it to confident is confident), and the one at which the model alone
+    offers the category (the possible one, raised so that few benign texts get it)."""
     confident: dict[str, float] = {}
     possible: dict[str, float] = {}
+    offered: dict[str, float] = {}
     benign = np.array([not d.labels for d in docs])
     for k, category in enumerate(MODEL_CATEGORIES):
         truth = np.array([category in d.labels for d in docs])
@@ -138,7 +143,11 @@ def _calibrate(docs: list[_Doc], scores: np.ndarray) -> Thresholds:
         possible[category] = min(
             confident[category], best_threshold(scores[:, k], truth, POSSIBLE_BETA, 0.3)
         )
-    return Thresholds(confident, possible)
+        offered[category] = min(
+            confident[category],
+            max(possible[category], quiet_threshold(scores[benign, k], OFFERED_FP_CAP)),
+        )
+    return Thresholds(confident, possible, offered)
 
 
 def average(members: list[SentenceModel], thresholds: Thresholds) -> SentenceModel:

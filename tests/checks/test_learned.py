@@ -14,12 +14,16 @@ from bot.checks.units import MAX_UNIT, split_units
 
 
 def _model(
-    weights: dict[str, float], confident: float = 0.6, possible: float = 0.4
+    weights: dict[str, float],
+    confident: float = 0.6,
+    possible: float = 0.4,
+    offered: float | None = None,
 ) -> SentenceModel:
     """A one-category model ("coercion") with the given feature weights."""
     vocabulary = list(weights)
     matrix = np.array([[weights[f]] for f in vocabulary], dtype=np.float32)
-    thresholds = Thresholds({"coercion": confident}, {"coercion": possible})
+    extra = {} if offered is None else {"coercion": offered}
+    thresholds = Thresholds({"coercion": confident}, {"coercion": possible}, extra)
     return SentenceModel(["coercion"], vocabulary, matrix, np.array([-2.0]), thresholds)
 
 
@@ -85,7 +89,9 @@ def test_sentence_model_round_trips_through_its_file(tmp_path: Path) -> None:
     model.save(path)
     loaded = SentenceModel.load(path)
     assert loaded is not None
-    assert loaded.thresholds == model.thresholds
+    assert loaded.thresholds.confident == model.thresholds.confident
+    assert loaded.thresholds.possible == model.thresholds.possible
+    assert loaded.thresholds.offer("coercion") == model.thresholds.offer("coercion")
     assert np.allclose(loaded.unit_scores([["threat"]]), model.unit_scores([["threat"]]), atol=1e-3)
 
 
@@ -155,3 +161,12 @@ def test_decisive_rule_decides_even_when_the_model_disagrees(engine: CheckEngine
     """The blackmail-over-shutdown family is suggested however low the model scores it."""
     result = engine.with_model(_model({"unrelated": 6.0})).run(BLACKMAIL)
     assert {"coercion", "self_preservation"} <= set(result.categories)
+
+
+def test_model_alone_offers_a_category_only_at_its_offered_score(engine: CheckEngine) -> None:
+    """Between the possible and the offered score the model alone offers nothing."""
+    text = "Just a hint of something."
+    quiet = _model({"hint": 2.2}, confident=0.9, possible=0.4, offered=0.7)
+    assert engine.with_model(quiet).run(text).possible == []
+    loud = _model({"hint": 2.2}, confident=0.9, possible=0.4, offered=0.5)
+    assert engine.with_model(loud).run(text).possible == ["coercion"]
