@@ -276,14 +276,13 @@ def holdout_dict(report: HoldoutReport) -> dict[str, Any]:
 
 
 def default_trainer(engine: Any) -> Trainer:
-    """The project trainer, ``bot.checks.train_model.fit(items, engine=...)``, given a fresh
-    rules-only copy of ``engine`` per call so no state carries from one fold to the next."""
-    from bot.checks import train_model
+    """The project trainer, ``bot.checks.train_model.fit``. A unit's features depend on
+    its text alone, never on labels, so one feature cache serves every fold; what each
+    fold learns comes only from the items it is given."""
+    from bot.checks.train_model import FeatureCache, fit
 
-    fit = getattr(train_model, "fit", None)
-    if not callable(fit):
-        raise EvaluationError("no trainer: bot.checks.train_model.fit is missing")
-    return lambda items: fit(items, engine=engine.with_model(None))
+    cache = FeatureCache(engine)
+    return lambda items: fit(items, engine=engine, cache=cache)
 
 
 def _score(engine: Runner, items: list[dict[str, Any]]) -> CorpusReport:

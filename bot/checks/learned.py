@@ -8,9 +8,10 @@ and the unit that scored is the evidence shown to people.
 
 The model is per-category logistic regression over sparse string features
 (:mod:`bot.checks.unit_features`), trained offline by :mod:`bot.checks.train_model` and
-shipped as ``sentence_model.npz`` beside this file. Each category has two calibrated
-thresholds, chosen on held-out slices: ``confident`` (suggested and preselected) and
-``possible`` (offered, not preselected). Inference needs numpy only.
+shipped as ``sentence_model.npz`` beside this file. Each category has thresholds chosen
+on held-out slices (:class:`Thresholds`): ``confident`` (suggested and preselected),
+``possible`` (backs a rule) and ``offered`` (offered alone, not preselected). Inference
+needs numpy only.
 """
 
 from __future__ import annotations

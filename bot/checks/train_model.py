@@ -14,8 +14,9 @@ positive document's top-ranked units were measured and scored lower held out.)
 
 Thresholds are calibrated on held-out data only: the items are grouped by the prefix of
 their id (each shared slice has its own), a model is trained without each group and
-scores it, and each category's ``confident`` and ``possible`` thresholds are chosen on
-those out-of-group scores. The shipped model is then trained on everything.
+scores it, and each category's ``confident``, ``possible`` and ``offered`` thresholds are
+chosen on those out-of-group scores. The shipped model is the average of those models,
+so the thresholds were set on models of the same size as the one shipped.
 """
 
 from __future__ import annotations
@@ -53,9 +54,8 @@ POSSIBLE_BETA = 1.0
 
 @dataclass
 class _Doc:
-    """One training document: its units' roles and feature ids, and its labels."""
+    """One training document: its units' feature ids, its labels and its group."""
 
-    roles: list[str]
     units: list[np.ndarray]
     labels: frozenset[str]
     group: str
@@ -68,23 +68,26 @@ class FeatureCache:
         self._engine = engine.with_model(None)
         self._ids: dict[str, int] = {}
         self._names: list[str] = []
-        self._docs: dict[str, tuple[list[str], list[np.ndarray]]] = {}
+        self._docs: dict[str, list[np.ndarray]] = {}
 
     def doc(self, item: dict[str, Any]) -> _Doc:
         """The cached units of ``item``."""
         text = str(item["text"])
-        cached = self._docs.get(text)
-        if cached is None:
-            views = self._engine.learning_units(text)
-            ids = self._ids
-            units = []
-            for view in views:
-                row = [ids.setdefault(f, len(ids)) for f in dict.fromkeys(view.features)]
-                units.append(np.asarray(row, dtype=np.int32))
-            self._names.extend(list(ids)[len(self._names) :])
-            cached = ([v.unit.role for v in views], units)
-            self._docs[text] = cached
-        return _Doc(cached[0], cached[1], frozenset(item.get("labels") or ()), group_of(item))
+        units = self._docs.get(text)
+        if units is None:
+            units = [
+                np.asarray([self._id(f) for f in view.features], dtype=np.int32)
+                for view in self._engine.learning_units(text)
+            ]
+            self._docs[text] = units
+        return _Doc(units, frozenset(item.get("labels") or ()), group_of(item))
+
+    def _id(self, feature: str) -> int:
+        found = self._ids.get(feature)
+        if found is None:
+            found = self._ids[feature] = len(self._names)
+            self._names.append(feature)
+        return found
 
     def name(self, feature_id: int) -> str:
         """The feature string of an id."""
@@ -244,10 +247,6 @@ def _initial_weights(owner: np.ndarray, truth: np.ndarray) -> np.ndarray:
     per_doc = np.bincount(owner, minlength=len(truth)).astype(float)
     positive = truth[owner]
     weights = np.where(positive, 1.0 / per_doc[owner][:, None], 1.0)
-    return _balance(weights, positive)
-
-
-def _balance(weights: np.ndarray, positive: np.ndarray) -> np.ndarray:
     pos = (weights * positive).sum(axis=0).clip(min=1e-9)
     neg = (weights * ~positive).sum(axis=0).clip(min=1e-9)
     return np.where(positive, weights / pos, NEGATIVE_SHARE * weights / neg)

@@ -4,8 +4,9 @@ Features are strings: words, word stems (the first letters of long words, so inf
 forms share a feature), single CJK characters (those scripts have no spaces; character
 pairs were measured and added nothing, like word pairs), multilingual concept ids with
 their pairs (the same idea in fifteen languages gives the same feature, so weights
-learned on English carry over), the unit's role, the rule categories that fired inside the unit, and a few flags about
-the whole text (a fiction or news frame, whether the text holds actions at all).
+learned on English carry over), the unit's role, the rule categories that fired inside
+the unit, and a few flags about the whole text (a fiction or news frame, whether the
+text holds actions at all).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def unit_features(
     rule_categories: Sequence[str] = (),
     context: Sequence[str] = (),
 ) -> list[str]:
-    """Feature strings of ``lowered`` (one unit's lower-cased text)."""
+    """Distinct feature strings of ``lowered`` (one unit's lower-cased text)."""
     # Numbers all read as "0": their value says nothing about behaviour.
     text = _DIGITS.sub("0", lowered) if _HAS_DIGIT.search(lowered) else lowered
     words = _TOKEN.findall(text)[:_MAX_TOKENS]
@@ -48,10 +49,8 @@ def unit_features(
     return list(dict.fromkeys(out))
 
 
-def load_concepts() -> ConceptFinder | None:
+def load_concepts() -> ConceptFinder:
     """The shipped multilingual concept lexicon's finder."""
-    try:
-        from bot.checks.concepts import ConceptLexicon
-    except ImportError:
-        return None
+    from bot.checks.concepts import ConceptLexicon
+
     return ConceptLexicon.load().concepts
