@@ -154,7 +154,7 @@ def predict(engine: Runner, item_id: str, text: str) -> Prediction:
     return Prediction(item_id, list(result.categories), result.actuality, result.severity)
 
 
-def evaluate_corpus(engine: CheckEngine, items: Iterable[dict[str, Any]]) -> CorpusReport:
+def evaluate_corpus(engine: Runner, items: Iterable[dict[str, Any]]) -> CorpusReport:
     """Per-category P/R/F1, macro F1, benign FP rate, actuality and severity accuracy."""
     rows = [validate_item(item, n) for n, item in enumerate(items, 1)]
     predictions = [predict(engine, item["id"], item["text"]) for item in rows]

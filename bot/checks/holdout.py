@@ -38,8 +38,8 @@ from bot.checks.evaluation import (
     EvaluationError,
     Prediction,
     Runner,
+    evaluate_corpus,
     micro,
-    predict,
     prf_dict,
     read_jsonl,
     report_dict,
@@ -166,7 +166,7 @@ def leave_one_slice_out(
         step(f"{fold}: training on {len(training)} items")
         scoped = engine.with_model(trainer(training))
         step(f"{fold}: predicting {len(held.items)} held-out items")
-        report = _score(scoped, held.items)
+        report = evaluate_corpus(scoped, held.items)
         results.append(
             SliceResult(held.name, report, len(training), len(candidates) - len(training))
         )
@@ -180,7 +180,7 @@ def leave_one_slice_out(
         scoped = engine.with_model(trainer(training))
         step(f"in-sample: predicting {len(all_items)} items")
         out.in_sample = [
-            SliceResult(s.name, _score(scoped, s.items), len(training)) for s in slices
+            SliceResult(s.name, evaluate_corpus(scoped, s.items), len(training)) for s in slices
         ]
         out.in_sample_pooled = report_from_predictions(
             all_items, [p for r in out.in_sample for p in r.report.predictions]
@@ -283,11 +283,6 @@ def default_trainer(engine: Any) -> Trainer:
 
     cache = FeatureCache(engine)
     return lambda items: fit(items, engine=engine, cache=cache)
-
-
-def _score(engine: Runner, items: list[dict[str, Any]]) -> CorpusReport:
-    rows = [validate_item(item, n) for n, item in enumerate(items, 1)]
-    return report_from_predictions(rows, [predict(engine, r["id"], r["text"]) for r in rows])
 
 
 def _key(text: Any) -> str:
