@@ -6,6 +6,7 @@ import contextvars
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,21 @@ from bot.slack import actions, commands, home, middleware, shortcuts, triage_mod
 from bot.slack.deps import SlackDeps
 
 log = logging.getLogger(__name__)
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def template_dir() -> Path:
+    """The message templates: ``bot/_templates`` when installed, else ``templates/`` in a checkout.
+
+    A wheel ships the top-level ``templates/`` as package data under ``bot/_templates``
+    (pyproject.toml); an editable install or the source tree has it beside ``bot/``.
+    """
+    packaged = resources.files("bot") / "_templates"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+TEMPLATES = template_dir()
 
 
 def web_client(settings: Settings) -> WebClient:
