@@ -15,6 +15,8 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.playground.exposure import ASGIApp, HostCheck, guarded, is_loopback, url_host
+from bot.playground.real_incidents import refuse_real_incidents
 from bot.playground.workspace import Workspace, load_workspace
 
 LOOPBACK = "127.0.0.1"
@@ -38,43 +40,74 @@ class Launch:
     root: str
     database_note: str
     workspace: Workspace
+    host: str
 
     @property
     def url(self) -> str:
         """The page's address."""
         return f"{self.root}/"
 
+    @property
+    def port(self) -> int:
+        """The port actually bound."""
+        return int(self.sock.getsockname()[1])
+
+    @property
+    def listening(self) -> str:
+        """The address and port actually bound, as ``host:port``."""
+        host, port = self.sock.getsockname()[:2]
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    @property
+    def beyond_loopback(self) -> bool:
+        """Whether other machines can connect (allowed by ``SAFETYBOT_PLAYGROUND=1``)."""
+        return not is_loopback(self.host)
+
     def banner(self) -> str:
         """What ``safetybot run`` prints when the playground starts."""
+        exposed = ""
+        if self.beyond_loopback:
+            exposed = (
+                f", listening on {self.listening} "
+                "(SAFETYBOT_PLAYGROUND=1: whoever reaches this port uses it without a login)"
+            )
         return (
-            f"safetybot playground on {self.url}  (no Slack tokens set: a local stand-in for "
-            f"Slack; {self.database_note}; set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to use "
-            "real Slack)"
+            f"safetybot playground on {self.url}{exposed}  (no Slack tokens set: a local "
+            f"stand-in for Slack; {self.database_note}; set SLACK_BOT_TOKEN and "
+            "SLACK_SIGNING_SECRET to use real Slack)"
         )
+
+    def asgi(self, app: ASGIApp) -> ASGIApp:
+        """``app`` answering only requests addressed to the playground itself."""
+        return guarded(app, HostCheck(self.port, beyond_loopback=self.beyond_loopback))
 
     def serve(self, app: Any) -> None:
         """Serve ``app`` on the bound socket until stopped."""
         import uvicorn
 
         print(self.banner(), flush=True)
-        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        config = uvicorn.Config(self.asgi(app), log_level="warning", lifespan="on")
         uvicorn.Server(config).run(sockets=[self.sock])
 
 
 def prepare(settings: Settings) -> Launch:
     """Bind the playground's socket and derive the bot's settings from its address.
 
-    It listens on 127.0.0.1 unless ``SAFETYBOT_HOST`` is set: the page has no login. The
-    bot gets a random token and signing secret, the fake Web API as its Slack, the demo
-    workspace's channels and triage team, and (unless ``SAFETYBOT_DATABASE_URL`` is set) a
-    fresh SQLite file that is removed on exit.
+    The page has no login, so it listens on 127.0.0.1 unless ``SAFETYBOT_HOST`` is set, and
+    on an address other machines can reach only with ``SAFETYBOT_PLAYGROUND=1``; it opens a
+    database with incidents from a real workspace only with
+    ``SAFETYBOT_PLAYGROUND_REAL_INCIDENTS=1``. The bot gets a random token and signing
+    secret, the fake Web API as its Slack, the demo workspace's channels and triage team,
+    and (unless ``SAFETYBOT_DATABASE_URL`` is set) a fresh SQLite file removed on exit.
     """
     workspace = load_workspace()
-    host = settings.host if "host" in settings.model_fields_set else LOOPBACK
+    host = bind_address(settings)
+    kept = "database_url" in settings.model_fields_set
+    if kept and not settings.playground_real_incidents:
+        refuse_real_incidents(settings.database_url, workspace)
     sock = bind(host, settings.port)
     port = sock.getsockname()[1]
-    shown = LOOPBACK if host in ("0.0.0.0", "") else host
-    root = f"http://{shown}:{port}"
+    root = f"http://{url_host(host)}:{port}"
     update: dict[str, Any] = {
         "slack_bot_token": SecretStr(f"xoxb-playground-{secrets.token_hex(12)}"),
         "slack_signing_secret": SecretStr(secrets.token_hex(16)),
@@ -87,7 +120,7 @@ def prepare(settings: Settings) -> Launch:
         "triage_usergroup": workspace.group_id,
     }
     note = "incidents are kept in SAFETYBOT_DATABASE_URL"
-    if "database_url" not in settings.model_fields_set:
+    if not kept:
         update["database_url"] = f"sqlite:///{_scratch_dir() / 'playground.db'}"
         note = "incidents are kept in a scratch SQLite file until it stops"
     return Launch(
@@ -96,7 +129,21 @@ def prepare(settings: Settings) -> Launch:
         root=root,
         database_note=note,
         workspace=workspace,
+        host=host,
     )
+
+
+def bind_address(settings: Settings) -> str:
+    """127.0.0.1 unless ``SAFETYBOT_HOST`` is set; beyond loopback only when allowed."""
+    host = settings.host if "host" in settings.model_fields_set else LOOPBACK
+    if not is_loopback(host) and not settings.playground:
+        raise ConfigError(
+            f"no Slack tokens are set, so safetybot would serve the playground, which has no "
+            f"login, on {host or '0.0.0.0'}:{settings.port}; set SLACK_BOT_TOKEN and "
+            "SLACK_SIGNING_SECRET to connect to Slack, SAFETYBOT_HOST=127.0.0.1 for a local "
+            "playground, or SAFETYBOT_PLAYGROUND=1 to serve it there anyway"
+        )
+    return host
 
 
 def bind(host: str, port: int) -> socket.socket:
