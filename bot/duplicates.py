@@ -1,11 +1,17 @@
 """Near-duplicate evidence: a content hash for the same text, MinHash with LSH bands for
-nearly the same, so intake can say "possibly the same as AIS-17"."""
+nearly the same, so intake can say "possibly the same as AIS-17".
+
+A lookup made for one reader (``reader``: a user id) leaves out the restricted incidents
+that reader did not report, in the query itself: a hidden match must neither be named nor
+take the place of a visible one, or the hints would tell that it exists. A lookup without a
+reader sees everything; it is for the triage team.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlmodel import Session, col
 
 from bot.checks.similarity import (
@@ -52,9 +58,15 @@ class DuplicateMatch:
     exact: bool
 
 
-def _near_duplicates_statement() -> Select[str, str, list[int] | None]:
+def _visible(reader: str | BindParameter[str]) -> ColumnElement[bool]:
+    """Incidents ``reader`` may see without being on the triage team."""
+    return or_(col(Incident.restricted).is_(False), col(Incident.reporter_id) == reader)
+
+
+def _near_duplicates_statement(*, for_reader: bool = False) -> Select[str, str, list[int] | None]:
     """Incidents sharing the most LSH bands with a text (bound as ``lsh_0``..``lsh_15``),
     with their signatures; built once, since building it per report costs more than running it.
+    ``for_reader``: only incidents the user bound as ``reader`` may see.
     """
     hits = func.count().label("hits")
     # One (band, value) pair per OR arm: SQLite answers each from the index, where a
@@ -63,44 +75,57 @@ def _near_duplicates_statement() -> Select[str, str, list[int] | None]:
         and_(col(EvidenceBand.band) == band, col(EvidenceBand.value) == bindparam(f"lsh_{band}"))
         for band in range(BANDS)
     ]
-    candidates = (
-        select(col(EvidenceBand.incident_id), hits)
-        .where(or_(*pairs))
-        .group_by(col(EvidenceBand.incident_id))
+    candidates = select(col(EvidenceBand.incident_id), hits).where(or_(*pairs))
+    if for_reader:
+        candidates = candidates.join(Incident, col(Incident.id) == col(EvidenceBand.incident_id))
+        candidates = candidates.where(_visible(bindparam("reader")))
+    subquery = (
+        candidates.group_by(col(EvidenceBand.incident_id))
         .order_by(hits.desc())
         .limit(20)
         .subquery()
     )
     return (
         select(col(Incident.key), col(Incident.title), col(Evidence.minhash))
-        .join(candidates, candidates.c.incident_id == col(Incident.id))
+        .join(subquery, subquery.c.incident_id == col(Incident.id))
         .join(Evidence, col(Evidence.incident_id) == col(Incident.id))
     )
 
 
 NEAR_DUPLICATES = _near_duplicates_statement()
+NEAR_DUPLICATES_FOR_READER = _near_duplicates_statement(for_reader=True)
 
 
 def duplicates_in(
-    session: Session, fingerprint: Fingerprint, *, limit: int = 3
+    session: Session, fingerprint: Fingerprint, *, limit: int = 3, reader: str | None = None
 ) -> list[DuplicateMatch]:
-    """Stored incidents with the same evidence, then nearly the same, best first."""
-    exact = session.execute(
+    """Stored incidents with the same evidence, then nearly the same, best first; with a
+    ``reader``, only those that reader may see (restricted ones only when they reported them).
+    """
+    exact_query = (
         select(col(Incident.key), col(Incident.title))
         .join(Evidence, col(Evidence.incident_id) == col(Incident.id))
         .where(col(Evidence.content_hash) == fingerprint.digest)
-        .order_by(col(Incident.id))
-        .limit(limit)
-    ).all()
+    )
+    if reader is not None:
+        exact_query = exact_query.where(_visible(reader))
+    exact = session.execute(exact_query.order_by(col(Incident.id)).limit(limit)).all()
     matches = [DuplicateMatch(key=k, title=t, similarity=1.0, exact=True) for k, t in exact]
-    matches += _near(session, fingerprint, {m.key for m in matches})
+    matches += _near(session, fingerprint, {m.key for m in matches}, reader)
     return sorted(matches, key=lambda m: (-m.similarity, m.key))[:limit]
 
 
-def _near(session: Session, fingerprint: Fingerprint, seen: set[str]) -> list[DuplicateMatch]:
-    values = {f"lsh_{band}": value for band, value in enumerate(fingerprint.bands)}
+def _near(
+    session: Session, fingerprint: Fingerprint, seen: set[str], reader: str | None
+) -> list[DuplicateMatch]:
+    values: dict[str, object] = {
+        f"lsh_{band}": value for band, value in enumerate(fingerprint.bands)
+    }
+    statement = NEAR_DUPLICATES
+    if reader is not None:
+        statement, values["reader"] = NEAR_DUPLICATES_FOR_READER, reader
     out = []
-    for key, title, stored in session.execute(NEAR_DUPLICATES, values).all():
+    for key, title, stored in session.execute(statement, values).all():
         score = jaccard_estimate(fingerprint.signature, stored or [])
         if key not in seen and score >= NEAR_DUPLICATE_MIN:
             out.append(DuplicateMatch(key=key, title=title, similarity=score, exact=False))

@@ -294,18 +294,25 @@ class IncidentService:
 
     # --- duplicates ---------------------------------------------------------------------
 
-    def find_duplicates(self, text: str, *, limit: int = 3) -> list[DuplicateMatch]:
-        """Stored incidents whose evidence is the same text, or nearly the same."""
-        return self._duplicates(self._fingerprint(text), limit=limit)
+    def find_duplicates(
+        self, text: str, *, limit: int = 3, reader: str | None = None
+    ) -> list[DuplicateMatch]:
+        """Stored incidents whose evidence is the same text, or nearly the same; with a
+        ``reader``, only those that user may see (``bot.duplicates``)."""
+        return self._duplicates(self._fingerprint(text), limit=limit, reader=reader)
 
-    def duplicates_of(self, evidence: Evidence, *, limit: int = 3) -> list[DuplicateMatch]:
+    def duplicates_of(
+        self, evidence: Evidence, *, limit: int = 3, reader: str | None = None
+    ) -> list[DuplicateMatch]:
         """As ``find_duplicates`` for stored evidence, from the hashes stored with it."""
         stored = Fingerprint.stored(evidence) or self._fingerprint(evidence.text)
-        return self._duplicates(stored, limit=limit)
+        return self._duplicates(stored, limit=limit, reader=reader)
 
-    def _duplicates(self, fingerprint: Fingerprint, *, limit: int = 3) -> list[DuplicateMatch]:
+    def _duplicates(
+        self, fingerprint: Fingerprint, *, limit: int, reader: str | None
+    ) -> list[DuplicateMatch]:
         with self.db.session() as session:
-            return duplicates_in(session, fingerprint, limit=limit)
+            return duplicates_in(session, fingerprint, limit=limit, reader=reader)
 
     # --- reading ------------------------------------------------------------------------
 

@@ -154,7 +154,8 @@ class Delivery:
             severity=incident.severity,
             suggested=incident.suggested_severity,
             restricted=incident.restricted,
-            duplicates=present.duplicates(self._duplicates(_need(detail))),
+            # Only what the reporter may see: a restricted match is linked by triage instead.
+            duplicates=present.duplicates(self._duplicates(_need(detail), incident.reporter_id)),
         )
         self.post(incident.reporter_id, **message)
 
@@ -198,10 +199,12 @@ class Delivery:
         )
         self.post(str(data["user"]), **message)
 
-    def _duplicates(self, detail: IncidentDetail) -> list[DuplicateMatch]:
-        """Earlier incidents whose evidence is the same or nearly the same."""
+    def _duplicates(
+        self, detail: IncidentDetail, reader: str | None = None
+    ) -> list[DuplicateMatch]:
+        """Earlier incidents whose evidence is the same or nearly the same (for ``reader``)."""
         own = detail.incident
-        matches = self.incidents.duplicates_of(detail.evidence, limit=4)
+        matches = self.incidents.duplicates_of(detail.evidence, limit=4, reader=reader)
         return [m for m in matches if m.key != own.key and _number(m.key) < own.number][:3]
 
 

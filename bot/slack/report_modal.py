@@ -37,7 +37,8 @@ def report_view(
     source = source or Source()
     draft_id = deps.drafts.create(user_id=user_id, text=text, source=source)
     checks = deps.incidents.check(text) if text.strip() else None
-    matches = deps.incidents.find_duplicates(text) if text.strip() else []
+    reader = None if deps.is_triage(user_id) else user_id  # the team may see every match
+    matches = deps.incidents.find_duplicates(text, reader=reader) if text.strip() else []
     context = report_context(
         draft_id=draft_id, text=text, checks=checks, matches=matches, source=source
     )
