@@ -15,11 +15,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-BULLET = "•"
-MAX_BULLETS = 12
-KEEP_HEAD = 4
-KEEP_TAIL = 2
-SHORT_SPAN = 12
+from bot.redaction import mask
+
+__all__ = ["mask"]
+
 FRAGMENT = 8
 
 # C0 controls except \t and \n, DEL, C1 controls; bidi embeddings, overrides, isolates.
@@ -98,44 +97,6 @@ def truncate(text: str, limit: int, marker: str = "…") -> str:
     if len(marker) > limit:
         marker = ""
     return text[: _safe_cut(text, limit - len(marker))] + marker
-
-
-def _merge(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    """Clamp spans to ``[0, length]``, drop empty ones, merge overlapping and touching ones."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted((max(0, s), min(length, e)) for s, e in spans):
-        if start >= end:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _masked(secret: str) -> str:
-    """Return the masked form of one secret: ``AKIA••••••••••••Q7`` or all bullets."""
-    if len(secret) < SHORT_SPAN:
-        return BULLET * len(secret)
-    hidden = min(len(secret) - KEEP_HEAD - KEEP_TAIL, MAX_BULLETS)
-    return secret[:KEEP_HEAD] + BULLET * hidden + secret[-KEEP_TAIL:]
-
-
-def mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """Replace each ``(start, end)`` span of ``text`` with a masked form.
-
-    Spans of 12 characters or more keep their first 4 and last 2 characters with at
-    most 12 bullets between them (``AKIA••••••••••••Q7``); shorter spans become all
-    bullets. Spans may overlap, touch, be unsorted or reach past the text.
-    """
-    parts: list[str] = []
-    position = 0
-    for start, end in _merge(spans, len(text)):
-        parts.append(text[position:start])
-        parts.append(_masked(text[start:end]))
-        position = end
-    parts.append(text[position:])
-    return "".join(parts)
 
 
 def mask_fragments(text: str, secrets: Iterable[str], min_length: int = FRAGMENT) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.redaction import MASK
 from bot.slack.blocks import (
     BlockKitError,
     TemplateError,
@@ -154,7 +155,7 @@ def test_excerpt_filter_masks_secrets(renderer: TemplateRenderer) -> None:
     context = hostile_context("x")
     context.update(evidence="key AKIAZZZZ1234567890Q7 <!here>", spans=[(4, 24)])
     message = renderer.render_message("_test/message", **context)
-    assert message["blocks"][3]["text"]["text"] == "> key AKIA" + "•" * 12 + "Q7 &lt;!here&gt;"
+    assert message["blocks"][3]["text"]["text"] == "> key AKIA" + MASK + " &lt;!here&gt;"
 
 
 def test_render_reports_invalid_json_with_template_name(renderer: TemplateRenderer) -> None:

@@ -1,0 +1,102 @@
+"""Credentials and personal data masked in any text shown to people or written out.
+
+Evidence has its sensitive spans stored as findings when it is reported; every other
+free-text field (titles, model names, notes, close summaries) and every export is scanned
+here with the same patterns the quick checks use (the ``secrets`` and ``pii`` rule packs,
+regex only: no segmentation, no learned layer), so one rule decides what is masked
+wherever a text is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+from bot.checks.engine import CheckEngine
+from bot.checks.rules import load_packs
+
+MASKED_CATEGORIES = ("secrets", "pii")
+BULLET = "•"
+# One fixed run for every value: neither a character nor the length of a secret shows.
+MASK = BULLET * 8
+# Public prefixes that say which vendor issued a key (useful in triage, secret in nothing).
+# Kept only when at least 16 token characters follow, so a short password that happens to
+# start like one is masked whole.
+_VENDOR_KEY = re.compile(
+    r"(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|xapp-|"
+    r"[sr]k_live_|sk-ant-|sk-(?:proj-|svcacct-|admin-)?|AIza|"
+    r"https://hooks\.slack\.com/services/)[A-Za-z0-9_/+=.-]{16,}"
+)
+
+Span = tuple[int, int]
+
+
+def _merge(spans: Iterable[Span], length: int) -> list[Span]:
+    """Clamp spans to ``[0, length]``, drop empty ones, merge overlapping and touching ones."""
+    merged: list[Span] = []
+    for start, end in sorted((max(0, int(s)), min(length, int(e))) for s, e in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def masked_form(secret: str) -> str:
+    """The masked form of one sensitive value: ``AKIA••••••••`` for a vendor's key, else
+    ``••••••••``."""
+    vendor = _VENDOR_KEY.fullmatch(secret)
+    return (vendor.group(1) if vendor else "") + MASK
+
+
+def mask(text: str, spans: Iterable[Span]) -> str:
+    """Replace each ``(start, end)`` span of ``text`` with its masked form.
+
+    Spans may overlap, touch, be unsorted or reach past the text.
+    """
+    parts: list[str] = []
+    position = 0
+    for start, end in _merge(spans, len(text)):
+        parts.append(text[position:start])
+        parts.append(masked_form(text[start:end]))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+class Redactor:
+    """Finds credentials and personal data in a text and masks them."""
+
+    def __init__(self, engine: CheckEngine) -> None:
+        self._engine = engine
+
+    @classmethod
+    def load(cls, extra_rule_dirs: Sequence[Path] = ()) -> Redactor:
+        """A redactor over the built-in ``secrets`` and ``pii`` packs plus operators' extras."""
+        packs = load_packs(tuple(extra_rule_dirs))
+        return cls(CheckEngine({name: packs[name] for name in MASKED_CATEGORIES}, {}))
+
+    def spans(self, text: str) -> list[Span]:
+        """Where ``text`` holds a credential or a piece of personal data."""
+        found = self._engine.match_patterns(text, MASKED_CATEGORIES)
+        return sorted({(int(a), int(b)) for f in found for a, b in f.spans})
+
+    def text(self, text: str | None) -> str:
+        """``text`` with every credential and piece of personal data masked (not escaped)."""
+        if not text:
+            return text or ""
+        return mask(text, self.spans(text))
+
+    def evidence(self, text: str, known: Iterable[Span] = ()) -> str:
+        """Evidence masked at its stored sensitive spans and wherever the patterns match now."""
+        return mask(text, [*known, *self.spans(text)])
+
+
+@cache
+def default_redactor() -> Redactor:
+    """The redactor over the built-in packs, built on first use and shared."""
+    return Redactor.load()
