@@ -7,6 +7,7 @@ with the change that causes it, a crash or a Slack outage can delay a post, neve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,10 @@ REMINDER = "reminder"
 NUDGE = "nudge"
 PROBLEM = "problem"
 HOME = "home"
+
+# A Slack user id (U…, or W… on Enterprise Grid): the only reporters a DM can reach. A report
+# from the command line has ``cli:NAME`` as its reporter, who has no Slack DM to send to.
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 
 # Timeline kinds that change what the incident post shows (a note only adds a reply).
 POST_CHANGING = frozenset(
@@ -58,11 +63,13 @@ def enqueue(
 
 
 def reported(session: Session, incident: Incident, now: datetime) -> None:
-    """The notices of a new incident: link, triage post, confirmation, source reply."""
+    """The notices of a new incident: link, triage post, confirmation (to a Slack user only),
+    source reply."""
     if incident.source_channel and incident.source_ts:
         enqueue(session, PERMALINK, now, incident=incident)
     enqueue(session, INCIDENT_POST, now, incident=incident)
-    enqueue(session, CONFIRMATION, now, incident=incident)
+    if is_slack_user(incident.reporter_id):
+        enqueue(session, CONFIRMATION, now, incident=incident)
     if incident.source_channel and incident.source_ts and not incident.restricted:
         enqueue(session, SOURCE_REPLY, now, incident=incident)
 
@@ -75,6 +82,11 @@ def changed(session: Session, incident: Incident, events: Iterable[Event], now: 
     for event in events:
         session.flush()
         enqueue(session, CHANGE_REPLY, now, incident=incident, event_id=event.id)
+
+
+def is_slack_user(user_id: str | None) -> bool:
+    """Whether ``user_id`` is a Slack user, who can be sent a direct message."""
+    return bool(user_id and _SLACK_USER.match(user_id))
 
 
 def _ordering_key(incident: Incident | None, kind: str) -> str:
