@@ -7,12 +7,10 @@ a worker thread and the event loop stays free to accept the next request.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
 from slack_bolt import App, BoltContext
 from slack_bolt.request import BoltRequest
@@ -22,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.asgi_io import Receive, Send, read_body, reply
 from bot.health import HealthEndpoints
 from bot.metrics import request_kind
+from bot.slack.payloads import MalformedRequest, malformed, parse_body
 
 if TYPE_CHECKING:
     from bot.metrics import Metrics
@@ -111,9 +110,9 @@ class SlackHttpApp:
             await reply(send, 401, b"invalid signature")
             return
         query = scope.get("query_string", b"").decode("latin-1")
-        request = _bolt_request(body, query, headers)
-        problem = "not a Slack request" if request is None else _malformed(request.body)
-        if request is None or problem:
+        try:
+            request = _bolt_request(body, query, headers)
+        except MalformedRequest as problem:
             log.warning("malformed Slack request refused: %s", problem)
             await reply(send, 400, f"malformed request: {problem}".encode())
             return
@@ -142,83 +141,24 @@ class SlackHttpApp:
             return False
 
 
-def _bolt_request(body: bytes, query: str, headers: dict[str, str]) -> BoltRequest | None:
-    """A Bolt request with the body parsed as Slack meant it; None when it does not parse.
+def _bolt_request(body: bytes, query: str, headers: dict[str, str]) -> BoltRequest:
+    """A Bolt request with the body parsed as Slack meant it; MalformedRequest when it is not.
 
     Bolt reads any form body containing the word "payload" as an interaction, so it would
     lose ``/safety check the payload was…``; the body is parsed here and given to Bolt.
     """
     try:
         text = body.decode("utf-8")
-        parsed = _parse_body(text, headers.get("content-type", ""))
+    except UnicodeDecodeError:
+        raise MalformedRequest("not UTF-8") from None
+    parsed = parse_body(text, headers.get("content-type", ""))
+    problem = malformed(parsed)
+    if problem:
+        raise MalformedRequest(problem)
+    try:
         request = BoltRequest(body=text, query=query, headers=dict(headers))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return None
-    if not isinstance(parsed, dict):
-        return None
-    request.body = parsed
-    request.context = build_context(BoltContext({}), parsed)
+        request.body = parsed
+        request.context = build_context(BoltContext({}), parsed)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        raise MalformedRequest("not a Slack request") from None
     return request
-
-
-def _parse_body(text: str, content_type: str) -> Any:
-    """A JSON event, a ``payload=`` interaction, or a form (a slash command)."""
-    if content_type.split(";")[0].strip() == "application/json" or text.startswith("{"):
-        return json.loads(text)
-    form = dict(parse_qsl(text, keep_blank_values=True))
-    return json.loads(form["payload"]) if "payload" in form else form
-
-
-# Interactions that always name the user who acted.
-_USER_ACTIONS = frozenset(
-    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
-)
-
-
-def _malformed(body: dict[str, Any]) -> str | None:
-    """What makes ``body`` unlike any request Slack sends, or None.
-
-    Only the fields Bolt and the listeners rely on are checked: a slash command names its
-    command and user, an interaction its type and user, a view its type, id and state.
-    """
-    if not body:
-        return "empty body"
-    if "ssl_check" in body:
-        return None
-    if "command" in body:
-        fine = _is_text(body.get("command")) and _is_text(body.get("user_id"))
-        return None if fine else "a slash command needs command and user_id"
-    kind = body.get("type")
-    if not _is_text(kind):
-        return "no request type"
-    if kind == "event_callback" and not _has_text(body.get("event"), "type"):
-        return "an event needs a type"
-    if kind in _USER_ACTIONS and not _has_text(body.get("user"), "id"):
-        return f"{kind} needs a user"
-    if kind in ("view_submission", "view_closed"):
-        return _view_problem(body.get("view"))
-    if kind == "message_action" and not isinstance(body.get("message"), dict):
-        return "message_action needs a message"
-    return None
-
-
-def _view_problem(view: Any) -> str | None:
-    """A view needs an id and a type; its state maps block ids to action ids to values."""
-    if not (_has_text(view, "id") and _has_text(view, "type")):
-        return "a view needs an id and a type"
-    state = view.get("state") or {}
-    values = (state.get("values") or {}) if isinstance(state, dict) else None
-    if not isinstance(values, dict) or not all(
-        isinstance(actions, dict) and all(isinstance(v, dict) for v in actions.values())
-        for actions in values.values()
-    ):
-        return "a view's state must map blocks to actions to values"
-    return None
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _has_text(node: Any, key: str) -> bool:
-    return isinstance(node, dict) and _is_text(node.get(key))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,11 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
+
+from bot.slack.payloads import malformed
+
+log = logging.getLogger(__name__)
 
 # Told of every request served: its payload, the status Bolt answered, seconds to the ack.
 Counter = Callable[[dict[str, Any], int, float], None]
@@ -25,9 +31,17 @@ class CountingHandler(SocketModeHandler):
 
     def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
         started = time.perf_counter()
-        response = run_bolt_app(self.app, req)
-        send_response(client, req, response, time.time())
-        self.count(req.payload or {}, response.status, time.perf_counter() - started)
+        problem = malformed(req.payload)
+        if problem:
+            # Acked so Slack does not send it again; Bolt never sees it.
+            log.warning("malformed Socket Mode request refused: %s", problem)
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            status = 400
+        else:
+            response = run_bolt_app(self.app, req)
+            send_response(client, req, response, time.time())
+            status = response.status
+        self.count(req.payload or {}, status, time.perf_counter() - started)
 
 
 class SocketModeRunner:
