@@ -37,7 +37,12 @@ TEMPLATES = template_dir()
 
 
 def web_client(settings: Settings) -> WebClient:
-    """A Web API client for the configured base URL (Slack, GovSlack, or a fake)."""
+    """A Web API client for the configured base URL (Slack, GovSlack, or a fake).
+
+    It retries nothing itself: slack_sdk's default handler re-sends a call whose answer was
+    lost, which for a post Slack already received means a second post. The outbox owns
+    retries and looks for an earlier post by its metadata before trying again.
+    """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     base_url = (
         settings.slack_api_url
@@ -46,7 +51,7 @@ def web_client(settings: Settings) -> WebClient:
     )
     # slack_sdk annotates ``timeout`` as int, but hands it to urllib, which takes seconds as float.
     timeout: Any = settings.slack_timeout
-    return WebClient(token=token, base_url=base_url, timeout=timeout)
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
 
 
 class ContextThreadPool(ThreadPoolExecutor):

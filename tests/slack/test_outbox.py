@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from slack_sdk import WebClient
@@ -11,10 +13,11 @@ from sqlmodel import select
 
 from bot.checks import CheckEngine
 from bot.clock import FixedClock
+from bot.config import Settings
 from bot.db import Database
 from bot.incidents import IncidentService, ReportRequest
 from bot.models import OutboxMessage
-from bot.slack.app import TEMPLATES
+from bot.slack.app import TEMPLATES, web_client
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.delivery import Delivery
 from bot.slack.fake_api import FakeSlackAPI
@@ -279,4 +282,80 @@ def test_a_worker_that_died_mid_send_is_taken_over_after_its_lease(
     clock.advance(seconds=outbox.lease_seconds + 1)
     outbox.run_once()
     assert len([c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == TRIAGE]) == 1
+    assert statuses(db) == [("incident_post", "sent"), ("confirmation", "sent")]
+
+
+def test_the_production_client_has_no_hidden_retry_handler() -> None:
+    """The Web API client the bot builds retries nothing itself: the outbox owns retries."""
+    settings = Settings(_env_file=None, slack_bot_token="xoxb-test")  # type: ignore[call-arg]
+    assert web_client(settings).retry_handlers == []
+
+
+class LosingFirstAnswer:
+    """A front for the fake Web API that lets ``chat.postMessage`` land once but drops its
+    answer (the connection closes), as when a response is lost on the way back."""
+
+    def __init__(self, fake: FakeSlackAPI) -> None:
+        self.fake, self.dropped = fake, 0
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        front = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                reply = front.fake.handle_request(self.path, raw, headers)
+                if self.path.endswith("/chat.postMessage") and not front.dropped:
+                    front.dropped += 1
+                    self.close_connection = True  # Slack has the post; its answer is lost
+                    return
+                body = json.dumps(reply.body).encode()
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet: the fake records the calls."""
+
+        return Handler
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_post_whose_answer_was_lost_is_posted_once(
+    db: Database, service: IncidentService, clock: FixedClock, fake: FakeSlackAPI
+) -> None:
+    """The bot's own client does not resend a post whose answer was lost; the outbox finds it."""
+    key = report(service, source_channel=None, source_ts=None)
+    front = LosingFirstAnswer(fake)
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, slack_bot_token="xoxb-test", slack_api_url=front.url, slack_timeout=5
+    )
+    delivery = Delivery(
+        client=web_client(settings),
+        renderer=TemplateRenderer(TEMPLATES),
+        incidents=service,
+        triage_channel=TRIAGE,
+    )
+    outbox = Outbox(db=db, deliver=delivery.deliver, clock=clock, jitter=lambda: 1.0)
+    try:
+        outbox.run_once()
+        clock.advance(seconds=5)
+        outbox.run_once()
+    finally:
+        front.close()
+    stored = [m for (c, _), m in fake.messages.items() if c == TRIAGE]
+    assert front.dropped == 1
+    assert len(stored) == 1
+    assert service.get(key).post_ts == stored[0]["ts"]
     assert statuses(db) == [("incident_post", "sent"), ("confirmation", "sent")]
