@@ -1,13 +1,20 @@
-"""ASGI entry for several workers: ``uvicorn bot.asgi:create --factory --workers 4``."""
+"""ASGI entry for several workers, with slow clients cut off as ``safetybot run`` does::
+
+    uvicorn bot.asgi:create --factory --workers 4 --http bot.asgi_io:TimedH11Protocol \
+        --timeout-keep-alive 5 --h11-max-incomplete-event-size 16384
+
+(the protocol gives each request head ``bot.asgi_io.DEFAULT_TIMEOUT`` seconds).
+"""
 
 from __future__ import annotations
 
+from bot.asgi_io import ASGIApp, within_time
 from bot.config import Settings
-from bot.slack.http import SlackHttpApp
 
 
-def create() -> SlackHttpApp:
-    """Build the HTTP app from the environment (each worker builds its own)."""
+def create() -> ASGIApp:
+    """Build the HTTP app from the environment (each worker builds its own); a body slower
+    than SAFETYBOT_REQUEST_TIMEOUT gets 408."""
     from bot.serve import configure_logging
     from bot.wiring import build, build_http
 
@@ -16,4 +23,5 @@ def create() -> SlackHttpApp:
     configure_logging(settings)
     services = build(settings)
     services.db.upgrade()
-    return build_http(services)
+    app = build_http(services)
+    return within_time(app, settings.request_timeout, settings.max_body_bytes)

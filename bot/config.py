@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     outbox_retry_base: float = Field(
         2.0, gt=0, validation_alias=_env("SAFETYBOT_OUTBOX_RETRY_BASE")
     )
+    request_timeout: float = Field(10.0, gt=0, validation_alias=_env("SAFETYBOT_REQUEST_TIMEOUT"))
     playground: bool = Field(False, validation_alias=_env("SAFETYBOT_PLAYGROUND"))
     playground_real_incidents: bool = Field(
         False, validation_alias=_env("SAFETYBOT_PLAYGROUND_REAL_INCIDENTS")

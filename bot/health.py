@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
-from bot.asgi_io import Receive, Send, reply
+from bot.asgi_io import DEFAULT_TIMEOUT, Receive, Send, reply, server_config
 
 if TYPE_CHECKING:
     from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 PATHS = ("/healthz", "/readyz", "/metrics")
+HEALTH_MAX_BODY = 64 * 1024  # these endpoints read no body; this much is buffered at most
 
 
 class HealthEndpoints:
@@ -62,14 +63,19 @@ class HealthEndpoints:
 
 
 @contextmanager
-def served_in_background(app: Any, host: str, port: int) -> Iterator[None]:
-    """Serve ``app`` with uvicorn in a daemon thread while the block runs.
+def served_in_background(
+    app: Any, host: str, port: int, *, timeout: float = DEFAULT_TIMEOUT
+) -> Iterator[None]:
+    """Serve ``app`` with uvicorn in a daemon thread while the block runs; clients slower
+    than ``timeout`` are cut off.
 
     A port that cannot be bound is logged as a warning: the bot still runs, without these
     endpoints."""
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    config = server_config(
+        app, timeout=timeout, max_body=HEALTH_MAX_BODY, host=host, port=port, lifespan="off"
+    )
     server = uvicorn.Server(config)
 
     def run() -> None:

@@ -10,6 +10,7 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from slack_bolt import App
 
+    from bot.asgi_io import ASGIApp
     from bot.wiring import Services
 
 log = logging.getLogger(__name__)
@@ -39,10 +40,24 @@ def serve(settings: Settings) -> None:
 
         launch.serve(build_playground(services, build_http(services), launch))
         return
+    serve_http(build_http(services), settings)
+
+
+def serve_http(app: ASGIApp, settings: Settings) -> None:
+    """Serve HTTP mode's ``app`` on SAFETYBOT_HOST and SAFETYBOT_PORT until stopped."""
     import uvicorn
 
+    from bot.asgi_io import server_config
+
+    config = server_config(
+        app,
+        timeout=settings.request_timeout,
+        max_body=settings.max_body_bytes,
+        host=settings.host,
+        port=settings.port,
+    )
     print(f"safetybot listening on http://{settings.host}:{settings.port}/slack/events", flush=True)
-    uvicorn.run(build_http(services), host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.Server(config).run()
 
 
 class Runner(Protocol):
@@ -66,7 +81,9 @@ def serve_socket_mode(services: Services, runner: Runner) -> None:
     )
     parts.start()
     try:
-        with served_in_background(health, settings.host, settings.port):
+        with served_in_background(
+            health, settings.host, settings.port, timeout=settings.request_timeout
+        ):
             runner.run(parts.app)
     finally:
         parts.stop()

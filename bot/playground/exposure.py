@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.asgi_io import Receive, Send, reply
+from bot.asgi_io import ASGIApp, Receive, Send, reply
 
-ASGIApp = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
 WILDCARDS = ("", "0.0.0.0", "::")
 
 

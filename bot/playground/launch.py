@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from pydantic import SecretStr
 
+from bot.asgi_io import ASGIApp, server_config
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.playground.exposure import ASGIApp, HostCheck, guarded, is_loopback, url_host
+from bot.playground.exposure import HostCheck, guarded, is_loopback, url_host
 from bot.playground.real_incidents import refuse_real_incidents
+from bot.playground.web import MAX_BODY
 from bot.playground.workspace import Workspace, load_workspace
 
 LOOPBACK = "127.0.0.1"
@@ -81,13 +84,16 @@ class Launch:
         """``app`` answering only requests addressed to the playground itself."""
         return guarded(app, HostCheck(self.port, beyond_loopback=self.beyond_loopback))
 
+    def config(self, app: ASGIApp) -> uvicorn.Config:
+        """How uvicorn serves ``app``: behind the Host check, slow clients cut off."""
+        limit = max(self.settings.max_body_bytes, MAX_BODY)
+        timeout = self.settings.request_timeout
+        return server_config(self.asgi(app), timeout=timeout, max_body=limit, lifespan="on")
+
     def serve(self, app: Any) -> None:
         """Serve ``app`` on the bound socket until stopped."""
-        import uvicorn
-
         print(self.banner(), flush=True)
-        config = uvicorn.Config(self.asgi(app), log_level="warning", lifespan="on")
-        uvicorn.Server(config).run(sockets=[self.sock])
+        uvicorn.Server(self.config(app)).run(sockets=[self.sock])
 
 
 def prepare(settings: Settings) -> Launch:

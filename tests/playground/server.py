@@ -43,8 +43,7 @@ class PlaygroundServer:
         )
         self.services.db.upgrade()
         self.app = build_playground(self.services, build_http(self.services), self.launch)
-        config = uvicorn.Config(self.launch.asgi(self.app), log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
+        self.server = uvicorn.Server(self.launch.config(self.app))
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.launch.sock]}, daemon=True
         )
