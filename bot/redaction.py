@@ -29,6 +29,9 @@ _VENDOR_KEY = re.compile(
     r"[sr]k_live_|sk-ant-|sk-(?:proj-|svcacct-|admin-)?|AIza|"
     r"https://hooks\.slack\.com/services/)[A-Za-z0-9_/+=.-]{16,}"
 )
+# A private key block keeps its armour lines, which name the kind of key and nothing more.
+KEY_MASK = "[private key masked]"
+_KEY_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----")
 
 Span = tuple[int, int]
 
@@ -47,8 +50,13 @@ def _merge(spans: Iterable[Span], length: int) -> list[Span]:
 
 
 def masked_form(secret: str) -> str:
-    """The masked form of one sensitive value: ``AKIA••••••••`` for a vendor's key, else
-    ``••••••••``."""
+    """The masked form of one sensitive value: ``AKIA••••••••`` for a vendor's key,
+    ``-----BEGIN RSA PRIVATE KEY----- [private key masked] -----END RSA PRIVATE KEY-----``
+    for a key block, else ``••••••••``."""
+    block = _KEY_BEGIN.match(secret)
+    if block is not None:
+        close = f"-----END {block.group(1)}-----"
+        return f"{block.group()} {KEY_MASK}" + (f" {close}" if secret.endswith(close) else "")
     vendor = _VENDOR_KEY.fullmatch(secret)
     return (vendor.group(1) if vendor else "") + MASK
 

@@ -16,6 +16,12 @@ prefilters confine each rule to small windows:
   digits, so a transcript's dates and line numbers never wake the card-number rule.
   Clusters of more than 41 digits are skipped: no personal-data value is that long.
 
+A rule validated as ``private_key`` matches only the start of a key block (its BEGIN line
+and the first characters of the body); its span is stretched here to the block's END line,
+or, when the paste was cut off before it, to the end of the base64 body. Each character of
+a block is read once: a match that starts inside a block already stretched is skipped, and
+the search for an END line remembers where the next one is.
+
 Why not one alternation of every anchor: ``re`` tries each branch at every position, and
 on 1 MB that single search costs more than the ~50 separate ``str.find`` calls together.
 """
@@ -47,6 +53,18 @@ _SHARED_DIGITS = 5
 _SHARED = (48, 96)
 
 Span = tuple[int, int]
+
+# Private key blocks. A line break is a real one or an escaped one (``\n`` inside a JSON
+# string); a body line is base64 alone on its line; a body joined into one line by spaces
+# goes on in chunks of at least 16 characters. Every repeat is bounded and the Python loops
+# only move forward, so stretching a block is linear in its length.
+_ARMOUR = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=]{0,512}")
+_CHUNK = re.compile(r" (?=[A-Za-z0-9+/=]{16})")
+_BREAK = re.compile(r"[ \t]{0,8}(?:\r?\n|\\r\\n|\\n)[ \t]{0,8}(?=[A-Za-z0-9+/=])")
+_LINE_END = re.compile(r"[ \t]{0,8}(?=\r?\n|\\r\\n|\\n|[\"']|\Z)")
+_TO_END_LINE = re.compile(r"(?:\s|\\[rn]){0,8}")
+_BLOCK_LIMIT = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +118,7 @@ class Scanner:
         self._windows: dict[tuple[str, int, int], list[Span]] = {}
         self._clusters: list[Cluster] | None = None
         self._verdicts: dict[tuple[str, str, str, str], float] = {}
+        self._next: dict[str, tuple[int, int]] = {}
 
     @property
     def clusters(self) -> list[Cluster]:
@@ -196,10 +215,12 @@ class Scanner:
         text = self.text
         out: list[tuple[Span, float]] = []
         validator = VALIDATORS.get(rule.validator or "")
+        block = rule.validator == "private_key"
         seen: set[Span] = set()
+        covered = -1
         for match in self.matches(rule):
             start, end = match.span(rule.group)
-            if start < 0 or (start, end) in seen:
+            if start < 0 or (start, end) in seen or start < covered:
                 continue
             seen.add((start, end))
             lowered = text[start:end].lower()
@@ -212,8 +233,40 @@ class Scanner:
                 after = text[end : end + _CONTEXT_AFTER]
                 factor = self._verdict(rule.validator, text[start:end], before, after)
             if factor > 0:
+                if block:
+                    end = covered = self.key_block_end(start, end)
                 out.append(((start, end), rule.score * factor))
         return out
+
+    def key_block_end(self, start: int, end: int) -> int:
+        """Where the private key block whose BEGIN line is at ``start`` ends: past its END
+        line, or at the end of its body when the END line is missing. ``end`` is where the
+        rule's match stopped, inside the body's first line."""
+        text = self.text
+        armour = _ARMOUR.match(text, start)
+        body_end = _body_end(text, end)
+        if armour is None:
+            return body_end
+        close = f"-----END {armour.group(1)}-----"
+        after_gap = _TO_END_LINE.match(text, body_end).end()  # type: ignore[union-attr]
+        if text.startswith(close, after_gap):
+            return after_gap + len(close)
+        # Something the body lines do not cover (a quote marker, a comment) sits between:
+        # the END line still closes the block when it is near.
+        found = self._next_occurrence(close, body_end)
+        if found >= 0 and found - start <= _BLOCK_LIMIT:
+            return found + len(close)
+        return body_end
+
+    def _next_occurrence(self, needle: str, position: int) -> int:
+        """The first offset of ``needle`` at or after ``position`` (-1 if none), remembering
+        the answer so that later questions about the same needle cost nothing."""
+        known = self._next.get(needle)
+        if known is not None and known[0] <= position and (known[1] < 0 or known[1] >= position):
+            return known[1]
+        found = self.text.find(needle, position)
+        self._next[needle] = (position, found)
+        return found
 
     def _verdict(self, name: str | None, value: str, before: str, after: str) -> float:
         """A validator's verdict on a value and the text around it, memoised: repeated
@@ -223,6 +276,29 @@ class Scanner:
         if verdict is None:
             verdict = self._verdicts[key] = VALIDATORS[name or ""](value, before, after)
         return verdict
+
+
+def _run_end(text: str, position: int) -> int:
+    """The end of the run of base64 characters at ``position``, however long."""
+    while True:
+        end = _BASE64.match(text, position).end()  # type: ignore[union-attr]
+        if end - position < 512:
+            return end
+        position = end
+
+
+def _body_end(text: str, position: int) -> int:
+    """The end of a key body that goes on at ``position``: the rest of its line (with
+    further chunks when the body was joined into one line), then every line of base64."""
+    end = _run_end(text, position)
+    while (chunk := _CHUNK.match(text, end)) is not None:
+        end = _run_end(text, chunk.end())
+    while (line_break := _BREAK.match(text, end)) is not None:
+        line_end = _run_end(text, line_break.end())
+        if _LINE_END.match(text, line_end) is None:
+            break
+        end = line_end
+    return end
 
 
 def rule_hits(

@@ -95,6 +95,18 @@ def secret(value: str, before: str = "", after: str = "") -> float:
     return 1.0
 
 
+_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{16,80}$")
+
+
+def private_key(value: str, before: str = "", after: str = "") -> float:
+    """The start of a private key block: its body is key material, not a run of one letter
+    or a documented example. (The span of the whole block is found in ``bot.checks.scan``.)"""
+    body = _KEY_BODY.search(value)
+    if body is None or len(set(body.group())) < 10 or "example" in body.group().lower():
+        return 0.0
+    return 1.0
+
+
 def password(value: str, before: str = "", after: str = "") -> float:
     """A password/secret assignment value: not a placeholder, variable read or mask."""
     stripped = value.strip("'\"`")
@@ -344,6 +356,7 @@ def _is_documentation(address: ipaddress.IPv4Address | ipaddress.IPv6Address) ->
 
 VALIDATORS: dict[str, Callable[[str, str, str], float]] = {
     "secret": secret,
+    "private_key": private_key,
     "password": password,
     "luhn": luhn,
     "iban": iban,
