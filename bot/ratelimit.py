@@ -1,4 +1,7 @@
-"""Per-user token buckets: a burst from one person slows that person, nobody else."""
+"""Per-user token buckets: a burst from one person slows that person, nobody else.
+
+The buckets live in this process's memory, so each replica limits on its own.
+"""
 
 from __future__ import annotations
 

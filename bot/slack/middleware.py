@@ -1,4 +1,4 @@
-"""Global middleware: a request id for the logs, event retries as no-ops, per-user limits."""
+"""Global middleware: a request id for the logs, event retries as no-ops, limits on checks."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from slack_bolt import App, BoltResponse
 from slack_sdk.webhook import WebhookClient
 
 from bot import logs
+from bot.slack.commands import split_subcommand
 from bot.slack.deps import SlackDeps
-from bot.slack.report_modal import CALLBACK_ID
 
 log = logging.getLogger(__name__)
-LIMITED_SUBCOMMANDS = ("check", "report")
 LIMITED_SHORTCUTS = ("report_message",)
 
 
@@ -41,7 +40,7 @@ def register(app: App, deps: SlackDeps) -> None:
     @app.middleware
     def per_user_limit(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
         user = user_of(body)
-        if user and _is_limited(deps, body) and not deps.limiter.allow(user):
+        if user and _is_limited(body) and not deps.limiter.allow(user):
             wait = max(1, round(deps.limiter.retry_after(user)))
             log.warning("rate limit reached by %s", user)
             return _refusal(deps, body, wait)
@@ -66,13 +65,14 @@ def kind_of(body: dict[str, Any]) -> str:
     return str(body.get("type") or "unknown")
 
 
-def _is_limited(deps: SlackDeps, body: dict[str, Any]) -> bool:
-    """Checks and reports cost work; everything else is cheap and never limited."""
+def _is_limited(body: dict[str, Any]) -> bool:
+    """Only running the checks costs: ``check``, and a form prefilled from text.
+
+    A report submission is never limited: refusing it would lose what someone saw.
+    """
     if body.get("command"):
-        subcommand = (body.get("text") or "").strip().split(" ", 1)[0].lower()
-        return subcommand in LIMITED_SUBCOMMANDS
-    if body.get("type") == "view_submission":
-        return (body.get("view") or {}).get("callback_id") == CALLBACK_ID
+        name, rest = split_subcommand(str(body.get("text") or ""))
+        return name.lower() == "check" or (name.lower() == "report" and bool(rest))
     if body.get("type") == "message_action":
         return body.get("callback_id") in LIMITED_SHORTCUTS
     return False
@@ -80,22 +80,15 @@ def _is_limited(deps: SlackDeps, body: dict[str, Any]) -> bool:
 
 def _refusal(deps: SlackDeps, body: dict[str, Any], wait: int) -> BoltResponse:
     text = (
-        f"You are reporting faster than safetybot accepts ({deps.settings.user_rate_per_minute} "
-        f"a minute). Nothing was lost: try again in {wait} s."
+        f"You are running checks faster than safetybot accepts "
+        f"({deps.settings.user_rate_per_minute} a minute). Nothing was lost: try again in "
+        f"{wait} s."
     )
     message = deps.renderer.render_message("messages/notice", message=text, warning=True)
     if body.get("type") == "message_action" and body.get("response_url"):
         _respond_later(str(body["response_url"]), message)
         return BoltResponse(status=200, body="")
-    if body.get("type") == "view_submission":
-        view = body.get("view") or {}
-        inputs = [b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"]
-        answer: dict[str, Any] = {
-            "response_action": "errors",
-            "errors": {str(inputs[0] if inputs else "evidence"): text[:150]},
-        }
-    else:
-        answer = {"response_type": "ephemeral", **message}
+    answer = {"response_type": "ephemeral", **message}
     return BoltResponse(
         status=200, body=json.dumps(answer), headers={"content-type": "application/json"}
     )
