@@ -9,7 +9,10 @@ wherever a text is shown.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -34,6 +37,10 @@ KEY_MASK = "[private key masked]"
 _KEY_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----")
 
 Span = tuple[int, int]
+# Evidence is shown again and again (every redraw of a post, every /safety show) and never
+# changes: the spans of long texts are remembered by digest, short ones are cheap to find.
+_REMEMBER_FROM = 4096
+_REMEMBERED = 64
 
 
 def _merge(spans: Iterable[Span], length: int) -> list[Span]:
@@ -81,6 +88,8 @@ class Redactor:
 
     def __init__(self, engine: CheckEngine) -> None:
         self._engine = engine
+        self._known: OrderedDict[bytes, list[Span]] = OrderedDict()
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, extra_rule_dirs: Sequence[Path] = ()) -> Redactor:
@@ -90,6 +99,22 @@ class Redactor:
 
     def spans(self, text: str) -> list[Span]:
         """Where ``text`` holds a credential or a piece of personal data."""
+        if len(text) < _REMEMBER_FROM:
+            return self._find(text)
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        with self._lock:
+            known = self._known.get(digest)
+            if known is not None:
+                self._known.move_to_end(digest)
+                return list(known)
+        found = self._find(text)
+        with self._lock:
+            self._known[digest] = found
+            while len(self._known) > _REMEMBERED:
+                self._known.popitem(last=False)
+        return list(found)
+
+    def _find(self, text: str) -> list[Span]:
         found = self._engine.match_patterns(text, MASKED_CATEGORIES)
         return sorted({(int(a), int(b)) for f in found for a, b in f.spans})
 

@@ -18,6 +18,7 @@ from bot.incidents import IncidentService
 from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.recent import RecentChecks
+from bot.redaction import Redactor
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -131,7 +132,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
 
     settings = services.settings
     client = client or web_client(settings)
-    renderer = TemplateRenderer(TEMPLATES)
+    renderer = TemplateRenderer(TEMPLATES, redactor=Redactor(services.checks))
     delivery = Delivery(
         client=client,
         renderer=renderer,
@@ -244,7 +245,8 @@ def build_digest(services: Services, *, client: WebClient | None = None) -> Dige
     digest = WeeklyDigest(
         services.db, zone=settings.timezone, clock=clock, command=settings.command
     )
-    poster = DigestPoster(client or web_client(settings), TemplateRenderer(TEMPLATES))
+    renderer = TemplateRenderer(TEMPLATES, redactor=Redactor(services.checks))
+    poster = DigestPoster(client or web_client(settings), renderer)
     parts = DigestParts(digest, poster, can_post=settings.slack_bot_token is not None)
     if settings.digest_channel:
         parts.runner = DigestRunner(

@@ -10,6 +10,11 @@ Template convention (``templates/<surface>/<what>``):
   ``mrkdwn`` escapes for Slack, ``plain`` cleans text for ``plain_text`` fields,
   ``trunc(n)`` shortens, ``excerpt(spans, n)`` masks, escapes and shortens evidence,
   ``code`` prepares text for a ``` block.
+- ``mrkdwn``, ``plain``, ``code`` and ``excerpt`` first mask credentials and personal data
+  (the renderer's :class:`~bot.redaction.Redactor`): every text from a user or a model
+  passes one of them, so no template can show a title, note or model name unmasked.
+  ``masked`` masks raw text without escaping; ``masked_mrkdwn`` masks text that is
+  already escaped (a timeline built in Python).
 - A trailing comma before ``]`` or ``}`` is dropped, so loops can emit ``{...},``.
 
 Data is passed to templates as values, never as template source: ``{{ 7*7 }}`` in a
@@ -30,6 +35,7 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.redaction import Redactor, default_redactor
 from bot.slack import text
 
 Surface = Literal["message", "modal", "home"]
@@ -121,9 +127,12 @@ def _drop_trailing_commas(source: str) -> str:
 class TemplateRenderer:
     """Render ``<surface>/<what>.json.j2`` templates from one directory into Block Kit."""
 
-    def __init__(self, template_dir: Path) -> None:
-        """Set up a sandboxed, strict Jinja2 environment over ``template_dir``."""
+    def __init__(self, template_dir: Path, *, redactor: Redactor | None = None) -> None:
+        """Set up a sandboxed, strict Jinja2 environment over ``template_dir``; ``redactor``
+        (default: the built-in rule packs) decides what is masked."""
         self.template_dir = Path(template_dir)
+        self.redactor = redactor or default_redactor()
+        hide = self.redactor.text
         self.env = SandboxedEnvironment(
             loader=jinja2.FileSystemLoader(self.template_dir),
             undefined=jinja2.StrictUndefined,
@@ -133,12 +142,20 @@ class TemplateRenderer:
         )
         self.env.filters.update(
             j=_json_filter,
-            mrkdwn=_string_filter(text.escape),
-            plain=_string_filter(text.clean),
+            mrkdwn=_string_filter(lambda value: text.escape(hide(value))),
+            plain=_string_filter(lambda value: text.clean(hide(value))),
             trunc=_string_filter(text.truncate),
-            excerpt=_string_filter(text.safe_excerpt),
-            code=_string_filter(text.code_block),
+            excerpt=_string_filter(self._excerpt),
+            code=_string_filter(lambda value, *limit: text.code_block(hide(value), *limit)),
+            masked=_string_filter(hide),
+            masked_mrkdwn=_string_filter(
+                lambda value: text.mask_escaped(value, self.redactor.spans)
+            ),
         )
+
+    def _excerpt(self, value: str, spans: Sequence[tuple[int, int]], *args: Any) -> str:
+        """Evidence masked at ``spans`` and wherever the redactor finds more, escaped, cut."""
+        return text.safe_excerpt(value, [*spans, *self.redactor.spans(value)], *args)
 
     def _render_source(self, filename: str, context: dict[str, Any]) -> str:
         """Render one template file to a string, wrapping Jinja2 errors in ``TemplateError``."""

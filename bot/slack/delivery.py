@@ -18,6 +18,7 @@ from bot import notices
 from bot.duplicates import DuplicateMatch
 from bot.incidents import IncidentDetail, IncidentService
 from bot.models import OutboxMessage
+from bot.redaction import Redactor
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.outbox import is_uncertain
@@ -120,7 +121,12 @@ class Delivery:
 
     def incident_message(self, detail: IncidentDetail, *, buttons: bool = True) -> dict[str, Any]:
         """The triage post of an incident, as it should look now."""
-        context = incident_context(detail, buttons=buttons, duplicates=self._duplicates(detail))
+        context = incident_context(
+            detail,
+            buttons=buttons,
+            duplicates=self._duplicates(detail),
+            redactor=self.renderer.redactor,
+        )
         return self.renderer.render_message("messages/incident", **context)
 
     # --- one sender per kind ------------------------------------------------------------
@@ -220,26 +226,34 @@ def _number(key: str) -> int:
 
 
 def incident_context(
-    detail: IncidentDetail, *, buttons: bool, duplicates: Any = ()
+    detail: IncidentDetail,
+    *,
+    buttons: bool,
+    duplicates: Any = (),
+    redactor: Redactor | None = None,
 ) -> dict[str, Any]:
-    """Template data of an incident post."""
+    """Template data of an incident post; evidence masked (see ``present.evidence_spans``)."""
+    text = detail.evidence.text
+    masked = present.evidence_spans(text, detail.findings, redactor)
     return {
         "incident": present.incident(
             detail.incident,
             detail.categories,
             duplicate_of=detail.duplicate_of,
-            secrets=present.evidence_secrets(detail.evidence.text, detail.findings),
+            secrets=present.secret_texts(text, masked),
         ),
-        "findings": present.findings(detail.evidence.text, detail.findings),
+        "findings": present.findings(text, detail.findings, masked),
         "duplicates": present.duplicates(duplicates),
         "buttons": buttons,
     }
 
 
-def evidence_context(detail: IncidentDetail, *, visible: bool) -> dict[str, Any]:
+def evidence_context(
+    detail: IncidentDetail, *, visible: bool, redactor: Redactor | None = None
+) -> dict[str, Any]:
     """The evidence as ``show`` displays it: masked, at most what a block holds."""
     text = detail.evidence.text
-    masked = mask(text, present.sensitive_spans(detail.findings))
+    masked = mask(text, present.evidence_spans(text, detail.findings, redactor))
     return {
         "visible": visible,
         "truncated": len(masked) > EVIDENCE_LIMIT,

@@ -1,5 +1,7 @@
 """Domain objects → plain template data. Every user or model text leaves here escaped or raw
-for a template filter to escape; secrets and personal data in evidence leave here masked.
+for a template filter to escape (the filters mask credentials and personal data in it);
+evidence leaves here masked at its stored sensitive spans and wherever the redactor's
+patterns match it now (a rule improved since the incident was reported).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.models import SEEN_IN, SEVERITIES, Incident
+from bot.redaction import Redactor, default_redactor
 from bot.slack import text as slack_text
 from bot.vocab import (
     CATEGORY_LABELS,
@@ -60,6 +63,13 @@ def sensitive_spans(findings: Iterable[FindingLike]) -> list[tuple[int, int]]:
     ]
 
 
+def evidence_spans(
+    text: str, found: Iterable[FindingLike], redactor: Redactor | None = None
+) -> list[tuple[int, int]]:
+    """Spans to mask in stored evidence: its findings' and those the redactor finds now."""
+    return [*sensitive_spans(found), *(redactor or default_redactor()).spans(text)]
+
+
 def check_sensitive_spans(result: CheckResult) -> list[tuple[int, int]]:
     """Spans to mask for a fresh check result: in quoted input (a tool result) too."""
     return sensitive_spans([*result.findings, *result.quoted_findings])
@@ -70,14 +80,20 @@ def secret_texts(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
     return [text[a:b] for a, b in spans if b > a]
 
 
-def evidence_secrets(text: str, found: Iterable[FindingLike]) -> list[str]:
-    """The credentials and personal data the findings point at in ``text``."""
-    return secret_texts(text, sensitive_spans(found))
+def evidence_secrets(
+    text: str, found: Iterable[FindingLike], redactor: Redactor | None = None
+) -> list[str]:
+    """The credentials and personal data in stored evidence ``text``."""
+    return secret_texts(text, evidence_spans(text, found, redactor))
 
 
 def reason(line: str, secrets: Sequence[str]) -> str:
-    """The checks' one-line summary with any piece of a secret it quotes masked (raw text)."""
-    return slack_text.mask_fragments(line, secrets)
+    """The checks' one-line summary with any piece of a secret it quotes masked (raw text).
+
+    The summary quotes the evidence with line breaks made spaces, so each secret is also
+    looked for in that form."""
+    flat = [s.replace("\r\n", " ").replace("\n", " ") for s in secrets]
+    return slack_text.mask_fragments(line, [*secrets, *flat])
 
 
 def quote(text: str, span: tuple[int, int], masked: Sequence[tuple[int, int]]) -> str:
@@ -91,13 +107,19 @@ def quote(text: str, span: tuple[int, int], masked: Sequence[tuple[int, int]]) -
 
 
 def findings(
-    text: str, found: Sequence[FindingLike], masked: Sequence[tuple[int, int]] | None = None
+    text: str,
+    found: Sequence[FindingLike],
+    masked: Sequence[tuple[int, int]] | None = None,
+    *,
+    redactor: Redactor | None = None,
 ) -> list[dict[str, str]]:
     """One row per finding: label, actuality, score and the quoted span.
 
-    ``masked`` (default: the sensitive spans of ``found``) is masked in every quote.
+    ``masked`` (default: the sensitive spans of ``found``) and whatever ``redactor`` finds
+    are masked in every quote.
     """
-    masked = sensitive_spans(found) if masked is None else masked
+    base = sensitive_spans(found) if masked is None else list(masked)
+    masked = [*base, *(redactor or default_redactor()).spans(text)] if found else base
     rows = []
     for finding in sorted(found, key=lambda f: -f.score):
         if finding.actuality == "none":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from bot.redaction import mask
 
@@ -27,6 +27,11 @@ _NEWLINES = re.compile("\r\n?")
 _ENTITY_LONGEST = len("&amp;")
 _ZWJ = "\u200d"
 _ZWSP = "\u200b"
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+_ENTITY = re.compile("&(?:amp|lt|gt);")
+# Where a quote of evidence may cut a secret: before an ellipsis, after an opening quote.
+_CUT_AFTER = re.compile("…")
+_CUT_BEFORE = re.compile('["“(]')
 
 
 def clean(text: str) -> str:
@@ -104,7 +109,8 @@ def mask_fragments(text: str, secrets: Iterable[str], min_length: int = FRAGMENT
 
     For text that quotes evidence at unknown offsets and may cut a secret anywhere (the
     checks' one-line summary): every run of ``min_length`` characters shared with a
-    secret is masked, and every whole occurrence of a shorter secret.
+    secret is masked, every whole occurrence of a shorter secret, and a shorter piece
+    where a quote cuts a secret: its start before a ``…``, its end after an opening quote.
     """
     unique = {s for s in secrets if s}
     joined = "\x00".join(s for s in unique if len(s) >= min_length)
@@ -114,7 +120,42 @@ def mask_fragments(text: str, secrets: Iterable[str], min_length: int = FRAGMENT
         spans = [(i, i + min_length) for i in range(last) if text[i : i + min_length] in joined]
     for short in (s for s in unique if len(s) < min_length):
         spans += [(m.start(), m.end()) for m in re.finditer(re.escape(short), text)]
-    return mask(text, spans)
+    return mask(text, spans + _cut_pieces(text, unique, min_length))
+
+
+def _cut_pieces(text: str, secrets: set[str], longest: int) -> list[tuple[int, int]]:
+    """Pieces of 2 to ``longest`` characters where a quote cut a secret short."""
+    spans: list[tuple[int, int]] = []
+    for cut in (m.start() for m in _CUT_AFTER.finditer(text)):
+        for size in range(min(longest, cut), 1, -1):
+            if any(s.startswith(text[cut - size : cut]) for s in secrets):
+                spans.append((cut - size, cut))
+                break
+    for opening in (m.end() for m in _CUT_BEFORE.finditer(text)):
+        for size in range(min(longest, len(text) - opening), 1, -1):
+            if any(s.endswith(text[opening : opening + size]) for s in secrets):
+                spans.append((opening, opening + size))
+                break
+    return spans
+
+
+def mask_escaped(escaped: str, spans_of: Callable[[str], Sequence[tuple[int, int]]]) -> str:
+    """Mask mrkdwn that is already escaped: ``spans_of`` looks at the text as typed, and an
+    entity such as ``&amp;`` is masked whole or not at all."""
+    raw: list[str] = []
+    starts: list[int] = []  # where each raw character begins in ``escaped``
+    position = 0
+    for entity in _ENTITY.finditer(escaped):
+        raw.append(escaped[position : entity.start()])
+        starts.extend(range(position, entity.start()))
+        raw.append(_ENTITIES[entity.group()])
+        starts.append(entity.start())
+        position = entity.end()
+    raw.append(escaped[position:])
+    starts.extend(range(position, len(escaped)))
+    starts.append(len(escaped))
+    spans = spans_of("".join(raw))
+    return mask(escaped, [(starts[a], starts[b]) for a, b in spans])
 
 
 def safe_excerpt(
