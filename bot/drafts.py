@@ -32,6 +32,11 @@ class Source:
     author: str | None = None
 
 
+def kept(text: str) -> str:
+    """``text`` as a draft keeps it: NUL as ␀, which the form then shows as it is stored."""
+    return text.replace("\x00", NUL_STAND_IN)
+
+
 class DraftStore:
     """Create, read and expire drafts."""
 
@@ -47,7 +52,7 @@ class DraftStore:
                 Draft(
                     id=draft_id,
                     user_id=user_id,
-                    text=text.replace("\x00", NUL_STAND_IN),
+                    text=kept(text),
                     source_channel=source.channel,
                     source_ts=source.ts,
                     source_author=source.author,

@@ -6,9 +6,10 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.drafts import Source
+from bot.drafts import Source, kept
 from bot.incidents import suggested_severity
-from bot.slack import present
+from bot.redaction import default_redactor
+from bot.slack import evidence_field, present
 from bot.slack.deps import SlackDeps
 from bot.slack.text import mask
 from bot.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS, category_label
@@ -28,6 +29,14 @@ SENSITIVE_NOTE = (
     "The text contains what looks like a credential or personal data; "
     "it will be masked in every Slack message."
 )
+MASKED_NOTE = (
+    "What looks like a credential or personal data is masked (••••) above, "
+    "and will be masked in every Slack message."
+)
+CLEANED_NOTE = "Control and text-direction characters are not shown."
+KEPT_NOTE = (
+    "The report keeps the text exactly as you pasted it; edit around the masked parts to keep them."
+)
 
 
 def report_view(
@@ -35,6 +44,7 @@ def report_view(
 ) -> dict[str, Any]:
     """The report modal for ``text``, with the checks' confident suggestions selected."""
     source = source or Source()
+    text = kept(text)  # as the draft keeps it, so the submission sees the field as shown
     draft_id = deps.drafts.create(user_id=user_id, text=text, source=source)
     checks = deps.incidents.check(text) if text.strip() else None
     reader = None if deps.is_triage(user_id) else user_id  # the team may see every match
@@ -55,25 +65,28 @@ def report_context(
 ) -> dict[str, Any]:
     """Template data of the report modal.
 
-    The draft keeps the whole text; a text too long for the input is shown as a masked
-    preview and the modal says the full text is stored with the report.
+    The draft keeps the whole text. The input shows it masked and without control characters
+    (``bot.slack.evidence_field``); a text too long for the input is shown as a masked preview
+    and the modal says the full text is stored with the report.
     """
     masked = present.check_sensitive_spans(checks) if checks else []
+    hidden = field_spans(text, checks)
     long = too_long(text)
+    initial = evidence_field.shown(text, hidden)
     confident = list(checks.categories) if checks else []
     possible = present.possible_categories(checks) if checks else []
     severity = suggested_severity(checks) if confident and checks else None
-    initial = {"categories": confident, "severity": severity}
+    chosen = {"categories": confident, "severity": severity}
     return {
-        "private_metadata": json.dumps({"draft": draft_id, INITIAL: initial}),
+        "private_metadata": json.dumps({"draft": draft_id, INITIAL: chosen}),
         "checks": _checks(text, checks, masked, possible),
         "duplicates": present.duplicates(matches),
         "evidence": {
             "long": long,
-            "initial": None if long else (text or None),
-            "preview": mask(text[:PREVIEW], [(a, min(b, PREVIEW)) for a, b in masked]),
+            "initial": None if long else (initial or None),
+            "preview": mask(text[:PREVIEW], [(a, min(b, PREVIEW)) for a, b in hidden]),
             "length_text": f"{len(text):,}",
-            "note": _note(text, source, masked),
+            "note": _note(text, source, hidden, long=long, cleaned=initial != mask(text, hidden)),
         },
         "seen_in": {"value": "other", "label": SEEN_IN_LABELS["other"]},
         "selected_categories": present.options(CATEGORY_LABELS, confident),
@@ -85,6 +98,18 @@ def report_context(
             CATEGORY_LABELS, list(dict.fromkeys([*confident, *possible, *CATEGORY_LABELS]))
         ),
     }
+
+
+def field_spans(text: str, checks: CheckResult | None) -> list[tuple[int, int]]:
+    """What the form masks of ``text``: what the checks found and what the redactor finds."""
+    found = present.check_sensitive_spans(checks) if checks else []
+    return [*found, *default_redactor().spans(text)]
+
+
+def submitted_evidence(deps: SlackDeps, kept_text: str, value: str) -> str:
+    """The evidence a submitted input means for the draft's text (``bot.slack.evidence_field``)."""
+    checks = deps.incidents.check(kept_text) if kept_text.strip() else None
+    return evidence_field.submitted(kept_text, field_spans(kept_text, checks), value)
 
 
 def too_long(text: str) -> bool:
@@ -114,10 +139,16 @@ def _checks(
     }
 
 
-def _note(text: str, source: Source, masked: Sequence[tuple[int, int]]) -> str | None:
+def _note(
+    text: str, source: Source, masked: Sequence[tuple[int, int]], *, long: bool, cleaned: bool
+) -> str | None:
     if source.ts and not text.strip():
         return NO_TEXT_NOTE
-    return SENSITIVE_NOTE if masked else None
+    if long:
+        return SENSITIVE_NOTE if masked else None
+    if masked:
+        return MASKED_NOTE + (" " + CLEANED_NOTE if cleaned else "") + " " + KEPT_NOTE
+    return CLEANED_NOTE + " " + KEPT_NOTE if cleaned else None
 
 
 def _severity(value: str) -> dict[str, str]:

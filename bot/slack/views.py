@@ -12,7 +12,7 @@ from slack_bolt import Ack, App
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.incidents import ReportRequest
 from bot.slack.deps import SlackDeps
-from bot.slack.report_modal import CALLBACK_ID, INITIAL
+from bot.slack.report_modal import CALLBACK_ID, INITIAL, submitted_evidence
 from bot.slack.shortcuts import draft_id_of
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,9 @@ def parse_submission(deps: SlackDeps, view: dict[str, Any], user_id: str) -> Rep
     """The report a submitted modal describes; the draft supplies long text and the source."""
     values = (view.get("state") or {}).get("values") or {}
     draft = deps.drafts.get(draft_id_of(view), user_id=user_id)
-    text = _text(values, "evidence") if "evidence" in values else draft.text
+    text = draft.text
+    if "evidence" in values:  # shown masked: the draft's text decides what it means
+        text = submitted_evidence(deps, draft.text, _text(values, "evidence"))
     if not text.strip():
         raise InvalidInput("Paste the model output that worries you.", field="evidence")
     model = _text(values, "model").strip()

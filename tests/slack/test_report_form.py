@@ -110,7 +110,10 @@ def _submitted(view: dict[str, Any], categories: list[str], severity: str | None
         "severity": {"value": {"selected_option": {"value": severity} if severity else None}},
     }
     draft = SimpleNamespace(text=TEXT, source_channel=None, source_ts=None)
-    deps = SimpleNamespace(drafts=SimpleNamespace(get=lambda *_, **__: draft))
+    deps = SimpleNamespace(
+        drafts=SimpleNamespace(get=lambda *_, **__: draft),
+        incidents=SimpleNamespace(check=lambda text: CheckResult()),
+    )
     submitted = {**view, "id": "V1", "state": {"values": values}}
     return parse_submission(deps, submitted, "UREPORTER")  # type: ignore[arg-type]
 
