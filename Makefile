@@ -6,12 +6,19 @@ STAMP  := $(VENV)/.installed
 # The shared evaluation data: SAFETYBOT_SHARED_DATA, else beside the checkout.
 SHARED_DATA ?= $(or $(SAFETYBOT_SHARED_DATA),$(wildcard /work/shared/data),../shared/data)
 
-.PHONY: run test lint fmt bench eval train clean
+# The locks, every file hash-pinned: requirements.lock (the bot and the PostgreSQL driver: the
+# Docker image, the wheel smoke test), requirements-dev.lock (plus the dev extra: .venv) and
+# requirements-build.lock (pyproject.toml's build-system, which builds the image's wheel).
+LOCK_TOOL := uv==0.13.9
+LOCK_ARGS := --quiet --generate-hashes --universal --python-version 3.11 --custom-compile-command "make lock"
 
-$(STAMP): pyproject.toml
+.PHONY: run test lint fmt bench eval train lock clean
+
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 run: $(STAMP)  ## run the bot (SQLite by default)
@@ -42,6 +49,17 @@ eval: $(STAMP)  ## quick-check quality: leave-one-slice-out first, then the extr
 train: $(STAMP)  ## retrain the learned layer on the shared data (writes bot/checks/sentence_model.npz)
 	$(BIN)/python -m bot.checks.train_model $(SHARED_DATA)/checks/train/*.jsonl \
 		$(SHARED_DATA)/checks/corpus.jsonl
+
+lock:  ## regenerate requirements.lock and requirements-dev.lock from pyproject.toml (LOCK_UPGRADE=1: newest transitive versions)
+	tools="$$(mktemp -d)" && trap 'rm -rf "$$tools"' EXIT \
+		&& $(PYTHON) -m venv "$$tools" \
+		&& "$$tools/bin/pip" install --quiet '$(LOCK_TOOL)' \
+		&& "$$tools/bin/uv" pip compile pyproject.toml $(LOCK_ARGS) $(if $(LOCK_UPGRADE),--upgrade) \
+			--extra postgres -o requirements.lock \
+		&& "$$tools/bin/uv" pip compile pyproject.toml $(LOCK_ARGS) $(if $(LOCK_UPGRADE),--upgrade) \
+			--extra dev -o requirements-dev.lock \
+		&& $(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
+			| "$$tools/bin/uv" pip compile - $(LOCK_ARGS) $(if $(LOCK_UPGRADE),--upgrade) -o requirements-build.lock
 
 clean:
 	rm -rf $(VENV) *.egg-info
