@@ -67,12 +67,72 @@ def test_runs_as_an_unprivileged_user() -> None:
     assert users[-1].split(":")[0].isdigit()
 
 
-def test_dependencies_come_from_the_pinned_project() -> None:
-    """Dependencies are installed from pyproject.toml's pins, plus the PostgreSQL extra."""
-    runs = " ".join(args for keyword, args in instructions() if keyword == "RUN")
-    assert "tomllib.load(open('pyproject.toml'" in runs
-    assert "optional-dependencies']['postgres']" in runs
-    assert "pip install --no-cache-dir -r" in runs
+def stage(name: str) -> list[tuple[str, str]]:
+    """The instructions of one stage (after its FROM, up to the next FROM)."""
+    found: list[tuple[str, str]] = []
+    current = None
+    for keyword, args in instructions():
+        if keyword == "FROM":
+            current = args.split()[-1]
+        elif current == name:
+            found.append((keyword, args))
+    return found
+
+
+def pip_installs() -> list[str]:
+    """Every `pip install` command of every RUN, one string each."""
+    runs = [args for keyword, args in instructions() if keyword == "RUN"]
+    commands = [part.strip() for run in runs for part in run.split("&&")]
+    return [command for command in commands if re.search(r"\bpip install\b", command)]
+
+
+def test_dependencies_come_from_the_lock_with_hashes() -> None:
+    """The runtime installs requirements.lock with --require-hashes, before the bot's wheel."""
+    runtime = stage("runtime")
+    assert ("COPY", "requirements.lock /tmp/requirements.lock") in runtime
+    runs = [args for keyword, args in runtime if keyword == "RUN"]
+    lock = next(i for i, run in enumerate(runs) if "-r /tmp/requirements.lock" in run)
+    wheel = next(i for i, run in enumerate(runs) if "safetybot-*.whl" in run)
+    assert "pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock" in runs[lock]
+    assert lock < wheel, "the dependency layer comes first, so it is cached across code changes"
+
+
+def test_nothing_unlocked_is_installed() -> None:
+    """Every pip install checks hashes, or installs the bot's own wheel without dependencies."""
+    installs = pip_installs()
+    assert len(installs) == 3, installs
+    for command in installs:
+        assert "--require-hashes -r " in command or (
+            "--no-deps" in command and command.endswith("/safetybot-*.whl")
+        ), command
+
+
+def test_image_runs_the_wheel_not_the_source_tree() -> None:
+    """The build stage builds a wheel with the locked backend; the runtime installs only it."""
+    build = stage("build")
+    assert ("COPY", "requirements-build.lock ./") in build
+    builds = [args for keyword, args in build if keyword == "RUN" and "pip wheel" in args]
+    assert len(builds) == 1
+    assert "--no-build-isolation" in builds[0] and "--no-deps" in builds[0]
+    assert "-e ." not in DOCKERFILE.read_text(encoding="utf-8"), "no editable install"
+    runtime_copies = [args for keyword, args in stage("runtime") if keyword == "COPY"]
+    assert "--from=build /wheels /tmp/wheels" in runtime_copies
+    for copy in runtime_copies:
+        assert not re.search(r"\b(bot|templates)\b", copy), f"source copied into the image: {copy}"
+
+
+def test_healthcheck_comment_matches_socket_mode() -> None:
+    """The HEALTHCHECK's comment says Socket Mode serves /healthz too, as the bot does."""
+    lines = DOCKERFILE.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("HEALTHCHECK"))
+    comment = []
+    for line in reversed(lines[:at]):
+        if not line.startswith("#"):
+            break
+        comment.insert(0, line)
+    text = " ".join(comment)
+    assert "Socket Mode" in text and "/healthz" in text, text
+    assert "no HTTP" not in text and "disable" not in text, text
 
 
 def test_healthcheck_asks_healthz_on_the_configured_port() -> None:
@@ -98,11 +158,19 @@ def test_the_commands_deploy_uses_exist(command: list[str]) -> None:
 
 
 def test_build_context_sends_only_what_the_image_needs() -> None:
-    """The Dockerfile's ignore file admits pyproject, README, bot/ and templates/ only."""
+    """The ignore file admits pyproject, README, the two locks, bot/ and templates/ only."""
     ignore = (DEPLOY / "Dockerfile.dockerignore").read_text().split()
     allowed = sorted(line[1:] for line in ignore if line.startswith("!"))
     assert "*" in ignore, "everything is excluded unless admitted"
-    assert allowed == ["README.md", "bot/", "pyproject.toml", "templates/"]
+    assert allowed == [
+        "README.md",
+        "bot/",
+        "pyproject.toml",
+        "requirements-build.lock",
+        "requirements.lock",
+        "templates/",
+    ]
+    assert "templates/_test/" in ignore, "test fixtures stay out"
     for keyword, args in instructions():
         if keyword == "COPY" and not args.startswith("--from"):
             for source in args.split()[:-1]:
