@@ -1,9 +1,11 @@
-"""ASGI entry for several workers, with slow clients cut off as ``safetybot run`` does::
+"""ASGI entry for uvicorn's own command line, with slow clients cut off as ``safetybot run`` does::
 
-    uvicorn bot.asgi:create --factory --workers 4 --http bot.asgi_io:TimedH11Protocol \
+    uvicorn bot.asgi:create --factory --workers 1 --http bot.asgi_io:TimedH11Protocol \
         --timeout-keep-alive 5 --h11-max-incomplete-event-size 16384
 
-(the protocol gives each request head ``bot.asgi_io.DEFAULT_TIMEOUT`` seconds).
+(the protocol gives each request head ``bot.asgi_io.DEFAULT_TIMEOUT`` seconds). Keep one worker
+per container and scale with replicas on PostgreSQL (docs/deploy.md §3): each process has its
+own metrics, rate limits and background workers, and SQLite takes one process only.
 """
 
 from __future__ import annotations
