@@ -42,6 +42,8 @@ from bot.checks.holdout import (
     load_slices,
     positives,
 )
+from bot.masked_views import REVEAL_HELP, REVEAL_WARNING, EvidenceMask, check_mask, masked_check
+from bot.redaction import Redactor, default_redactor
 
 _ROLE_STYLE = {"reasoning": "cyan", "final": "white", "tool_call": "magenta", "quoted": "dim"}
 
@@ -74,23 +76,34 @@ def _load_engine() -> CheckEngine:
 def check_command(
     file: str = typer.Argument(..., help="file or - for stdin"),
     json_output: bool = typer.Option(False, "--json", help="print the result as JSON"),
+    reveal_secrets: bool = typer.Option(False, "--reveal-secrets", help=REVEAL_HELP),
 ) -> None:
     """Run the quick checks on a pasted output or transcript."""
     text = _read_input(file)
     result = _load_engine().run(text)
+    redactor = _redactor(reveal_secrets)
     if json_output:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = masked_check(result, text, redactor)
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    _print_result(Console(), text, result)
+    _print_result(Console(), check_mask(result, text, redactor), result)
 
 
-def _print_result(console: Console, text: str, result: CheckResult) -> None:
-    """Segments, findings with highlighted spans, and the suggested triage."""
+def _redactor(reveal: bool) -> Redactor | None:
+    """The built-in redactor; ``None`` (and a warning on stderr) to reveal."""
+    if reveal:
+        typer.echo(REVEAL_WARNING, err=True)
+        return None
+    return default_redactor()
+
+
+def _print_result(console: Console, masker: EvidenceMask, result: CheckResult) -> None:
+    """Segments, findings with highlighted spans, and the suggested triage, masked."""
     segments = Table(title="segments")
     for column in ("role", "tool", "span", "start of text"):
         segments.add_column(column)
     for seg in result.segments:
-        preview = text[seg.start : seg.end][:60].replace("\n", " ")
+        preview = masker.window(seg.start, min(seg.end, seg.start + 60)).replace("\n", " ")
         segments.add_row(
             Text(seg.role, style=_ROLE_STYLE[seg.role]),
             seg.tool or "",
@@ -107,7 +120,7 @@ def _print_result(console: Console, text: str, result: CheckResult) -> None:
             finding.check_id,
             f"{finding.score:.2f}",
             finding.actuality,
-            _highlight(text, finding.spans),
+            _highlight(masker, finding.spans),
         )
     console.print(findings)
     console.print(
@@ -118,18 +131,28 @@ def _print_result(console: Console, text: str, result: CheckResult) -> None:
         f"[bold]categories (high confidence):[/bold] {', '.join(result.categories) or '-'}"
     )
     console.print(f"[bold]possible (lower confidence):[/bold] {', '.join(possible) or '-'}")
-    console.print(Text(f"reason: {result.reason}"))
+    console.print(Text(f"reason: {masker.line(result.reason)}"))
     console.print(f"[dim]{result.elapsed_ms:.1f} ms[/dim]")
 
 
-def _highlight(text: str, spans: tuple[tuple[int, int], ...]) -> Text:
-    """Excerpt around the first span with every span in it highlighted."""
+def _highlight(masker: EvidenceMask, spans: tuple[tuple[int, int], ...]) -> Text:
+    """Excerpt around the first span with every span in it highlighted.
+
+    Masking changes lengths, so the excerpt is built piece by piece between span edges.
+    """
     start = max(0, spans[0][0] - 50)
-    end = min(len(text), spans[0][1] + 70)
-    out = Text(text[start:end].replace("\n", " "))
-    for s, e in spans:
-        if s >= start and e <= end:
-            out.stylize("bold reverse", s - start, e - start)
+    end = min(masker.length, spans[0][1] + 70)
+    inside = sorted((s, e) for s, e in spans if s >= start and e <= end)
+    out = Text()
+    position = start
+    for s, e in inside:
+        s = max(s, position)  # overlapping spans: highlight the rest of this one
+        if e <= s:
+            continue
+        out.append(masker.window(position, s).replace("\n", " "))
+        out.append(masker.window(s, e).replace("\n", " "), style="bold reverse")
+        position = e
+    out.append(masker.window(position, end).replace("\n", " "))
     return out
 
 

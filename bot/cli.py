@@ -20,8 +20,17 @@ from bot.config import Settings
 from bot.errors import ConfigError, DomainError
 from bot.filters import parse_filter
 from bot.incidents import ReportRequest
+from bot.masked_views import (
+    REVEAL_HELP,
+    REVEAL_WARNING,
+    masked_detail,
+    masked_incidents,
+    masked_outcome,
+)
 
 if TYPE_CHECKING:
+    from bot.models import Incident
+    from bot.redaction import Redactor
     from bot.wiring import Services
 
 app = typer.Typer(help="safetybot: AI-safety incident reporting.", no_args_is_help=True)
@@ -62,6 +71,26 @@ def _services() -> Services:
     services = build(Settings())
     services.db.upgrade()
     return services
+
+
+def reveal_option() -> bool:
+    """The ``--reveal-secrets`` option shared by every command that shows evidence."""
+    return typer.Option(False, "--reveal-secrets", help=REVEAL_HELP)
+
+
+def _redactor(services: Services, reveal: bool) -> Redactor | None:
+    """``None`` (and a warning on stderr) to reveal, else the masking redactor."""
+    if reveal:
+        err.print(REVEAL_WARNING, markup=False, highlight=False, soft_wrap=True)
+        return None
+    return _masking(services)
+
+
+def _masking(services: Services) -> Redactor:
+    """The redactor over the quick checks' engine: the built-in and the operators' packs."""
+    from bot.redaction import Redactor
+
+    return Redactor(services.checks)
 
 
 def read_text(source: str) -> str:
@@ -118,7 +147,7 @@ def report(
                 restricted=restricted,
             )
         )
-        render_cli.reported(out, outcome)
+        render_cli.reported(out, masked_outcome(outcome, text, _masking(services)))
 
 
 @app.command("list")
@@ -127,37 +156,39 @@ def list_(
         None, help="open, closed, status:NAME, sev:high, model:NAME, since:7d"
     ),
     limit: int = typer.Option(50, min=1, max=1000),
+    reveal_secrets: bool = reveal_option(),
 ) -> None:
     """List incidents, newest first."""
     with user_errors():
         services = _services()
         where = parse_filter(filters or [], user_id=None, now=services.clock.now())
         incidents = services.incidents.list_incidents(where, limit=limit)
-        render_cli.incident_table(
-            out,
-            incidents,
-            services.incidents.categories([i.id for i in incidents if i.id is not None]),
-        )
+        _table(services, incidents, _redactor(services, reveal_secrets))
 
 
 @app.command()
-def show(key: str) -> None:
+def show(key: str, reveal_secrets: bool = reveal_option()) -> None:
     """Show one incident with its evidence, findings and timeline."""
     with user_errors():
-        render_cli.incident_detail(out, _services().incidents.detail(key))
+        services = _services()
+        detail = services.incidents.detail(key)
+        redactor = _redactor(services, reveal_secrets)
+        render_cli.incident_detail(out, masked_detail(detail, redactor))
 
 
 @app.command()
-def search(words: list[str]) -> None:
+def search(words: list[str], reveal_secrets: bool = reveal_option()) -> None:
     """Find incidents whose title or evidence contains all the words."""
     with user_errors():
         services = _services()
         incidents = services.incidents.search(" ".join(words), include_restricted=True)
-        render_cli.incident_table(
-            out,
-            incidents,
-            services.incidents.categories([i.id for i in incidents if i.id is not None]),
-        )
+        _table(services, incidents, _redactor(services, reveal_secrets))
+
+
+def _table(services: Services, incidents: list[Incident], redactor: Redactor | None) -> None:
+    ids = [i.id for i in incidents if i.id is not None]
+    shown = masked_incidents(incidents, redactor)
+    render_cli.incident_table(out, shown, services.incidents.categories(ids))
 
 
 @app.command()
@@ -166,6 +197,7 @@ def export(
     since: str | None = typer.Option(None, help="only incidents newer than this, like 30d"),
     include_restricted: bool = typer.Option(False, help="include restricted evidence"),
     output: Path | None = typer.Option(None, "--output", "-o", help="file (default stdout)"),
+    reveal_secrets: bool = reveal_option(),
 ) -> None:
     """Write incidents as CSV, JSON Lines or AVID reports."""
     from bot import export as exporting
@@ -179,7 +211,10 @@ def export(
         services = _services()
         start = services.clock.now() - parse_duration(since) if since else None
         records = exporting.incident_records(
-            services.db, since=start, include_restricted=include_restricted
+            services.db,
+            since=start,
+            include_restricted=include_restricted,
+            redactor=_redactor(services, reveal_secrets),
         )
         stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:

@@ -1,4 +1,8 @@
-"""Incidents written out as CSV or JSON Lines, streamed in batches."""
+"""Incidents written out as CSV, JSON Lines or AVID reports, streamed in batches.
+
+Evidence and free text are masked unless the caller passes no redactor
+(``--reveal-secrets``).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ from sqlmodel import col
 from bot.avid import avid_report
 from bot.db import Database
 from bot.incidents import categories_of
-from bot.models import Evidence, Incident
+from bot.masked_views import EvidenceMask, Span
+from bot.models import Evidence, Finding, Incident
+from bot.redaction import MASKED_CATEGORIES, Redactor
 
 FORMATS = ("csv", "jsonl", "avid")
 COLUMNS = (
@@ -22,6 +28,7 @@ COLUMNS = (
     "model_version", "seen_in", "reporter_id", "assignee_id", "duplicate_of", "created_at",
     "acknowledged_at", "closed_at", "source_permalink", "evidence",
 )  # fmt: skip
+FREE_TEXT = ("title", "model_name", "model_version")
 WITHHELD = "[restricted: run export with --include-restricted]"
 
 
@@ -30,9 +37,13 @@ def incident_records(
     *,
     since: datetime | None = None,
     include_restricted: bool = False,
+    redactor: Redactor | None = None,
     batch: int = 500,
 ) -> Iterator[dict[str, Any]]:
-    """One plain dict per incident, oldest first; restricted evidence withheld unless asked."""
+    """One plain dict per incident, oldest first; restricted evidence withheld unless asked.
+
+    With a ``redactor`` the evidence, title and model are masked; without one, raw.
+    """
     last_id = 0
     while True:
         with db.session() as session:
@@ -48,8 +59,13 @@ def incident_records(
             ids = [row[0].id for row in rows]
             categories = categories_of(session, ids)
             keys = _keys(session, {r[0].duplicate_of_id for r in rows} - {None})
+            sensitive = _sensitive_spans(session, ids) if redactor else {}
         for incident, text in rows:
-            yield _record(incident, text, categories, keys, include_restricted)
+            record = _record(incident, text, categories, keys, include_restricted)
+            if redactor:
+                known = sensitive.get(incident.id or 0, [])
+                record = _masked(record, EvidenceMask(redactor, text, known))
+            yield record
         last_id = ids[-1]
 
 
@@ -70,6 +86,27 @@ def _record(
     for name in ("created_at", "acknowledged_at", "closed_at"):
         data[name] = data[name].isoformat() if data[name] else None
     return {name: data[name] for name in COLUMNS}
+
+
+def _sensitive_spans(session: Any, ids: list[int]) -> dict[int, list[Span]]:
+    """The stored spans of credentials and personal data in each incident's evidence."""
+    rows = session.execute(
+        select(col(Finding.incident_id), col(Finding.spans)).where(
+            col(Finding.incident_id).in_(ids), col(Finding.category).in_(MASKED_CATEGORIES)
+        )
+    ).all()
+    spans: dict[int, list[Span]] = {}
+    for incident_id, found in rows:
+        spans.setdefault(incident_id, []).extend((int(a), int(b)) for a, b in found)
+    return spans
+
+
+def _masked(record: dict[str, Any], masker: EvidenceMask) -> dict[str, Any]:
+    """The record with its evidence and free-text fields masked (withheld evidence stays)."""
+    masked = {name: masker.free(record[name]) or None for name in FREE_TEXT}
+    if record["evidence"] != WITHHELD:
+        masked["evidence"] = masker.evidence()
+    return {**record, **masked}
 
 
 def _keys(session: Any, ids: set[int | None]) -> dict[int, str]:
