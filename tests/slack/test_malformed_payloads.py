@@ -127,7 +127,7 @@ def test_signed_malformed_payloads_get_400_with_a_reason(
 
 def test_brackets_inside_pasted_text_do_not_count_as_nesting(bot: Bot) -> None:
     """Evidence full of brackets and braces is text, not nesting: the report is filed."""
-    text = "The model answered " + "[{" * 3000 + ' "quoted \\" [' + "}]" * 3000
+    text = "The model answered " + "[{" * 300 + ' "quoted \\" [' + "}]" * 300
     assert bot.command(f"report {text}").status == 200
     view = bot.last_view()
     reply = bot.submit(view, form_values(view), view_id="VBRACKETS")
