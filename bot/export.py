@@ -1,7 +1,8 @@
 """Incidents written out as CSV, JSON Lines or AVID reports, streamed in batches.
 
 Evidence and free text are masked unless the caller passes no redactor
-(``--reveal-secrets``).
+(``--reveal-secrets``); every CSV cell a spreadsheet would run as a formula is neutralised
+either way.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ COLUMNS = (
     "model_version", "seen_in", "reporter_id", "assignee_id", "duplicate_of", "created_at",
     "acknowledged_at", "closed_at", "source_permalink", "evidence",
 )  # fmt: skip
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 FREE_TEXT = ("title", "model_name", "model_version")
 WITHHELD = "[restricted: run export with --include-restricted]"
 
@@ -118,6 +121,13 @@ def _keys(session: Any, ids: set[int | None]) -> dict[int, str]:
     return dict(rows)
 
 
+def csv_cell(value: Any) -> Any:
+    """``value`` with a leading single quote if a spreadsheet would read it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
 def write(records: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
     """Write records as ``csv``, ``jsonl`` or ``avid`` (JSONL reports); returns how many."""
     count = 0
@@ -125,7 +135,8 @@ def write(records: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
         for record in records:
-            writer.writerow({**record, "categories": " ".join(record["categories"])})
+            row = {**record, "categories": " ".join(record["categories"])}
+            writer.writerow({name: csv_cell(value) for name, value in row.items()})
             count += 1
         return count
     for record in records:
