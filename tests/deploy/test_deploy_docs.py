@@ -27,6 +27,7 @@ def test_asgi_entry_advises_one_worker_per_container() -> None:
     assert workers == ["1"], bot.asgi.__doc__
     deploy = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
     assert "Run one process per container" in deploy
+    assert set(re.findall(r"--workers (\d+)", deploy)) == {"1"}, "no several-worker advice"
 
 
 def test_deploy_doc_describes_the_image_as_built() -> None:
