@@ -111,7 +111,9 @@ def excerpt_near(spans: Sequence[Sequence[int]], length: int) -> int:
 def masked_incident(incident: Incident, masker: EvidenceMask) -> Incident:
     """A copy of ``incident`` with its free-text fields masked."""
     fields = ("title", "model_name", "model_version", "resolution_summary")
-    update: dict[str, Any] = {name: masker.free(getattr(incident, name)) for name in fields}
+    update: dict[str, Any] = {
+        name: masker.free(value) if (value := getattr(incident, name)) else value for name in fields
+    }
     update["check_reason"] = masker.line(incident.check_reason)
     return incident.model_copy(update=update)
 

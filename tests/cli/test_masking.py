@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from typer.testing import CliRunner, Result
 from bot import cli
 from bot.cli import app
 from bot.config import Settings
+from bot.masked_views import EvidenceMask, masked_incident
+from bot.models import Incident
 from bot.redaction import default_redactor
 from bot.wiring import build
 
@@ -162,3 +165,15 @@ def test_export_reveal_secrets_writes_raw_with_a_warning(tmp_path: Path, fmt: st
     written = Path("out").read_text(encoding="utf-8")
     assert KEY in written and EMAIL in written
     assert _warned(result)
+
+
+def test_masked_incident_keeps_missing_fields_missing() -> None:
+    """Masking leaves a field that was never set as None, not an empty string."""
+    now = datetime.now(UTC)
+    incident = Incident(
+        key="AIS-1", prefix="AIS", number=1, title=f"ask {EMAIL}", reporter_id="cli",
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    masked = masked_incident(incident, EvidenceMask(default_redactor(), ""))
+    assert masked.model_name is None and masked.resolution_summary is None
+    assert EMAIL not in masked.title
