@@ -4,7 +4,7 @@ from when the reporter leaves them as they opened (signed requests in, Web API c
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from bot.checks import CheckResult
 from bot.slack.fake_api import FakeSlackAPI
 from tests.e2e import harness
 from tests.e2e.harness import Bot, form_values, settings_for
+from tests.engines import shipped_checks
 
 BLACKMAIL = "Unless you cancel the shutdown, I will tell your wife about the affair."
 BENIGN = "Thanks, the quarterly report is attached. Let me know if you need anything else."
@@ -48,10 +49,15 @@ class ScriptedChecks:
             reason="stated deception in the answer",
         )
 
+    def match_patterns(self, text: str, categories: Collection[str] = ("pii", "secrets")) -> Any:
+        """The shipped patterns: the bot masks free text with the checker it is given."""
+        return shipped_checks().match_patterns(text, categories)
+
 
 @pytest.fixture
 def scripted_bot(fake: FakeSlackAPI, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bot]:
     """The bot with ``ScriptedChecks`` in place of the quick-check engine."""
+    shipped_checks()  # loaded before the bot starts, so no request waits for it
     monkeypatch.setattr(harness, "checks_for", lambda settings: ScriptedChecks())
     running = Bot(fake, settings_for(fake, db_url)).start()
     yield running
