@@ -29,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot import lifecycle, notices
+from bot import lifecycle, masked_search, notices
 from bot.clock import Clock
 from bot.db import Database
 from bot.duplicates import DuplicateMatch, Fingerprint, duplicates_in
@@ -47,6 +47,7 @@ from bot.models import (
     KeyCounter,
 )
 from bot.recent import RecentResults
+from bot.redaction import Redactor, default_redactor
 from bot.titles import make_title, masked_title
 
 if TYPE_CHECKING:
@@ -136,8 +137,11 @@ class IncidentService:
         clock: Clock,
         key_prefix: str,
         on_notice: Callable[[], None] = lambda: None,
+        redactor: Redactor | None = None,
     ) -> None:
         self.db = db
+        # What is masked wherever incidents are shown, and so never matched by a search.
+        self.redactor = redactor or default_redactor()
         self.checker = checker
         self.clock = clock
         self.key_prefix = key_prefix
@@ -357,7 +361,11 @@ class IncidentService:
     def search(
         self, words: str, *, limit: int = 20, include_restricted: bool = False
     ) -> list[Incident]:
-        """Incidents whose title or evidence contains every word, newest first."""
+        """Incidents whose title or evidence contains every word, newest first.
+
+        A match only inside a credential or a piece of personal data does not count: the
+        candidates are fetched a page at a time and searched again in their masked form.
+        """
         terms = [w for w in words.split() if w.strip()][:10]
         if not terms:
             raise InvalidInput("Give me some words to search for.")
@@ -365,9 +373,43 @@ class IncidentService:
         if not include_restricted:
             statement = statement.where(col(Incident.restricted).is_(False))
         statement = statement.where(self._search_condition(terms))
-        statement = statement.order_by(col(Incident.id).desc()).limit(limit)
+        statement = statement.order_by(col(Incident.id).desc())
+        page_size = max(2 * limit, 50)
+        found: list[Incident] = []
+        offset = 0
         with self.db.session() as session:
-            return list(session.scalars(statement).all())
+            while True:
+                page = list(session.scalars(statement.offset(offset).limit(page_size)).all())
+                kept = masked_search.survivors(session, terms, self._masked(session, page))
+                found += [incident for incident, keep in zip(page, kept, strict=True) if keep]
+                if len(found) >= limit or len(page) < page_size:
+                    return found[:limit]
+                offset += page_size
+
+    def _masked(self, session: Session, page: list[Incident]) -> list[masked_search.Masked]:
+        """Title and evidence of each incident of ``page`` as people see them."""
+        ids = [i.id for i in page]
+        texts = dict(
+            session.execute(
+                select(col(Evidence.incident_id), col(Evidence.text)).where(
+                    col(Evidence.incident_id).in_(ids)
+                )
+            ).all()
+        )
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for incident_id, found in session.execute(
+            select(col(Finding.incident_id), col(Finding.spans)).where(
+                col(Finding.incident_id).in_(ids), col(Finding.category).in_(_MASKED)
+            )
+        ).all():
+            spans.setdefault(incident_id, []).extend((int(a), int(b)) for a, b in found)
+        return [
+            masked_search.Masked(
+                title=self.redactor.text(i.title),
+                evidence=self.redactor.evidence(texts.get(i.id, ""), spans.get(i.id or 0, [])),
+            )
+            for i in page
+        ]
 
     def _search_condition(self, terms: list[str]) -> ColumnElement[bool]:
         if self.db.engine.dialect.name == "postgresql":

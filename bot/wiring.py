@@ -68,6 +68,7 @@ def build(
         checker=RecentChecks(metrics.timed(checks)),
         clock=clock,
         key_prefix=settings.key_prefix,
+        redactor=Redactor(checks),
     )
     intake = Intake(db=db, incidents=incidents, clock=clock)
     intake.on_created = lambda outcome: metrics.incident_created(outcome.incident.severity)
@@ -132,7 +133,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
 
     settings = services.settings
     client = client or web_client(settings)
-    renderer = TemplateRenderer(TEMPLATES, redactor=Redactor(services.checks))
+    renderer = TemplateRenderer(TEMPLATES, redactor=services.incidents.redactor)
     delivery = Delivery(
         client=client,
         renderer=renderer,
@@ -245,7 +246,7 @@ def build_digest(services: Services, *, client: WebClient | None = None) -> Dige
     digest = WeeklyDigest(
         services.db, zone=settings.timezone, clock=clock, command=settings.command
     )
-    renderer = TemplateRenderer(TEMPLATES, redactor=Redactor(services.checks))
+    renderer = TemplateRenderer(TEMPLATES, redactor=services.incidents.redactor)
     poster = DigestPoster(client or web_client(settings), renderer)
     parts = DigestParts(digest, poster, can_post=settings.slack_bot_token is not None)
     if settings.digest_channel:
