@@ -83,6 +83,47 @@ def mask(text: str, spans: Iterable[Span]) -> str:
     return "".join(parts)
 
 
+FRAGMENT = 8
+# Where a quote of evidence may cut a secret: before an ellipsis, after an opening quote.
+_CUT_AFTER = re.compile("…")
+_CUT_BEFORE = re.compile('["“(]')
+
+
+def mask_fragments(text: str, secrets: Iterable[str], min_length: int = FRAGMENT) -> str:
+    """Mask every piece of ``text`` that is part of one of ``secrets``.
+
+    For text that quotes evidence at unknown offsets and may cut a secret anywhere (the
+    checks' one-line summary): every run of ``min_length`` characters shared with a
+    secret is masked, every whole occurrence of a shorter secret, and a shorter piece
+    where a quote cuts a secret: its start before a ``…``, its end after an opening quote.
+    """
+    unique = {s for s in secrets if s}
+    joined = "\x00".join(s for s in unique if len(s) >= min_length)
+    spans: list[tuple[int, int]] = []
+    if joined:
+        last = len(text) - min_length + 1
+        spans = [(i, i + min_length) for i in range(last) if text[i : i + min_length] in joined]
+    for short in (s for s in unique if len(s) < min_length):
+        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(short), text)]
+    return mask(text, spans + _cut_pieces(text, unique, min_length))
+
+
+def _cut_pieces(text: str, secrets: set[str], longest: int) -> list[tuple[int, int]]:
+    """Pieces of 2 to ``longest`` characters where a quote cut a secret short."""
+    spans: list[tuple[int, int]] = []
+    for cut in (m.start() for m in _CUT_AFTER.finditer(text)):
+        for size in range(min(longest, cut), 1, -1):
+            if any(s.startswith(text[cut - size : cut]) for s in secrets):
+                spans.append((cut - size, cut))
+                break
+    for opening in (m.end() for m in _CUT_BEFORE.finditer(text)):
+        for size in range(min(longest, len(text) - opening), 1, -1):
+            if any(s.endswith(text[opening : opening + size]) for s in secrets):
+                spans.append((opening, opening + size))
+                break
+    return spans
+
+
 class Redactor:
     """Finds credentials and personal data in a text and masks them."""
 

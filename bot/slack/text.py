@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
-from bot.redaction import mask
+from bot.redaction import mask, mask_fragments
 
-__all__ = ["mask"]
-
-FRAGMENT = 8
+__all__ = ["mask", "mask_fragments"]
 
 # C0 controls except \t and \n, DEL, C1 controls; bidi embeddings, overrides, isolates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -29,9 +27,6 @@ _ZWJ = "\u200d"
 _ZWSP = "\u200b"
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 _ENTITY = re.compile("&(?:amp|lt|gt);")
-# Where a quote of evidence may cut a secret: before an ellipsis, after an opening quote.
-_CUT_AFTER = re.compile("…")
-_CUT_BEFORE = re.compile('["“(]')
 
 
 def clean(text: str) -> str:
@@ -102,41 +97,6 @@ def truncate(text: str, limit: int, marker: str = "…") -> str:
     if len(marker) > limit:
         marker = ""
     return text[: _safe_cut(text, limit - len(marker))] + marker
-
-
-def mask_fragments(text: str, secrets: Iterable[str], min_length: int = FRAGMENT) -> str:
-    """Mask every piece of ``text`` that is part of one of ``secrets``.
-
-    For text that quotes evidence at unknown offsets and may cut a secret anywhere (the
-    checks' one-line summary): every run of ``min_length`` characters shared with a
-    secret is masked, every whole occurrence of a shorter secret, and a shorter piece
-    where a quote cuts a secret: its start before a ``…``, its end after an opening quote.
-    """
-    unique = {s for s in secrets if s}
-    joined = "\x00".join(s for s in unique if len(s) >= min_length)
-    spans: list[tuple[int, int]] = []
-    if joined:
-        last = len(text) - min_length + 1
-        spans = [(i, i + min_length) for i in range(last) if text[i : i + min_length] in joined]
-    for short in (s for s in unique if len(s) < min_length):
-        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(short), text)]
-    return mask(text, spans + _cut_pieces(text, unique, min_length))
-
-
-def _cut_pieces(text: str, secrets: set[str], longest: int) -> list[tuple[int, int]]:
-    """Pieces of 2 to ``longest`` characters where a quote cut a secret short."""
-    spans: list[tuple[int, int]] = []
-    for cut in (m.start() for m in _CUT_AFTER.finditer(text)):
-        for size in range(min(longest, cut), 1, -1):
-            if any(s.startswith(text[cut - size : cut]) for s in secrets):
-                spans.append((cut - size, cut))
-                break
-    for opening in (m.end() for m in _CUT_BEFORE.finditer(text)):
-        for size in range(min(longest, len(text) - opening), 1, -1):
-            if any(s.endswith(text[opening : opening + size]) for s in secrets):
-                spans.append((opening, opening + size))
-                break
-    return spans
 
 
 def mask_escaped(escaped: str, spans_of: Callable[[str], Sequence[tuple[int, int]]]) -> str:
