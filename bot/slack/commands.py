@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot.errors import DomainError
 from bot.filters import parse_filter
 from bot.incidents import IncidentDetail, suggested_severity
+from bot.redaction import Redactor
 from bot.slack import present
 from bot.slack.delivery import evidence_context, incident_context
 from bot.slack.deps import SlackDeps
@@ -87,7 +88,9 @@ def _check(
             categories_text=", ".join(category_label(c) for c in result.categories),
             possible_text=", ".join(category_label(c) for c in present.possible_categories(result)),
             reason=present.reason(result.reason, secrets) or "Nothing concerning found.",
-            findings=present.findings(rest, result.findings, masked),
+            findings=present.findings(
+                rest, result.findings, masked, redactor=deps.renderer.redactor
+            ),
             length_text=f"{len(rest):,}",
             elapsed=f"{result.elapsed_ms:.1f}",
             command=deps.settings.command,
@@ -130,21 +133,28 @@ def show_message(deps: SlackDeps, key: str, user_id: str) -> dict[str, Any]:
     detail = deps.incidents.detail(key)
     triage = deps.is_triage(user_id)
     visible = not detail.incident.restricted or triage or detail.incident.reporter_id == user_id
-    context = show_context(detail, visible=visible, buttons=triage)
+    context = show_context(detail, visible=visible, buttons=triage, redactor=deps.renderer.redactor)
     if not triage and deps.rules.may_note(user_id, detail.incident):
         context["buttons"] = "note"  # the one button for people outside the triage team
     return deps.renderer.render_message("messages/show", **context)
 
 
-def show_context(detail: IncidentDetail, *, visible: bool, buttons: bool) -> dict[str, Any]:
-    """Template data of ``show``: the content only when ``visible``, the last ten events."""
-    context = incident_context(detail, buttons=buttons)
+def show_context(
+    detail: IncidentDetail, *, visible: bool, buttons: bool, redactor: Redactor | None = None
+) -> dict[str, Any]:
+    """Template data of ``show``: the content only when ``visible``, the last ten events;
+    ``redactor`` (default: the built-in patterns) masks the evidence and its quotes."""
+    context = incident_context(detail, buttons=buttons, redactor=redactor)
     if not visible:
         context["findings"] = []
         context["incident"]["check_reason"] = ""
         context["incident"]["title"] = "Restricted incident"
     timeline = "\n".join(_event_line(e, with_note=visible) for e in detail.events[-10:])
-    return {**context, "evidence": evidence_context(detail, visible=visible), "timeline": timeline}
+    return {
+        **context,
+        "evidence": evidence_context(detail, visible=visible, redactor=redactor),
+        "timeline": timeline,
+    }
 
 
 def _event_line(event: Any, *, with_note: bool) -> str:

@@ -136,3 +136,25 @@ def test_operators_rule_packs_decide_what_is_masked_in_slack(
         assert token not in post and MASK in post
     finally:
         bot.stop()
+
+
+def test_a_rule_pack_added_later_masks_evidence_filed_before_it(
+    fake: FakeSlackAPI, db_url: str, tmp_path: Path
+) -> None:
+    """Evidence filed before an operator added a rule pack is masked by it in show and check."""
+    token = "vt_" + "Rw4Ln9Sy3Ua8Pd5Xc0Zu6It2Ke7Gq1Hb"
+    text = f"{EVIDENCE}\nThe vendor token is {token} for the billing API."
+    before = Bot(fake, settings_for(fake, db_url)).start()
+    try:
+        key = report(before, text)
+    finally:
+        before.stop()
+    (tmp_path / "vendor.yaml").write_text(VENDOR_PACK)
+    after = Bot(fake, settings_for(fake, db_url, rule_dirs=str(tmp_path))).start()
+    try:
+        shown = json.dumps(after.command(f"show {key}", user="UTRIAGE1").json(), ensure_ascii=False)
+        checked = json.dumps(after.command(f"check {text}").json(), ensure_ascii=False)
+    finally:
+        after.stop()
+    assert token not in shown and MASK in shown
+    assert token not in checked

@@ -56,20 +56,6 @@ def test_checks_beyond_the_per_user_rate_are_refused_politely(
     assert "faster than safetybot accepts" not in json.dumps(other)
 
 
-def test_a_limited_report_submission_is_an_inline_error_and_stores_nothing(
-    fake: FakeSlackAPI, db_url: str
-) -> None:
-    """A report over the limit answers with a modal error and files no incident."""
-    bot = Bot(fake, settings_for(fake, db_url, user_rate_per_minute=1)).start()
-    try:
-        reply = _report(bot)
-        stored = bot.services.incidents.count(IncidentFilter())
-    finally:
-        bot.stop()
-    assert reply.json()["response_action"] == "errors"
-    assert stored == 0
-
-
 def test_a_body_over_the_configured_size_gets_413(fake: FakeSlackAPI, db_url: str) -> None:
     """Inbound bodies above SAFETYBOT_MAX_BODY_BYTES are refused before any parsing."""
     bot = Bot(fake, settings_for(fake, db_url, max_body_bytes=4096)).start()
