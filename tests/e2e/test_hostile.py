@@ -319,7 +319,11 @@ def test_malformed_requests_get_400_and_change_nothing(
     bot: Bot, fake: FakeSlackAPI, name: str
 ) -> None:
     """A signed but malformed request is answered 400, never 500, and nothing is stored or sent."""
-    body, content_type = MALFORMED[name]
+    assert_refused_unchanged(bot, fake, *MALFORMED[name])
+
+
+def assert_refused_unchanged(bot: Bot, fake: FakeSlackAPI, body: bytes, content_type: str) -> None:
+    """Post a signed ``body`` and check it got 400 with a reason, stored nothing, sent nothing."""
     before = len(fake.calls)
     reply = bot.post(body, content_type=content_type)
     assert reply.status == 400, reply.body

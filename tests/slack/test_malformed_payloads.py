@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -11,11 +10,12 @@ from urllib.parse import urlencode
 import pytest
 from slack_bolt import App
 from slack_sdk.socket_mode.request import SocketModeRequest
-from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.slack.fake_api import FakeSlackAPI
 from bot.slack.runner import CountingHandler
 from tests.e2e.harness import BOT_TOKEN, SOURCE, TRIAGE, Bot, form_values, settings_for
+from tests.e2e.test_hostile import assert_refused_unchanged
+from tests.slack.test_socket_mode import FakeClient
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -115,14 +115,7 @@ def test_signed_malformed_payloads_get_400_with_a_reason(
     bot: Bot, fake: FakeSlackAPI, name: str
 ) -> None:
     """A signed request nested too deeply or with fields of the wrong type is 400 and changes nothing."""
-    body, content_type = MALFORMED[name]
-    before = len(fake.calls)
-    reply = bot.post(body, content_type=content_type)
-    assert reply.status == 400, reply.body
-    assert reply.body.startswith(b"malformed request: "), reply.body
-    assert bot.incidents() == []
-    sent = [c.method for c in fake.calls[before:] if c.method.startswith(("chat.", "views."))]
-    assert sent == []
+    assert_refused_unchanged(bot, fake, *MALFORMED[name])
 
 
 def test_brackets_inside_pasted_text_do_not_count_as_nesting(bot: Bot) -> None:
@@ -135,17 +128,6 @@ def test_brackets_inside_pasted_text_do_not_count_as_nesting(bot: Bot) -> None:
     assert len(bot.incidents()) == 1
 
 
-class FakeSocket:
-    """Records what would go back over the socket."""
-
-    def __init__(self) -> None:
-        self.sent: list[SocketModeResponse] = []
-        self.logger = logging.getLogger("socket-mode-test")
-
-    def send_socket_mode_response(self, response: SocketModeResponse) -> None:
-        self.sent.append(response)
-
-
 def test_a_malformed_socket_mode_envelope_is_acked_unseen_and_counted_as_400() -> None:
     """Socket Mode refuses a wrongly shaped payload before Bolt: acked once, counted 400."""
     counted: list[tuple[dict[str, Any], int]] = []
@@ -154,7 +136,7 @@ def test_a_malformed_socket_mode_envelope_is_acked_unseen_and_counted_as_400() -
     app.use(lambda body, next: dispatched.append(body))
     handler = CountingHandler(app, "xapp-1-test", lambda p, status, s: counted.append((p, status)))
     payload = {"type": "block_actions", "user": USER, "actions": "x"}
-    socket = FakeSocket()
+    socket = FakeClient()
     try:
         handler.handle(
             socket,  # type: ignore[arg-type]
