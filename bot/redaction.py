@@ -43,7 +43,7 @@ _REMEMBER_FROM = 4096
 _REMEMBERED = 64
 
 
-def _merge(spans: Iterable[Span], length: int) -> list[Span]:
+def merge_spans(spans: Iterable[Span], length: int) -> list[Span]:
     """Clamp spans to ``[0, length]``, drop empty ones, merge overlapping and touching ones."""
     merged: list[Span] = []
     for start, end in sorted((max(0, int(s)), min(length, int(e))) for s, e in spans):
@@ -75,7 +75,7 @@ def mask(text: str, spans: Iterable[Span]) -> str:
     """
     parts: list[str] = []
     position = 0
-    for start, end in _merge(spans, len(text)):
+    for start, end in merge_spans(spans, len(text)):
         parts.append(text[position:start])
         parts.append(masked_form(text[start:end]))
         position = end

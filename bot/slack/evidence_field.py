@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.redaction import Span, mask
+from bot.redaction import Span, mask, merge_spans
 from bot.slack.text import clean
 
 _LINE_ENDS = re.compile(r"\r\n|\r|\n")
@@ -56,7 +56,7 @@ def submitted(text: str, spans: Iterable[Span], value: str) -> str:
 
 def units(text: str, spans: Iterable[Span]) -> list[Unit]:
     """``text`` cut at every line end that no span crosses."""
-    merged = _merge(spans, len(text))
+    merged = merge_spans(spans, len(text))
     cuts = [m.end() for m in _LINE_ENDS.finditer(text)] + [len(text)]
     cuts = [c for c in cuts if not any(a < c < b for a, b in merged)]
     out, start = [], 0
@@ -71,19 +71,6 @@ def units(text: str, spans: Iterable[Span]) -> list[Unit]:
 def _unit(original: str, spans: Sequence[Span]) -> Unit:
     pairs = tuple((clean(mask(original[a:b], [(0, b - a)])), original[a:b]) for a, b in spans)
     return Unit(original, clean(mask(original, spans)), pairs)
-
-
-def _merge(spans: Iterable[Span], length: int) -> list[Span]:
-    """Spans clamped to the text, overlapping and touching ones merged, as ``mask`` does."""
-    merged: list[Span] = []
-    for a, b in sorted((max(0, int(s)), min(length, int(e))) for s, e in spans):
-        if a >= b:
-            continue
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
 
 
 def _unambiguous(parts: Sequence[Unit]) -> dict[str, str]:
