@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The shared evaluation data: SAFETYBOT_SHARED_DATA, else beside the checkout.
-SHARED_DATA ?= $(or $(SAFETYBOT_SHARED_DATA),$(wildcard /work/shared/data),../shared/data)
+SHARED_DATA ?= $(or $(SAFETYBOT_SHARED_DATA),../shared/data)
 
 # The locks, every file hash-pinned: requirements.lock (the bot and the PostgreSQL driver: the
 # Docker image, the wheel smoke test), requirements-dev.lock (plus the dev extra: .venv) and
