@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.channel_models import ChannelModels, parse_channel_models
 from bot.errors import ConfigError
 
 PLACEHOLDER_MARKERS = ("xxx", "changeme", "change-me", "your-", "replace", "placeholder", "...")
@@ -49,6 +50,7 @@ class Settings(BaseSettings):
     ack_reminder_minutes: int = Field(30, ge=1, validation_alias=_env("SAFETYBOT_ACK_REMINDER"))
     ack_reminder_max: int = Field(3, ge=0, validation_alias=_env("SAFETYBOT_ACK_REMINDER_MAX"))
     rule_dirs: str = Field("", validation_alias=_env("SAFETYBOT_RULE_DIRS"))
+    channel_models: str = Field("", validation_alias=_env("SAFETYBOT_CHANNEL_MODELS"))
     log_level: str = Field("INFO", validation_alias=_env("SAFETYBOT_LOG_LEVEL"))
     log_format: str = Field(
         "json", pattern=r"^(json|text)$", validation_alias=_env("SAFETYBOT_LOG_FORMAT")
@@ -85,6 +87,17 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("channel_models")
+    @classmethod
+    def _valid_channel_models(cls, value: str) -> str:
+        parse_channel_models(value)
+        return value
+
+    @property
+    def channel_model_map(self) -> ChannelModels:
+        """The report form's model for each configured channel (``bot.channel_models``)."""
+        return parse_channel_models(self.channel_models)
 
     @property
     def triage_user_ids(self) -> frozenset[str]:
