@@ -208,10 +208,14 @@ class Delivery:
     def _duplicates(
         self, detail: IncidentDetail, reader: str | None = None
     ) -> list[DuplicateMatch]:
-        """Earlier incidents whose evidence is the same or nearly the same (for ``reader``)."""
+        """Earlier incidents whose evidence is the same or nearly the same (for ``reader``),
+        leaving out those already merged with it: the post names those links itself."""
         own = detail.incident
-        matches = self.incidents.duplicates_of(detail.evidence, limit=4, reader=reader)
-        return [m for m in matches if m.key != own.key and _number(m.key) < own.number][:3]
+        linked = {own.key, *detail.duplicates, *filter(None, [detail.duplicate_of])}
+        matches = self.incidents.duplicates_of(
+            detail.evidence, limit=3 + len(linked), reader=reader
+        )
+        return [m for m in matches if m.key not in linked and _number(m.key) < own.number][:3]
 
 
 def _need(detail: IncidentDetail | None) -> IncidentDetail:

@@ -226,7 +226,7 @@ def change(event: Any, key: str) -> dict[str, Any]:
         "reopened": f"reopened *{key}*",
         "note": f"added a note to *{key}*",
     }
-    note = event.note if event.kind in ("note", "status", "reopened") else None
+    note = event.note if event.kind in ("note", "status", "reopened", "severity") else None
     return {
         "actor": mention(event.actor),
         "action": phrases.get(event.kind, f"changed *{key}* ({slack_text.escape(event.kind)})"),
