@@ -40,6 +40,23 @@ out = Console()
 err = Console(stderr=True)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"safetybot {version('safetybot')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="print the version"
+    ),
+) -> None:
+    """safetybot: AI-safety incident reporting."""
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn every error a user can cause into one line on stderr and exit code 1."""
