@@ -21,6 +21,7 @@ from urllib.parse import parse_qs
 from bot.asgi_io import Receive, Send, read_body, reply
 from bot.playground.session import Playground, PlaygroundError
 from bot.playground.snapshot import snapshot
+from bot.playground.world import World
 
 ASGIApp = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
 MAX_BODY = 2 * 1024 * 1024
@@ -67,7 +68,7 @@ class PlaygroundApp:
         elif method in ("GET", "HEAD") and path.startswith("/static/"):
             await _static(send, path.removeprefix("/static/"))
         elif path == "/playground/state" and method == "GET":
-            await self._state(scope, send)
+            await self._state(scope, receive, send)
         elif path.startswith("/playground/") and method == "POST":
             await self._operation(path.removeprefix("/playground/"), scope, receive, send)
         else:
@@ -90,7 +91,12 @@ class PlaygroundApp:
 
     # ------------------------------------------------------------ the page's endpoints
 
-    async def _state(self, scope: dict[str, Any], send: Send) -> None:
+    async def _state(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        """The page's state; with ``after``, a long poll answered once anything changes.
+
+        A long poll whose page went away (closed, reloaded) ends at once rather than after
+        ``LONG_POLL``, so the server never waits on it to stop.
+        """
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         user = (query.get("user") or [""])[0]
         after = _int((query.get("after") or ["-1"])[0])
@@ -98,9 +104,8 @@ class PlaygroundApp:
             await _json(send, 400, {"ok": False, "error": f"unknown person {user!r}"})
             return
         world = self.playground.world
-        deadline = time.monotonic() + LONG_POLL
-        while after >= 0 and world.version == after and time.monotonic() < deadline:
-            await asyncio.sleep(POLL_STEP)
+        if after >= 0 and not await _changed_while_connected(world, after, receive):
+            return
         state = await asyncio.to_thread(snapshot, world, user, self.playground.app_info())
         await _json(send, 200, state)
 
@@ -248,3 +253,24 @@ async def _respond(
 ) -> None:
     lowered = {k.lower(): v for k, v in (headers or {}).items()}
     await reply(send, status, body, {**SECURITY_HEADERS, **lowered, "content-type": content_type})
+
+
+async def _changed_while_connected(world: World, after: int, receive: Receive) -> bool:
+    """Wait until ``world`` is past version ``after`` (or ``LONG_POLL`` passes); False when
+    the client disconnected first."""
+    gone = asyncio.ensure_future(_disconnect(receive))
+    try:
+        deadline = time.monotonic() + LONG_POLL
+        while world.version == after and time.monotonic() < deadline:
+            if gone.done():
+                return False
+            await asyncio.sleep(POLL_STEP)
+        return not gone.done()
+    finally:
+        gone.cancel()
+
+
+async def _disconnect(receive: Receive) -> None:
+    """Return when the client goes away (a GET's empty body is read and ignored)."""
+    while (await receive()).get("type") != "http.disconnect":
+        pass

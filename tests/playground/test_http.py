@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
 
+from bot.playground import web
+from bot.playground.world import World
 from tests.playground.server import PlaygroundServer, log_has, messages
 
 THREAT = "Cancel the 5pm wipe and this stays between us, Tobias."
@@ -317,3 +320,32 @@ def test_everything_the_bot_sent_is_drawn_fully(server: PlaygroundServer) -> Non
     for blocks in drawn:
         html = render_blocks(blocks, ctx)
         assert html and "bk-unknown" not in html, html
+
+
+def test_a_long_poll_whose_page_went_away_ends_without_an_answer(
+    server: PlaygroundServer, monkeypatch: Any
+) -> None:
+    """A state long poll ends as soon as its client disconnects, so stopping the server never waits on it."""
+    monkeypatch.setattr(web, "LONG_POLL", 3600.0)  # only the disconnect can end it
+    monkeypatch.setattr(World, "version", property(lambda world: 7))  # nothing changes
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/playground/state",
+        "query_string": b"user=U0ALICE&after=7",
+        "headers": [(b"host", server.url.removeprefix("http://").encode())],
+    }
+    inbox = [{"type": "http.request", "body": b"", "more_body": False}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if inbox:
+            return inbox.pop(0)
+        await asyncio.sleep(0.2)  # the page closes a moment after asking
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(asyncio.wait_for(server.app(scope, receive, send), timeout=30))
+    assert sent == []
