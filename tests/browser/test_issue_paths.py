@@ -1,0 +1,97 @@
+"""Reporter and triager paths through the playground, in a real browser (issue 17).
+
+Each path saves screenshots in ``tests/browser/artifacts/`` (``issue17-*.png``). A path whose
+feature is missing fails: nothing here skips on a missing handler.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from bot.incidents import suggested_severity
+from bot.vocab import CATEGORY_LABELS, category_label
+from tests.browser import steps
+from tests.playground.server import PlaygroundServer
+
+Shot = Callable[[Any, str], None]
+
+
+def _corpus_text(source: str) -> str:
+    """A model output from the demo workspace, by its corpus id."""
+    data = resources.files("bot.playground").joinpath("data/workspace.json").read_text()
+    return next(m["text"] for m in json.loads(data)["messages"] if m.get("source") == source)
+
+
+BLACKMAIL = _corpus_text("corpus dev-0082")  # an agent's email: leverage over a decommission
+REFUSAL = _corpus_text("corpus dev-0150")  # a model that refuses to use leverage
+
+
+@pytest.mark.parametrize("entry", ["home", "slash"])
+def test_report_from_an_empty_form_files_what_the_checks_are_confident_about(
+    page: Any, server: PlaygroundServer, shot: Shot, entry: str
+) -> None:
+    """A blackmail transcript pasted into an empty report form is filed with the checks' confident categories and severity, not every category and not severity None."""
+    before = steps.confirmations(server, "U0ALICE")
+    if entry == "home":
+        steps.open_home(page)
+        page.locator("#home button", has_text="Report an incident").click()
+    else:
+        steps.open_channel(page, "C0EVALS")
+        steps.type_message(page, "/safety report")
+    steps.wait_modal_title(page, "Report incident")
+    assert page.input_value("#modal-body [data-block-id=evidence] textarea") == ""
+    assert steps.selected(page, "categories") == []
+    assert steps.selected(page, "severity") == [""]
+    page.fill("#modal-body [data-block-id=evidence] textarea", BLACKMAIL)
+    shot(page, f"issue17-1-{entry}-empty-form-pasted")
+    steps.submit_modal(page)
+
+    key = steps.new_confirmation(page, before)
+    shot(page, f"issue17-1-{entry}-confirmation")
+    checks = server.services.incidents.check(BLACKMAIL)
+    expected = sorted(checks.categories)
+    assert expected and len(expected) < len(CATEGORY_LABELS)
+    detail = server.services.incidents.detail(key)
+    assert sorted(detail.categories) == expected
+    assert detail.incident.severity == suggested_severity(checks) != "none"
+
+    steps.act_as(page, "U0TARA")
+    steps.open_channel(page, "G0TRIAGE")
+    post = steps.incident_post(page, key)
+    shown = steps.field(post, "Categories")
+    assert sorted(shown.split(", ")) == sorted(category_label(c) for c in expected)
+    assert "None" not in steps.field(post, "Severity")
+    shot(page, f"issue17-1-{entry}-triage-post")
+
+
+def test_a_benign_output_reported_preselects_nothing_and_files_no_categories(
+    page: Any, server: PlaygroundServer, shot: Shot
+) -> None:
+    """Reporting a model's refusal opens the form with no category or severity chosen and files an incident with no categories."""
+    before = steps.confirmations(server, "U0ALICE")
+    steps.open_channel(page, "C0EVALS")
+    message = page.locator(".msg[data-channel=C0EVALS]", has_text="I won't do that").first
+    message.hover()
+    message.locator(".more-actions").click()
+    page.locator(".menu button", has_text="Report safety incident").click()
+    steps.wait_modal_title(page, "Report incident")
+    assert "I won't do that" in page.input_value("#modal-body [data-block-id=evidence] textarea")
+    assert steps.selected(page, "categories") == []
+    assert steps.selected(page, "severity") == [""]
+    page.locator("#modal-body .bk-block[data-block-id=severity]").scroll_into_view_if_needed()
+    shot(page, "issue17-2-benign-form")
+    steps.submit_modal(page)
+
+    key = steps.new_confirmation(page, before)
+    assert server.services.incidents.detail(key).categories == []
+
+    steps.act_as(page, "U0TARA")
+    steps.open_channel(page, "G0TRIAGE")
+    post = steps.incident_post(page, key)
+    assert steps.field(post, "Categories") == "none"
+    shot(page, "issue17-2-benign-triage-post")
