@@ -539,12 +539,17 @@ class IncidentService:
             notices.changed(session, incident, [event], now)
         return incident
 
-    def set_severity(self, key: str, severity: str, *, actor: str) -> Incident:
-        """Change the severity the triage team decided on."""
+    def set_severity(
+        self, key: str, severity: str, *, actor: str, reason: str | None = None
+    ) -> Incident:
+        """Change the severity the triage team decided on; ``reason`` goes on the timeline."""
         if severity not in SEVERITIES:
             raise InvalidInput(
                 f"Unknown severity '{severity}'. Use one of: {', '.join(SEVERITIES)}."
             )
+        reason = (reason or "").replace("\x00", NUL_STAND_IN).strip() or None
+        if reason and len(reason) > 300:
+            raise InvalidInput(f"The reason is {len(reason):,} characters; the limit is 300.")
         with self._changing() as session:
             incident = _load(session, key, lock=True)
             if incident.severity == severity:
@@ -552,7 +557,7 @@ class IncidentService:
             now = self.clock.now()
             before, incident.severity, incident.updated_at = incident.severity, severity, now
             session.add(incident)
-            event = _event(incident.id or 0, actor, "severity", now, before, severity)
+            event = _event(incident.id or 0, actor, "severity", now, before, severity, note=reason)
             session.add(event)
             notices.changed(session, incident, [event], now)
         return incident

@@ -17,6 +17,11 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 REOPEN_TO = "acknowledged"
 
 
+def open_moves(current: str) -> tuple[str, ...]:
+    """The moves Status… offers: every allowed one but closing, which needs Resolve…."""
+    return tuple(s for s in ALLOWED[current] if s != "closed")
+
+
 def check_status(name: str) -> str:
     """Return ``name`` if it is a status, else explain which ones exist."""
     if name not in STATUSES:

@@ -96,10 +96,12 @@ def _severity_context(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any]
 
 
 def _status_context(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any]:
-    return {
-        "status_options": present.options(STATUS_LABELS, lifecycle.ALLOWED[detail.incident.status]),
-        "resolution_options": present.options(RESOLUTION_LABELS, RESOLUTIONS),
-    }
+    moves = lifecycle.open_moves(detail.incident.status)
+    return {"status_options": present.options(STATUS_LABELS, moves)}
+
+
+def _resolve_context(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any]:
+    return {"resolution_options": present.options(RESOLUTION_LABELS, RESOLUTIONS)}
 
 
 def _merge_context(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any]:
@@ -117,7 +119,7 @@ _EXTRA: dict[str, Callable[[SlackDeps, IncidentDetail], dict[str, Any]]] = {
     ASSIGN: _assign_context,
     SEVERITY: _severity_context,
     STATUS: _status_context,
-    RESOLVE: _status_context,
+    RESOLVE: _resolve_context,
     MERGE: _merge_context,
     NOTE: _nothing,
 }
@@ -156,6 +158,12 @@ def _listener(deps: SlackDeps, handler: Submission, first_block: str) -> Callabl
 def _assign(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:
     deps.rules.require_triage(user_id, meta.key, "assign")
     chosen = _element(values, "assignee").get("selected_user") or None
+    if chosen is not None and not deps.rules.is_triage(chosen):
+        raise InvalidInput(
+            f"That person is not on the safety triage team, so they could not work {meta.key}. "
+            "Pick someone on the team, or ask an admin to add them first.",
+            field="assignee",
+        )
     current = deps.incidents.get(meta.key)
     if current.assignee_id == chosen:
         who = "nobody" if chosen is None else "that person"
@@ -165,30 +173,32 @@ def _assign(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:
 
 def _severity(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:
     deps.rules.require_triage(user_id, meta.key, "change the severity of")
-    deps.incidents.set_severity(meta.key, _selected(values, "severity"), actor=user_id)
+    reason = _text(values, "reason")
+    if not reason:
+        raise InvalidInput("Give a short reason for the severity change.", field="reason")
+    deps.incidents.set_severity(
+        meta.key, _selected(values, "severity"), actor=user_id, reason=reason
+    )
 
 
 def _status(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:
     deps.rules.require_triage(user_id, meta.key, "change the status of")
     target = _selected(values, "status")
-    resolution = _selected(values, "resolution") or None
-    summary = _text(values, "summary")
     if target == "closed":
-        _require_close_fields(resolution, summary)
-    deps.incidents.transition(
-        meta.key,
-        target,
-        actor=user_id,
-        resolution=resolution if target == "closed" else None,
-        summary=summary if target == "closed" else None,
-        expected=meta.status,
-    )
+        raise InvalidInput(
+            "To close it, use Resolve…: it asks for the resolution and a one-line summary.",
+            field="status",
+        )
+    deps.incidents.transition(meta.key, target, actor=user_id, expected=meta.status)
 
 
 def _resolve(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:
     deps.rules.require_triage(user_id, meta.key, "resolve")
     resolution, summary = _selected(values, "resolution") or None, _text(values, "summary")
-    _require_close_fields(resolution, summary)
+    if not resolution:
+        raise InvalidInput("Closing needs a resolution: pick one.", field="resolution")
+    if not summary:
+        raise InvalidInput("Closing needs a one-line summary.", field="summary")
     deps.incidents.transition(
         meta.key,
         "closed",
@@ -197,13 +207,6 @@ def _resolve(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:
         summary=summary,
         expected=meta.status,
     )
-
-
-def _require_close_fields(resolution: str | None, summary: str) -> None:
-    if not resolution:
-        raise InvalidInput("Closing needs a resolution: pick one.", field="resolution")
-    if not summary:
-        raise InvalidInput("Closing needs a one-line summary.", field="summary")
 
 
 def _merge(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:

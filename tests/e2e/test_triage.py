@@ -297,28 +297,23 @@ def test_severity_modal_changes_severity(bot: Bot, fake: FakeSlackAPI) -> None:
     view = open_modal(bot, fake, key, "incident_severity", "UTRIAGE1")
     current = next(b for b in view["blocks"] if b.get("block_id") == "severity")
     assert current["element"]["initial_option"]["value"] == "medium"
-    assert submit(bot, view, form_values(view, severity="critical"), "UTRIAGE1") is None
+    values = form_values(view, severity="critical", reason="Reproduced on prod")
+    assert submit(bot, view, values, "UTRIAGE1") is None
     assert bot.services.incidents.get(key).severity == "critical"
     assert "from Medium to Critical" in texts(wait_replies(bot, fake, key, 1)[0])
     wait_until(lambda: ":red_circle: Critical" in json.dumps(post_of(bot, fake, key)["blocks"]))
 
 
 def test_new_to_closed_entirely_from_slack(bot: Bot, fake: FakeSlackAPI) -> None:
-    """A triager takes an incident from new to closed with buttons; every step is on the timeline."""
+    """A triager takes an incident from new to closed with buttons (closing with Resolve…); every
+    step is on the timeline."""
     key = report(bot)
     click(bot, fake, post_of(bot, fake, key), "incident_ack", user="UTRIAGE1")
     wait_replies(bot, fake, key, 1)
     view = open_modal(bot, fake, key, "incident_status", "UTRIAGE1")
     choices = next(b for b in view["blocks"] if b.get("block_id") == "status")
-    assert [o["value"] for o in choices["element"]["options"]] == [
-        "investigating",
-        "mitigated",
-        "closed",
-    ]
+    assert [o["value"] for o in choices["element"]["options"]] == ["investigating", "mitigated"]
     assert submit(bot, view, form_values(view, status="investigating"), "UTRIAGE1") is None
-    view = open_modal(bot, fake, key, "incident_status", "UTRIAGE1")
-    missing = submit(bot, view, form_values(view, status="closed"), "UTRIAGE1")
-    assert missing["response_action"] == "errors" and "resolution" in missing["errors"]
     view = open_modal(bot, fake, key, "incident_resolve", "UTRIAGE1")
     no_summary = submit(bot, view, form_values(view, resolution="fixed"), "UTRIAGE1")
     assert "summary" in no_summary["errors"]
