@@ -11,6 +11,7 @@ from bot.incidents import suggested_severity
 from bot.redaction import default_redactor
 from bot.slack import evidence_field, present
 from bot.slack.deps import SlackDeps
+from bot.slack.form_defaults import FormDefaults
 from bot.slack.text import mask
 from bot.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS, category_label
 
@@ -40,9 +41,15 @@ KEPT_NOTE = (
 
 
 def report_view(
-    deps: SlackDeps, *, user_id: str, text: str, source: Source | None = None
+    deps: SlackDeps,
+    *,
+    user_id: str,
+    text: str,
+    source: Source | None = None,
+    defaults: FormDefaults | None = None,
 ) -> dict[str, Any]:
-    """The report modal for ``text``, with the checks' confident suggestions selected."""
+    """The report modal for ``text``, with the checks' confident suggestions selected and
+    ``defaults`` (where it was seen, the model) prefilled."""
     source = source or Source()
     text = kept(text)  # as the draft keeps it, so the submission sees the field as shown
     draft_id = deps.drafts.create(user_id=user_id, text=text, source=source)
@@ -50,7 +57,12 @@ def report_view(
     reader = None if deps.is_triage(user_id) else user_id  # the team may see every match
     matches = deps.incidents.find_duplicates(text, reader=reader) if text.strip() else []
     context = report_context(
-        draft_id=draft_id, text=text, checks=checks, matches=matches, source=source
+        draft_id=draft_id,
+        text=text,
+        checks=checks,
+        matches=matches,
+        source=source,
+        defaults=defaults or FormDefaults(),
     )
     return deps.renderer.render_view("modals/report", **context)
 
@@ -62,6 +74,7 @@ def report_context(
     checks: CheckResult | None,
     matches: Sequence[DuplicateMatch],
     source: Source,
+    defaults: FormDefaults = FormDefaults(),
 ) -> dict[str, Any]:
     """Template data of the report modal.
 
@@ -72,7 +85,7 @@ def report_context(
     masked = present.check_sensitive_spans(checks) if checks else []
     hidden = field_spans(text, checks)
     long = too_long(text)
-    initial = evidence_field.shown(text, hidden)
+    initial = "" if long else evidence_field.shown(text, hidden)  # a long text has no input
     confident = list(checks.categories) if checks else []
     possible = present.possible_categories(checks) if checks else []
     severity = suggested_severity(checks) if confident and checks else None
@@ -86,9 +99,12 @@ def report_context(
             "initial": None if long else (initial or None),
             "preview": mask(text[:PREVIEW], [(a, min(b, PREVIEW)) for a, b in hidden]),
             "length_text": f"{len(text):,}",
-            "note": _note(text, source, hidden, long=long, cleaned=initial != mask(text, hidden)),
+            "note": _note(
+                text, source, hidden, long=long, cleaned=not long and initial != mask(text, hidden)
+            ),
         },
-        "seen_in": {"value": "other", "label": SEEN_IN_LABELS["other"]},
+        "seen_in": {"value": defaults.seen_in, "label": SEEN_IN_LABELS[defaults.seen_in]},
+        "model": defaults.model,
         "selected_categories": present.options(CATEGORY_LABELS, confident),
         "severity": _severity(severity) if severity else None,
         "restricted": False,

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.drafts import Source
 from bot.slack.deps import SlackDeps
+from bot.slack.form_defaults import defaults_for
 from bot.slack.message_text import message_text
 from bot.slack.report_modal import report_view
 
@@ -26,14 +27,16 @@ def register(app: App, deps: SlackDeps) -> None:
     def report_message(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         ack()
         message = shortcut.get("message") or {}
-        channel = (shortcut.get("channel") or {}).get("id")
+        channel = shortcut.get("channel") or {}
         source = Source(
-            channel=channel,
+            channel=channel.get("id"),
             ts=message.get("ts"),
             author=message.get("user") or message.get("bot_id"),
         )
         user_id = shortcut["user"]["id"]
-        view = report_view(deps, user_id=user_id, text=message_text(message), source=source)
+        defaults = defaults_for(client, message, channel, deps.settings.channel_model_map)
+        text = message_text(message)
+        view = report_view(deps, user_id=user_id, text=text, source=source, defaults=defaults)
         client.views_open(trigger_id=shortcut["trigger_id"], view=view)
 
     @app.shortcut(GLOBAL_SHORTCUT)

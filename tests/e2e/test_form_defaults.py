@@ -1,0 +1,137 @@
+"""Sensible defaults in the report form, end to end: where it was seen from the flagged
+message's channel, the model from the channel map or the posting bot, a category picker that
+says what is selected, and suggestions that refresh when evidence is pasted into an empty form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot.slack.fake_api import FakeSlackAPI
+from tests.e2e.harness import SOURCE, Bot, form_values, settings_for
+
+BLACKMAIL = "Unless you cancel the shutdown, I will tell your wife about the affair."
+BENIGN = "Thanks, the quarterly report is attached. Let me know if you need anything else."
+
+
+def _block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
+
+
+def _element(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return dict(_block(view, block_id)["element"])
+
+
+def _flag(
+    bot: Bot, message: dict[str, Any], channel: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The report form the message shortcut opens on ``message`` posted in ``channel``."""
+    reply = bot.interaction(
+        {
+            "type": "message_action",
+            "callback_id": "report_message",
+            "trigger_id": bot.fake.issue_trigger_id(),
+            "user": {"id": "UREPORTER", "name": "ureporter"},
+            "channel": channel or {"id": SOURCE, "name": "general"},
+            "message": {"type": "message", "ts": "1700000000.000100", **message},
+            "response_url": bot.fake.response_url("shortcut"),
+        }
+    )
+    assert reply.status == 200
+    return bot.last_view()
+
+
+def _filed(bot: Bot, view: dict[str, Any], **overrides: Any) -> Any:
+    """The incident filed from ``view`` submitted with ``overrides``."""
+    bot.submit(view, form_values(view, **overrides))
+    [incident] = bot.incidents()
+    return incident
+
+
+BOT_MESSAGE = {"text": BLACKMAIL, "bot_id": "B0ORION", "bot_profile": {"name": "orion-7b"}}
+
+
+@pytest.fixture
+def mapped_bot(fake: FakeSlackAPI, db_url: str) -> Iterator[Bot]:
+    """The bot with a channel-to-model map naming the source channel by id and #red-team by name."""
+    models = f"{SOURCE}=orion-7b 2026-11-02,#red-team=claude-y"
+    running = Bot(fake, settings_for(fake, db_url, channel_models=models)).start()
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize(
+    ("name", "seen_in"),
+    [
+        ("model-evals", "internal_eval"),
+        ("evaluation", "internal_eval"),
+        ("redteam-findings", "red_team"),
+        ("ai-red-team", "red_team"),
+        ("red_team", "red_team"),
+        ("prod-alerts", "production"),
+        ("production", "production"),
+        ("retrieval-team", "other"),
+        ("product-feedback", "other"),
+        ("general", "other"),
+    ],
+)
+def test_seen_in_follows_the_channel_name(bot: Bot, name: str, seen_in: str) -> None:
+    """A flagged message's channel name preselects eval, red-team or production, else other."""
+    view = _flag(bot, {"text": BENIGN}, {"id": SOURCE, "name": name})
+    assert _element(view, "seen_in")["initial_option"]["value"] == seen_in
+    assert _filed(bot, view).seen_in == seen_in
+
+
+def test_missing_channel_name_is_looked_up(bot: Bot) -> None:
+    """Without a name in the payload the channel is asked for by conversations.info ("evals")."""
+    view = _flag(bot, {"text": BENIGN}, {"id": SOURCE})
+    assert _element(view, "seen_in")["initial_option"]["value"] == "internal_eval"
+    assert [c.args["channel"] for c in bot.fake.calls_to("conversations.info")][-1] == SOURCE
+
+
+def test_unknown_channel_falls_back_to_other(bot: Bot) -> None:
+    """A channel Slack cannot describe still opens the form, with "Other" selected."""
+    view = _flag(bot, {"text": BENIGN}, {"id": "CUNKNOWN"})
+    assert _element(view, "seen_in")["initial_option"]["value"] == "other"
+
+
+def test_bot_profile_prefills_the_model(bot: Bot) -> None:
+    """A message posted by a bot prefills the model with the bot's name, and it is filed."""
+    view = _flag(bot, BOT_MESSAGE)
+    assert _element(view, "model")["initial_value"] == "orion-7b"
+    assert _filed(bot, view).model_name == "orion-7b"
+
+
+def test_bot_username_prefills_the_model(bot: Bot) -> None:
+    """A bot message without a bot profile prefills the model with the name it posted as."""
+    message = {"text": BENIGN, "subtype": "bot_message", "bot_id": "B1", "username": "vega-2"}
+    assert _element(_flag(bot, message), "model")["initial_value"] == "vega-2"
+
+
+def test_a_persons_message_prefills_no_model(bot: Bot) -> None:
+    """A message a person wrote leaves the model empty (their name is no model)."""
+    view = _flag(bot, {"text": BENIGN, "user": "UOTHER", "username": "someone"})
+    assert "initial_value" not in _element(view, "model")
+
+
+def test_configured_channel_model_wins_over_the_bot(mapped_bot: Bot) -> None:
+    """SAFETYBOT_CHANNEL_MODELS names the model of a channel even when a bot posted the message."""
+    view = _flag(mapped_bot, BOT_MESSAGE)
+    assert _element(view, "model")["initial_value"] == "orion-7b 2026-11-02"
+    incident = _filed(mapped_bot, view)
+    assert (incident.model_name, incident.model_version) == ("orion-7b", "2026-11-02")
+
+
+def test_configured_channel_name_maps_too(mapped_bot: Bot) -> None:
+    """A channel listed by #name in the map prefills its model, and its name the red-team option."""
+    view = _flag(mapped_bot, {"text": BENIGN}, {"id": "COTHER", "name": "red-team"})
+    assert _element(view, "model")["initial_value"] == "claude-y"
+    assert _element(view, "seen_in")["initial_option"]["value"] == "red_team"
+
+
+def test_control_characters_in_a_bot_name_are_not_shown(bot: Bot) -> None:
+    """A bot name with control or bidi characters is prefilled without them."""
+    message = {**BOT_MESSAGE, "bot_profile": {"name": "orion\u202e-7b\x1b"}}
+    assert _element(_flag(bot, message), "model")["initial_value"] == "orion-7b"
