@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
-from bot import digest_cli, render_cli
+from bot import digest_cli, json_views, render_cli
 from bot.checks_cli import check_command, eval_command
 from bot.config import Settings
 from bot.errors import ConfigError, DomainError
@@ -88,6 +89,15 @@ def _services() -> Services:
     services = build(Settings())
     services.db.upgrade()
     return services
+
+
+def json_option() -> bool:
+    """The ``--json`` option of ``list``, ``show`` and ``search`` (shapes in docs/cli.md)."""
+    return typer.Option(False, "--json", help="print JSON (shapes in docs/cli.md)")
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def reveal_option() -> bool:
@@ -173,6 +183,7 @@ def list_(
         None, help="open, closed, status:NAME, sev:high, model:NAME, since:7d"
     ),
     limit: int = typer.Option(50, min=1, max=1000),
+    json_output: bool = json_option(),
     reveal_secrets: bool = reveal_option(),
 ) -> None:
     """List incidents, newest first."""
@@ -180,32 +191,45 @@ def list_(
         services = _services()
         where = parse_filter(filters or [], user_id=None, now=services.clock.now())
         incidents = services.incidents.list_incidents(where, limit=limit)
-        _table(services, incidents, _redactor(services, reveal_secrets))
+        _table(services, incidents, _redactor(services, reveal_secrets), json_output)
 
 
 @app.command()
-def show(key: str, reveal_secrets: bool = reveal_option()) -> None:
+def show(
+    key: str, json_output: bool = json_option(), reveal_secrets: bool = reveal_option()
+) -> None:
     """Show one incident with its evidence, findings and timeline."""
     with user_errors():
         services = _services()
         detail = services.incidents.detail(key)
-        redactor = _redactor(services, reveal_secrets)
-        render_cli.incident_detail(out, masked_detail(detail, redactor))
+        shown = masked_detail(detail, _redactor(services, reveal_secrets))
+        if json_output:
+            _print_json(json_views.detail_json(shown))
+        else:
+            render_cli.incident_detail(out, shown)
 
 
 @app.command()
-def search(words: list[str], reveal_secrets: bool = reveal_option()) -> None:
+def search(
+    words: list[str], json_output: bool = json_option(), reveal_secrets: bool = reveal_option()
+) -> None:
     """Find incidents whose title or evidence contains all the words."""
     with user_errors():
         services = _services()
         incidents = services.incidents.search(" ".join(words), include_restricted=True)
-        _table(services, incidents, _redactor(services, reveal_secrets))
+        _table(services, incidents, _redactor(services, reveal_secrets), json_output)
 
 
-def _table(services: Services, incidents: list[Incident], redactor: Redactor | None) -> None:
+def _table(
+    services: Services, incidents: list[Incident], redactor: Redactor | None, as_json: bool
+) -> None:
     ids = [i.id for i in incidents if i.id is not None]
     shown = masked_incidents(incidents, redactor)
-    render_cli.incident_table(out, shown, services.incidents.categories(ids))
+    categories = services.incidents.categories(ids)
+    if as_json:
+        _print_json(json_views.incidents_json(shown, categories))
+    else:
+        render_cli.incident_table(out, shown, categories)
 
 
 @app.command()

@@ -1,0 +1,86 @@
+"""The JSON documents of ``list --json``, ``search --json`` and ``show --json``.
+
+The shapes are stable and documented in docs/cli.md: a field is only ever added. They are
+built from views already masked by :mod:`bot.masked_views` (or raw with
+``--reveal-secrets``); nothing here masks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.incidents import IncidentDetail
+    from bot.models import Event, Finding, Incident
+
+
+def incident_json(incident: Incident, categories: list[str]) -> dict[str, Any]:
+    """One incident as listed: its triage fields, categories and times."""
+    return {
+        "key": incident.key,
+        "title": incident.title,
+        "status": incident.status,
+        "resolution": incident.resolution,
+        "severity": incident.severity,
+        "suggested_severity": incident.suggested_severity,
+        "categories": list(categories),
+        "restricted": incident.restricted,
+        "model_name": incident.model_name,
+        "model_version": incident.model_version,
+        "seen_in": incident.seen_in,
+        "reporter_id": incident.reporter_id,
+        "assignee_id": incident.assignee_id,
+        "created_at": _time(incident.created_at),
+        "acknowledged_at": _time(incident.acknowledged_at),
+        "closed_at": _time(incident.closed_at),
+        "source_permalink": incident.source_permalink,
+    }
+
+
+def incidents_json(
+    incidents: list[Incident], categories: dict[int, list[str]]
+) -> list[dict[str, Any]]:
+    """The array printed by ``list --json`` and ``search --json``."""
+    return [incident_json(i, categories.get(i.id or 0, [])) for i in incidents]
+
+
+def detail_json(detail: IncidentDetail) -> dict[str, Any]:
+    """The object printed by ``show --json``: the incident, its evidence, findings, timeline."""
+    incident = detail.incident
+    return {
+        **incident_json(incident, detail.categories),
+        "resolution_summary": incident.resolution_summary,
+        "check_reason": incident.check_reason,
+        "duplicate_of": detail.duplicate_of,
+        "duplicates": list(detail.duplicates),
+        "evidence": {"text": detail.evidence.text, "prompt": detail.evidence.prompt},
+        "findings": [_finding(f) for f in detail.findings],
+        "timeline": [_event(e) for e in detail.events],
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "category": finding.category,
+        "check_id": finding.check_id,
+        "score": finding.score,
+        "actuality": finding.actuality,
+        "excerpt": finding.excerpt,
+        "spans": [[int(a), int(b)] for a, b in finding.spans],
+    }
+
+
+def _event(event: Event) -> dict[str, Any]:
+    return {
+        "at": _time(event.at),
+        "actor": event.actor,
+        "kind": event.kind,
+        "from": event.from_value,
+        "to": event.to_value,
+        "note": event.note,
+    }
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
