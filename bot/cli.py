@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
-from bot import digest_cli, json_views, render_cli
+from bot import digest_cli, json_views, progress, render_cli
 from bot.checks_cli import check_command, eval_command
 from bot.config import Settings
 from bot.errors import ConfigError, DomainError
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from bot.models import Incident
     from bot.redaction import Redactor
     from bot.wiring import Services
+
+T = TypeVar("T")
 
 app = typer.Typer(help="safetybot: AI-safety incident reporting.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -257,13 +261,36 @@ def export(
             include_restricted=include_restricted,
             redactor=_redactor(services, reveal_secrets),
         )
-        stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-        try:
-            count = exporting.write(records, format, stream)
-        finally:
-            if output:
-                stream.close()
+        total = exporting.count_incidents(services.db, since=start)
+        with progress.bar("exporting", total) as update:
+            counted = _advancing(records, update)
+            count = _write_output(output, lambda s: exporting.write(counted, format, s))
         err.print(f"exported {count} incident(s)")
+
+
+def _advancing(items: Iterator[T], update: progress.Update) -> Iterator[T]:
+    for item in items:
+        yield item
+        update(advance=1)
+
+
+def _write_output(output: Path | None, write: Callable[[TextIO], int]) -> int:
+    """Write to stdout, or to ``output`` all at once: a failed export leaves an existing
+    file as it was (a device or pipe such as /dev/stdout is written directly)."""
+    if output is None:
+        return write(sys.stdout)
+    if output.exists() and not output.is_file():
+        with output.open("w", encoding="utf-8", newline="") as stream:
+            return write(stream)
+    fd, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as stream:
+            count = write(stream)
+        os.replace(partial, output)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return count
 
 
 app.command("check")(check_command)

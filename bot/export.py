@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.avid import avid_report
@@ -70,6 +70,15 @@ def incident_records(
                 record = _masked(record, EvidenceMask(redactor, text, known))
             yield record
         last_id = ids[-1]
+
+
+def count_incidents(db: Database, *, since: datetime | None = None) -> int:
+    """How many incidents an export from ``since`` holds (the progress bar's total)."""
+    statement = select(func.count()).select_from(Incident)
+    if since is not None:
+        statement = statement.where(col(Incident.created_at) >= since)
+    with db.session() as session:
+        return int(session.execute(statement).scalar_one())
 
 
 def _record(
