@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     log_format: str = Field(
         "json", pattern=r"^(json|text)$", validation_alias=_env("SAFETYBOT_LOG_FORMAT")
     )
+    reporter_updates: bool = Field(True, validation_alias=_env("SAFETYBOT_REPORTER_UPDATES"))
     user_rate_per_minute: int = Field(20, ge=1, validation_alias=_env("SAFETYBOT_USER_RATE"))
     max_body_bytes: int = Field(
         2 * 1024 * 1024, ge=1024, validation_alias=_env("SAFETYBOT_MAX_BODY_BYTES")

@@ -33,7 +33,7 @@ from bot import lifecycle, masked_search, notices
 from bot.clock import Clock
 from bot.db import Database
 from bot.duplicates import DuplicateMatch, Fingerprint, duplicates_in
-from bot.errors import InvalidInput, InvalidTransition, NotFound
+from bot.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from bot.filters import IncidentFilter
 from bot.models import (
     SEEN_IN,
@@ -610,6 +610,22 @@ class IncidentService:
             session.add_all([merged, linked])
             notices.changed(session, incident, [merged], now)
             notices.changed(session, root, [linked], now)
+        return incident
+
+    def stop_reporter_updates(self, key: str, *, actor: str) -> Incident:
+        """Send the reporter no more DMs about ``key``; only the reporter may ask."""
+        with self.db.write() as session:
+            incident = _load(session, key, lock=True)
+            if actor != incident.reporter_id:
+                raise PermissionDenied(
+                    f"Only the reporter of {incident.key} can turn off its updates."
+                )
+            if not incident.reporter_updates:
+                raise InvalidTransition(
+                    f"Updates about {incident.key} are already off; nothing was changed."
+                )
+            incident.reporter_updates = False
+            session.add(incident)
         return incident
 
     @contextmanager

@@ -70,6 +70,8 @@ class Incident(SQLModel, table=True):
     reminders_sent: int = Field(default=0)
     last_reminded_at: datetime | None = Field(default=None)
     last_nudged_at: datetime | None = Field(default=None)
+    # The reporter's choice: False after "Stop updates" in one of the DMs about this incident.
+    reporter_updates: bool = Field(default=True)
 
 
 class IncidentCategory(SQLModel, table=True):

@@ -24,6 +24,9 @@ SOURCE_REPLY = "source_reply"
 # Sent after every change to an incident.
 INCIDENT_UPDATE = "incident_update"
 CHANGE_REPLY = "change_reply"
+# Direct messages after a change: to the new assignee, and to the reporter.
+ASSIGNED = "assigned_dm"
+REPORTER_UPDATE = "reporter_update"
 # Sent by scheduled jobs and on delivery problems.
 REMINDER = "reminder"
 NUDGE = "nudge"
@@ -38,6 +41,9 @@ _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 POST_CHANGING = frozenset(
     {"acknowledged", "status", "assigned", "severity", "merged", "reopened", "duplicate_linked"}
 )
+
+# Timeline kinds the reporter is told about (a note or an assignment is triage's business).
+REPORTER_KINDS = frozenset({"acknowledged", "status", "severity", "merged", "reopened"})
 
 
 def enqueue(
@@ -82,6 +88,22 @@ def changed(session: Session, incident: Incident, events: Iterable[Event], now: 
     for event in events:
         session.flush()
         enqueue(session, CHANGE_REPLY, now, incident=incident, event_id=event.id)
+        _people(session, incident, event, now)
+
+
+def _people(session: Session, incident: Incident, event: Event, now: datetime) -> None:
+    """DMs about ``event`` to the people it concerns, never to whoever made the change."""
+    assignee = event.to_value
+    if event.kind == "assigned" and is_slack_user(assignee) and assignee != event.actor:
+        enqueue(session, ASSIGNED, now, incident=incident, event_id=event.id)
+    reporter = incident.reporter_id
+    if (
+        event.kind in REPORTER_KINDS
+        and incident.reporter_updates
+        and is_slack_user(reporter)
+        and reporter != event.actor
+    ):
+        enqueue(session, REPORTER_UPDATE, now, incident=incident, event_id=event.id)
 
 
 def is_slack_user(user_id: str | None) -> bool:

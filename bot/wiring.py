@@ -196,13 +196,16 @@ def _triage_team(services: Services, client: WebClient) -> TriageTeam:
 
 
 def _triage_notices(deps: SlackDeps, client: WebClient, outbox: Outbox, team: TriageTeam) -> None:
-    """Senders of reminders, nudges and App Home refreshes; homes refresh after each change."""
+    """Senders of reminders, nudges, DMs to assignees and reporters, and App Home refreshes;
+    homes refresh after each change."""
     from bot import notices
     from bot.home_refresh import HomeRefresh
     from bot.slack import home
+    from bot.slack.people_posts import PeoplePosts
     from bot.slack.reminder_posts import ReminderPosts
 
     ReminderPosts(deps.delivery, usergroup=deps.settings.triage_usergroup).register()
+    PeoplePosts(deps.delivery, reporter_updates=deps.settings.reporter_updates).register()
     deps.delivery.register(notices.HOME, home.sender(deps, client))
     refresh = HomeRefresh(
         db=deps.incidents.db, clock=deps.clock, team=team.members, kick=outbox.kick

@@ -178,6 +178,16 @@ def reopen(turn: Turn) -> None:
     turn.changed()
 
 
+def stop_updates(turn: Turn) -> None:
+    """The reporter's "Stop updates" in a DM: no more DMs about this incident."""
+    incident = turn.deps.incidents.stop_reporter_updates(turn.key, actor=turn.user)
+    turn.answer(
+        f"OK: no more messages about *{escape(incident.key)}*. "
+        f"`{turn.deps.settings.command} show {escape(incident.key)}` still shows where it stands.",
+        warning=False,
+    )
+
+
 def show(turn: Turn) -> None:
     """``/safety show`` for one row of a list, as a new ephemeral message."""
     if not turn.click.response_url:
@@ -214,6 +224,7 @@ VERBS: dict[str, Callable[[Turn], None]] = {
     "incident_reopen": reopen,
     "incident_note": add_note,
     "incident_show": show,
+    "incident_updates_off": stop_updates,
 }
 
 

@@ -114,6 +114,40 @@ def test_messages_survive_hostile_data(renderer: TemplateRenderer, kind: str) ->
         assert_inert(message, value)
 
 
+REPORTER_KINDS = ("acknowledged", "severity", "status", "closed", "merged", "reopened")
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_direct_messages_survive_hostile_data(renderer: TemplateRenderer, kind: str) -> None:
+    """The assignee's and the reporter's DMs render and stay inert with hostile titles, summaries
+    and reasons."""
+    value = HOSTILE[kind]
+    messages = [
+        renderer.render_message(
+            "messages/assigned", incident=incident_fields(value), actor="<@U2>", show_title=True
+        )
+    ]
+    for update in REPORTER_KINDS:
+        messages.append(
+            renderer.render_message(
+                "messages/reporter_update",
+                kind=update,
+                key="AIS-42",
+                title=value,
+                actor="<@U2>",
+                before="Medium",
+                after="Critical",
+                resolution="Fixed" if update == "closed" else "",
+                summary=value if update == "closed" else "",
+                reason=value if update == "severity" else "",
+                duplicate_of="AIS-7",
+            )
+        )
+    for message in messages:
+        assert_inert(message, value)
+        assert "<!channel>" not in message["text"]
+
+
 def test_incident_buttons_carry_what_the_viewer_saw(renderer: TemplateRenderer) -> None:
     """The post's actions block id names key, status and assignee; the note-only variant one button."""
     fields = incident_fields("t")
