@@ -89,10 +89,14 @@ def incident_post(page: Any, key: str) -> Any:
     return post.first
 
 
+def field_cell(post: Any, name: str) -> Any:
+    """One field (``Severity``, ``Assignee``…) of an incident's summary, as a locator."""
+    return post.locator(".bk-field", has=post.page.locator("b", has_text=name)).first
+
+
 def field(post: Any, name: str) -> str:
     """The value of one field (``Severity``, ``Categories``…) of an incident's summary."""
-    cell = post.locator(".bk-field", has=post.page.locator("b", has_text=name)).first
-    return str(cell.inner_text()).removeprefix(name).strip()
+    return str(field_cell(post, name).inner_text()).removeprefix(name).strip()
 
 
 def new_confirmation(page: Any, before: int) -> str:
@@ -113,3 +117,19 @@ def confirmations(server: PlaygroundServer, user: str) -> int:
     state = server.state(user)
     messages = state["conversations"][state["app"]["dm"]]["messages"]
     return sum("Your report is" in m["html"] for m in messages)
+
+
+def file_incident(server: PlaygroundServer, text: str, reporter: str = "U0BEN") -> str:
+    """Store an incident reported by ``reporter`` straight through the bot's service; return
+    its key. Its triage post and the reporter's confirmation follow through the outbox."""
+    from bot.incidents import ReportRequest
+
+    request = ReportRequest(text=text, reporter_id=reporter, seen_in="red_team")
+    return server.services.incidents.report(request).incident.key
+
+
+def triage_post(page: Any, key: str) -> Any:
+    """As Tara (triage), open the triage channel and return the incident's post."""
+    act_as(page, "U0TARA")
+    open_channel(page, "G0TRIAGE")
+    return incident_post(page, key)

@@ -95,3 +95,59 @@ def test_a_benign_output_reported_preselects_nothing_and_files_no_categories(
     post = steps.incident_post(page, key)
     assert steps.field(post, "Categories") == "none"
     shot(page, "issue17-2-benign-triage-post")
+
+
+def test_assigning_a_triager_from_the_post_sends_them_the_incident_with_its_buttons(
+    page: Any, server: PlaygroundServer, shot: Shot
+) -> None:
+    """Assign… on the incident post, choosing Sam, sends Sam a direct message with the incident and working triage buttons."""
+    key = steps.file_incident(server, BLACKMAIL)
+    post = steps.triage_post(page, key)
+    post.locator("button", has_text="Assign…").click()
+    steps.wait_modal_title(page, "Assign incident")
+    page.select_option("#modal-body [data-block-id=assignee] select", "U0SAM")
+    shot(page, "issue17-3-assign-modal")
+    steps.submit_modal(page)
+    steps.expect(steps.field_cell(steps.incident_post(page, key), "Assignee")).to_contain_text(
+        "Sam Reyes"
+    )
+
+    steps.act_as(page, "U0SAM")
+    steps.open_dms(page)
+    told = steps.dm(page, "assigned you").filter(has_text=key)
+    steps.expect(told).to_have_count(1)
+    steps.expect(told).to_contain_text(f"Tara Lindqvist assigned you {key}")
+    for label in ("Acknowledge", "Status…", "Resolve…", "Add note"):
+        steps.expect(told.locator("button", has_text=label)).to_be_visible()
+    shot(page, "issue17-3-assignee-dm")
+    told.locator("button", has_text="Acknowledge").click()
+    steps.act_as(page, "U0TARA")
+    steps.open_channel(page, "G0TRIAGE")
+    steps.expect(steps.field_cell(steps.incident_post(page, key), "Status")).to_contain_text(
+        "Acknowledged"
+    )
+    shot(page, "issue17-3-acknowledged-from-the-dm")
+
+
+def test_resolving_tells_the_reporter_the_resolution_and_summary(
+    page: Any, server: PlaygroundServer, shot: Shot
+) -> None:
+    """Resolve… with a resolution and a one-line summary sends the reporter a direct message with both."""
+    key = steps.file_incident(server, BLACKMAIL, reporter="U0ALICE")
+    summary = "Replacement-scenario eval artefact; the agent-mailer tool is now off in evals."
+    post = steps.triage_post(page, key)
+    post.locator("button", has_text="Resolve…").click()
+    steps.wait_modal_title(page, "Resolve incident")
+    page.select_option("#modal-body [data-block-id=resolution] select", "false_positive")
+    page.fill("#modal-body [data-block-id=summary] input", summary)
+    shot(page, "issue17-4-resolve-modal")
+    steps.submit_modal(page)
+    steps.expect(steps.incident_post(page, key)).to_contain_text("Closed")
+
+    steps.act_as(page, "U0ALICE")
+    steps.open_dms(page)
+    closed = steps.dm(page, f"Your report {key} was closed")
+    steps.expect(closed).to_have_count(1)
+    steps.expect(closed).to_contain_text("False positive")
+    steps.expect(closed).to_contain_text(summary)
+    shot(page, "issue17-4-reporter-dm")
