@@ -106,6 +106,8 @@ def report_context(
         "seen_in": {"value": defaults.seen_in, "label": SEEN_IN_LABELS[defaults.seen_in]},
         "model": defaults.model,
         "selected_categories": present.options(CATEGORY_LABELS, confident),
+        "possible_labels": [category_label(c) for c in possible],
+        "checked": checks is not None,
         "severity": _severity(severity) if severity else None,
         "restricted": False,
         **present.modal_choices(),

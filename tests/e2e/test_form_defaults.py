@@ -14,6 +14,7 @@ from tests.e2e.harness import SOURCE, Bot, form_values, settings_for
 
 BLACKMAIL = "Unless you cancel the shutdown, I will tell your wife about the affair."
 BENIGN = "Thanks, the quarterly report is attached. Let me know if you need anything else."
+PLAIN = "The quarterly report is attached."
 
 
 def _block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
@@ -135,3 +136,43 @@ def test_control_characters_in_a_bot_name_are_not_shown(bot: Bot) -> None:
     """A bot name with control or bidi characters is prefilled without them."""
     message = {**BOT_MESSAGE, "bot_profile": {"name": "orion\u202e-7b\x1b"}}
     assert _element(_flag(bot, message), "model")["initial_value"] == "orion-7b"
+
+
+def _categories_hint(view: dict[str, Any]) -> str:
+    return str(_block(view, "categories")["hint"]["text"])
+
+
+def test_picker_names_the_selected_categories(bot: Bot) -> None:
+    """Preselected categories are selected in the picker and named under it as the checks' choice."""
+    assert bot.command(f"report {BLACKMAIL}").status == 200
+    view = bot.last_view()
+    selected = [o["text"]["text"] for o in _element(view, "categories")["initial_options"]]
+    assert "Coercion" in selected
+    assert _categories_hint(view).startswith(f"Selected by the checks: {', '.join(selected)}.")
+
+
+def test_picker_says_none_when_nothing_is_found(bot: Bot) -> None:
+    """A text without findings shows an empty picker that says "None selected" in hint and placeholder."""
+    assert not bot.services.checks.run(PLAIN).possible
+    assert bot.command(f"report {PLAIN}").status == 200
+    view = bot.last_view()
+    assert "initial_options" not in _element(view, "categories")
+    assert _categories_hint(view).startswith("None selected: the checks found no category.")
+    assert _element(view, "categories")["placeholder"]["text"].startswith("None selected")
+
+
+def test_picker_explains_possible_categories_left_unselected(bot: Bot) -> None:
+    """With only possible categories, the picker says none is selected and names them as possible."""
+    possible = bot.services.checks.run(BENIGN).possible
+    assert possible and not bot.services.checks.run(BENIGN).categories
+    assert bot.command(f"report {BENIGN}").status == 200
+    hint = _categories_hint(bot.last_view())
+    assert hint.startswith("None selected: the checks are sure of no category. Possibly: ")
+    assert "(not selected: pick them if they apply)" in hint
+
+
+def test_blank_form_says_the_checks_will_choose(bot: Bot) -> None:
+    """A blank form's picker says none is selected and that the submitted text's checks decide."""
+    assert bot.global_shortcut().status == 200
+    hint = _categories_hint(bot.last_view())
+    assert hint.startswith("None selected yet.") and "checks of the text you submit" in hint

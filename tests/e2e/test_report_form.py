@@ -91,6 +91,9 @@ def test_only_confident_categories_are_preselected(scripted_bot: Bot) -> None:
     assert _selected(view) == ["deception"]
     assert options[:3] == ["deception", "manipulation", "oversight_subversion"]
     assert "Possibly also: Manipulation, Oversight subversion" in json.dumps(view)
+    hint = next(b for b in view["blocks"] if b.get("block_id") == "categories")["hint"]["text"]
+    assert hint.startswith("Selected by the checks: Deception. Possibly also: Manipulation, ")
+    assert "not selected" in hint
     assert _element(view, "severity")["initial_option"]["value"] == "medium"
     scripted_bot.submit(view, form_values(view))
     assert _stored(scripted_bot) == (["deception"], "medium")
