@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     channel_models: str = Field("", validation_alias=_env("SAFETYBOT_CHANNEL_MODELS"))
     log_level: str = Field("INFO", validation_alias=_env("SAFETYBOT_LOG_LEVEL"))
     log_format: str = Field(
-        "json", pattern=r"^(json|text)$", validation_alias=_env("SAFETYBOT_LOG_FORMAT")
+        "auto", pattern=r"^(auto|json|text)$", validation_alias=_env("SAFETYBOT_LOG_FORMAT")
     )
     reporter_updates: bool = Field(True, validation_alias=_env("SAFETYBOT_REPORTER_UPDATES"))
     user_rate_per_minute: int = Field(20, ge=1, validation_alias=_env("SAFETYBOT_USER_RATE"))

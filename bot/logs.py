@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object per line, with the request id and incident key, redacted.
+"""Logs: one JSON object per line (or a readable line on a terminal), with the request id
+and incident key, redacted.
 
 Context travels in ``contextvars`` (``bind``), so a line logged deep in the service carries
 the request it serves. Every record passes a redacting filter first: Slack tokens, the
@@ -105,13 +106,27 @@ class TextFormatter(logging.Formatter):
         return f"{line} [{extra}]" if extra else line
 
 
+def chosen_format(setting: str, stream: Any) -> str:
+    """``json`` or ``text``: as set, or for ``auto`` text on a terminal and JSON elsewhere
+    (a container's log collector reads stderr through a pipe)."""
+    if setting != "auto":
+        return setting
+    try:
+        return "text" if stream.isatty() else "json"
+    except (AttributeError, ValueError):
+        return "json"
+
+
 def configure(
-    *, level: str = "INFO", fmt: str = "json", secrets: Iterable[str] = (), stream: Any = None
+    *, level: str = "INFO", fmt: str = "auto", secrets: Iterable[str] = (), stream: Any = None
 ) -> logging.Handler:
-    """Send the root logger's records to ``stream`` (stderr), redacted and formatted."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+    """Send the root logger's records to ``stream`` (stderr), redacted and formatted;
+    ``fmt`` is ``json``, ``text`` or ``auto`` (see :func:`chosen_format`)."""
+    stream = stream or sys.stderr
+    handler = logging.StreamHandler(stream)
     handler.addFilter(Redactor(secrets))
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    text = chosen_format(fmt, stream) == "text"
+    handler.setFormatter(TextFormatter() if text else JsonFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
         if getattr(old, "_safetybot", False):
