@@ -25,6 +25,9 @@ CALLBACK_ID = "report_incident"
 # The private metadata key of what the modal opened with selected: a submission that leaves a
 # field as it was takes it from the checks of the submitted text (see ``bot.slack.views``).
 INITIAL = "initial"
+# The private metadata key, in a form that refreshes as evidence is entered, of the length of
+# the text its suggestions are for (``bot.slack.report_refresh``).
+BASIS = "basis"
 NO_TEXT_NOTE = "That message has no text (an image or a file?). Paste the model output above."
 SENSITIVE_NOTE = (
     "The text contains what looks like a credential or personal data; "
@@ -63,6 +66,7 @@ def report_view(
         matches=matches,
         source=source,
         defaults=defaults or FormDefaults(),
+        refreshable=not text.strip(),
     )
     return deps.renderer.render_view("modals/report", **context)
 
@@ -75,12 +79,15 @@ def report_context(
     matches: Sequence[DuplicateMatch],
     source: Source,
     defaults: FormDefaults = FormDefaults(),
+    refreshable: bool = False,
 ) -> dict[str, Any]:
     """Template data of the report modal.
 
     The draft keeps the whole text. The input shows it masked and without control characters
     (``bot.slack.evidence_field``); a text too long for the input is shown as a masked preview
-    and the modal says the full text is stored with the report.
+    and the modal says the full text is stored with the report. A ``refreshable`` form (one
+    opened blank) dispatches as evidence is entered, and ``text`` is what the reporter typed:
+    the input keeps it as it is.
     """
     masked = present.check_sensitive_spans(checks) if checks else []
     hidden = field_spans(text, checks)
@@ -90,22 +97,32 @@ def report_context(
     possible = present.possible_categories(checks) if checks else []
     severity = suggested_severity(checks) if confident and checks else None
     chosen = {"categories": confident, "severity": severity}
+    metadata = {"draft": draft_id, INITIAL: chosen, **({BASIS: len(text)} if refreshable else {})}
     return {
-        "private_metadata": json.dumps({"draft": draft_id, INITIAL: chosen}),
+        "private_metadata": json.dumps(metadata),
+        "refreshable": refreshable,
         "checks": _checks(text, checks, masked, possible),
         "duplicates": present.duplicates(matches),
         "evidence": {
             "long": long,
-            "initial": None if long else (initial or None),
+            "initial": None if long or refreshable else (initial or None),
             "preview": mask(text[:PREVIEW], [(a, min(b, PREVIEW)) for a, b in hidden]),
             "length_text": f"{len(text):,}",
             "note": _note(
-                text, source, hidden, long=long, cleaned=not long and initial != mask(text, hidden)
+                text,
+                source,
+                hidden,
+                long=long or refreshable,  # the field does not show the text masked
+                cleaned=not long and initial != mask(text, hidden),
             ),
         },
         "seen_in": {"value": defaults.seen_in, "label": SEEN_IN_LABELS[defaults.seen_in]},
         "model": defaults.model,
         "selected_categories": present.options(CATEGORY_LABELS, confident),
+        "picked": False,
+        "category_action": "value",
+        "severity_action": "value",
+        "severity_picked": False,
         "possible_labels": [category_label(c) for c in possible],
         "checked": checks is not None,
         "severity": _severity(severity) if severity else None,
@@ -116,6 +133,14 @@ def report_context(
             CATEGORY_LABELS, list(dict.fromkeys([*confident, *possible, *CATEGORY_LABELS]))
         ),
     }
+
+
+def draft_id_of(view: dict[str, Any]) -> str:
+    """The draft id a report modal carries in its private metadata."""
+    try:
+        return str(json.loads(view.get("private_metadata") or "{}").get("draft", ""))
+    except (ValueError, AttributeError):
+        return ""
 
 
 def field_spans(text: str, checks: CheckResult | None) -> list[tuple[int, int]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -10,6 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.drafts import Source
+from bot.slack import report_refresh
 from bot.slack.deps import SlackDeps
 from bot.slack.form_defaults import defaults_for
 from bot.slack.message_text import message_text
@@ -21,7 +21,8 @@ GLOBAL_SHORTCUT = "new_incident"
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    """Listen for both shortcuts."""
+    """Listen for both shortcuts, and for evidence entered in the form they open."""
+    report_refresh.register(app, deps)
 
     @app.message_shortcut(MESSAGE_SHORTCUT)
     def report_message(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
@@ -44,11 +45,3 @@ def register(app: App, deps: SlackDeps) -> None:
         ack()
         view = report_view(deps, user_id=shortcut["user"]["id"], text="")
         client.views_open(trigger_id=shortcut["trigger_id"], view=view)
-
-
-def draft_id_of(view: dict[str, Any]) -> str:
-    """The draft id a report modal carries in its private metadata."""
-    try:
-        return str(json.loads(view.get("private_metadata") or "{}").get("draft", ""))
-    except ValueError:
-        return ""

@@ -12,8 +12,7 @@ from slack_bolt import Ack, App
 from bot.errors import DomainError, InvalidInput, NotFound
 from bot.incidents import ReportRequest
 from bot.slack.deps import SlackDeps
-from bot.slack.report_modal import CALLBACK_ID, INITIAL, submitted_evidence
-from bot.slack.shortcuts import draft_id_of
+from bot.slack.report_modal import CALLBACK_ID, INITIAL, draft_id_of, submitted_evidence
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +52,10 @@ def parse_submission(deps: SlackDeps, view: dict[str, Any], user_id: str) -> Rep
         title=_text(values, "title") or None,
         model_name=name or None,
         model_version=version.strip() or None,
-        seen_in=_selected(values, "seen_in") or "other",
-        categories=_categories(view, values),
-        severity=_severity(view, values),
-        restricted="restricted" in _multi(values, "restricted"),
+        seen_in=selected(values, "seen_in") or "other",
+        categories=chosen_categories(view, values),
+        severity=chosen_severity(view, values),
+        restricted="restricted" in multi(values, "restricted"),
         source_channel=draft.source_channel,
         source_ts=draft.source_ts,
         idempotency_key=f"view:{view['id']}",
@@ -72,23 +71,23 @@ def _initial(view: dict[str, Any]) -> dict[str, Any] | None:
     return initial if isinstance(initial, dict) else None
 
 
-def _categories(view: dict[str, Any], values: dict[str, Any]) -> list[str] | None:
+def chosen_categories(view: dict[str, Any], values: dict[str, Any]) -> list[str] | None:
     """The chosen categories; ``None`` ("as the checks suggest") when left as the modal opened.
 
     Slack submits a multi-select's state, not whether it was touched: a selection equal to the
     initial one counts as untouched, so the checks of the submitted text decide (the text may
     have been edited or pasted since). A cleared suggestion is an explicit "none".
     """
-    chosen = _multi(values, "categories")
+    chosen = multi(values, "categories")
     initial = _initial(view)
     if initial is not None and sorted(chosen) == sorted(initial.get("categories") or []):
         return None
     return chosen
 
 
-def _severity(view: dict[str, Any], values: dict[str, Any]) -> str | None:
+def chosen_severity(view: dict[str, Any], values: dict[str, Any]) -> str | None:
     """The chosen severity; ``None`` ("as the checks suggest") when left as the modal opened."""
-    chosen = _selected(values, "severity")
+    chosen = selected(values, "severity")
     initial = _initial(view)
     if chosen is None or (initial is not None and chosen == initial.get("severity")):
         return None
@@ -104,17 +103,25 @@ def _field_of(error: DomainError, view: dict[str, Any]) -> str:
 
 
 def _element(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    return (values.get(block_id) or {}).get("value") or {}
+    """The state of an input block's one element, whatever its action id (a refreshed form
+    gives a suggestion a new one, so that Slack shows it: ``bot.slack.report_refresh``)."""
+    block = values.get(block_id)
+    if not isinstance(block, dict):
+        return {}
+    state = block.get("value") or next(iter(block.values()), None)
+    return state if isinstance(state, dict) else {}
 
 
 def _text(values: dict[str, Any], block_id: str) -> str:
     return str(_element(values, block_id).get("value") or "")
 
 
-def _selected(values: dict[str, Any], block_id: str) -> str | None:
+def selected(values: dict[str, Any], block_id: str) -> str | None:
+    """The value of the option chosen in a select block, if any."""
     option = _element(values, block_id).get("selected_option") or {}
     return option.get("value")
 
 
-def _multi(values: dict[str, Any], block_id: str) -> list[str]:
+def multi(values: dict[str, Any], block_id: str) -> list[str]:
+    """The values of the options chosen in a multi-select or checkboxes block."""
     return [o.get("value", "") for o in _element(values, block_id).get("selected_options") or []]
