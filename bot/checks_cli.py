@@ -9,10 +9,10 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from bot import progress
 from bot.checks import CheckEngine, CheckResult, RulePackError
 from bot.checks.evaluation import (
     PRF,
@@ -195,7 +195,9 @@ def eval_command(
             if not json_output:
                 _print_holdout(console, held, [p.name for p in also or []])
         if corpus is not None:
-            report = evaluate_corpus(engine, read_jsonl(corpus))
+            items = read_jsonl(corpus)
+            with progress.bar(f"checking {corpus.name}", len(items)) as update:
+                report = evaluate_corpus(_Advancing(engine, update), items)
             summary["corpus"] = report_dict(report)
             if not json_output:
                 if holdout is not None:
@@ -204,7 +206,9 @@ def eval_command(
             if predictions is not None:
                 _write_predictions(predictions, report)
         if jailbreakbench is not None:
-            jb = evaluate_jailbreakbench(engine, read_jsonl(jailbreakbench))
+            responses = read_jsonl(jailbreakbench)
+            with progress.bar("JailbreakBench", len(responses)) as update:
+                jb = evaluate_jailbreakbench(engine, progress.advancing(responses, update))
             summary["jailbreakbench"] = {
                 "refusals": jb.refusals,
                 "refusal_false_positives": jb.refusal_false_positives,
@@ -219,7 +223,9 @@ def eval_command(
                     f"({jb.recall:.1%})"
                 )
         if pii is not None:
-            pii_report = evaluate_pii_spans(engine, load_pii_dataset(pii))
+            samples = load_pii_dataset(pii)
+            with progress.bar("PII spans", len(samples)) as update:
+                pii_report = evaluate_pii_spans(engine, progress.advancing(samples, update))
             summary["pii"] = {
                 "overall": prf_dict(pii_report.overall),
                 "per_entity": {e: prf_dict(p) for e, p in pii_report.per_entity.items()},
@@ -240,29 +246,26 @@ def _make_trainer(engine: CheckEngine) -> Trainer:
 def _run_holdout(
     engine: CheckEngine, slices: list[Slice], extra: list[dict[str, Any]], trainer: Trainer
 ) -> HoldoutReport:
-    """Leave-one-slice-out with a progress bar on stderr (plain lines when not a terminal)."""
-    err = Console(stderr=True)
-    if not err.is_terminal:
+    """Leave-one-slice-out, with a progress bar on stderr when that is a terminal."""
+    with progress.bar("leave-one-slice-out") as update:
 
-        def note(what: str, done: int, total: int) -> None:
-            if done < total:
-                err.print(f"[{done + 1}/{total}] {what}", highlight=False)
+        def show(what: str, done: int, total: int) -> None:
+            update(description=what, completed=done, total=total)
 
-        return leave_one_slice_out(engine, slices, trainer, also=extra, progress=note)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("leave-one-slice-out", total=None)
+        return leave_one_slice_out(engine, slices, trainer, also=extra, progress=show)
 
-        def update(what: str, done: int, total: int) -> None:
-            bar.update(task, description=what, completed=done, total=total)
 
-        return leave_one_slice_out(engine, slices, trainer, also=extra, progress=update)
+class _Advancing:
+    """A runner that moves a progress bar on at each text it checks."""
+
+    def __init__(self, engine: CheckEngine, update: progress.Update) -> None:
+        self._engine = engine
+        self._update = update
+
+    def run(self, text: str) -> CheckResult:
+        result = self._engine.run(text)
+        self._update(advance=1)
+        return result
 
 
 def _print_holdout(console: Console, report: HoldoutReport, also: list[str]) -> None:

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 from pydantic import ValidationError
@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from bot.models import Incident
     from bot.redaction import Redactor
     from bot.wiring import Services
-
-T = TypeVar("T")
 
 app = typer.Typer(help="safetybot: AI-safety incident reporting.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -166,18 +164,18 @@ def report(
         text = read_text(file)
         model_name, _, version = (model or "").partition(" ")
         services = _services()
-        outcome = services.incidents.report(
-            ReportRequest(
-                text=text,
-                reporter_id=_actor(),
-                prompt=read_text(str(prompt)) if prompt else None,
-                title=title,
-                model_name=model_name or None,
-                model_version=version or None,
-                severity=severity,
-                restricted=restricted,
-            )
+        request = ReportRequest(
+            text=text,
+            reporter_id=_actor(),
+            prompt=read_text(str(prompt)) if prompt else None,
+            title=title,
+            model_name=model_name or None,
+            model_version=version or None,
+            severity=severity,
+            restricted=restricted,
         )
+        with progress.bar("checking and filing"):
+            outcome = services.incidents.report(request)
         render_cli.reported(out, masked_outcome(outcome, text, _masking(services)))
 
 
@@ -263,15 +261,9 @@ def export(
         )
         total = exporting.count_incidents(services.db, since=start)
         with progress.bar("exporting", total) as update:
-            counted = _advancing(records, update)
+            counted = progress.advancing(records, update)
             count = _write_output(output, lambda s: exporting.write(counted, format, s))
         err.print(f"exported {count} incident(s)")
-
-
-def _advancing(items: Iterator[T], update: progress.Update) -> Iterator[T]:
-    for item in items:
-        yield item
-        update(advance=1)
 
 
 def _write_output(output: Path | None, write: Callable[[TextIO], int]) -> int:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from bot import progress
 from bot.digest import Week
 from bot.errors import ConfigError, DomainError, InvalidInput
 
@@ -52,11 +53,13 @@ def digest(
         if chosen.start_at > services.clock.now():
             raise InvalidInput(f"{chosen.label} has not started yet.")
         if preview or not post:
+            with progress.bar(f"building the digest of {chosen.label}"):
+                context = report.context(chosen, terminal=not blocks)
             if blocks:
-                message = parts.poster.message(report.context(chosen))
+                message = parts.poster.message(context)
                 out.print_json(json.dumps(message, ensure_ascii=False))
             else:
-                text = parts.poster.text(report.context(chosen, terminal=True))
+                text = parts.poster.text(context)
                 out.print(text, markup=False, highlight=False, soft_wrap=True)
         if post:
             _post(parts, chosen, force=force, say=err.print)

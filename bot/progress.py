@@ -7,9 +7,9 @@ progress line; a person at a terminal sees one that disappears when the work is 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from rich.console import Console
 from rich.progress import (
@@ -21,6 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+T = TypeVar("T")
 Update = Callable[..., None]
 """``update(advance=1)``, ``update(completed=3, total=8, description="...")``: rich's
 ``Progress.update`` for the one task of a bar."""
@@ -55,6 +56,13 @@ def bar(description: str, total: int | None = None) -> Iterator[Update]:
             progress.update(task, **changes)
 
         yield update
+
+
+def advancing(items: Iterable[T], update: Update) -> Iterator[T]:
+    """``items``, moving the bar on by one after each."""
+    for item in items:
+        yield item
+        update(advance=1)
 
 
 def _ignore(*_args: object, **_kwargs: object) -> None:
