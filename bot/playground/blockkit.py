@@ -269,10 +269,17 @@ def element(item: Any, bid: str, ctx: Context) -> str:
 def input_element(
     item: Block, bid: str, ctx: Context, *, role: str = "input", dispatch: bool = False
 ) -> str:
-    """A stateful element; in an input block its value is part of the submitted state."""
-    extra = {"data-dispatch": "1"} if dispatch else {}
-    attrs = _attrs(role, bid, item, **extra)
+    """A stateful element; in an input block its value is part of the submitted state.
+
+    With ``dispatch`` (the block's ``dispatch_action``) a change is also sent as a block action:
+    for a text input when Slack would send it (``data-dispatch-on``: ``enter``, the default,
+    and/or ``character``, from ``dispatch_action_config``), for any other element on change.
+    """
     kind = item.get("type")
+    extra = {"data-dispatch": "1"} if dispatch else {}
+    if dispatch and kind in TEXT_INPUTS:
+        extra["data-dispatch-on"] = " ".join(_text_triggers(item))
+    attrs = _attrs(role, bid, item, **extra)
     if kind in TEXT_INPUTS:
         return _text_input(item, attrs, ctx)
     if kind in SELECTS:
@@ -286,6 +293,15 @@ def input_element(
         value = html.escape(str(item.get("initial_time", "")), quote=True)
         return f'<input type="time" class="bk-input" {attrs} value="{value}">'
     return unknown("element", item)
+
+
+def _text_triggers(item: Block) -> list[str]:
+    """When a dispatching text input sends its action: ``enter`` and/or ``character``."""
+    config = item.get("dispatch_action_config")
+    wanted = config.get("trigger_actions_on") if isinstance(config, dict) else None
+    names = {"on_enter_pressed": "enter", "on_character_entered": "character"}
+    triggers = [names[t] for t in wanted or [] if t in names]
+    return triggers or ["enter"]
 
 
 def _button(item: Block, bid: str, ctx: Context) -> str:

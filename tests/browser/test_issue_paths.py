@@ -35,7 +35,7 @@ REFUSAL = _corpus_text("corpus dev-0150")  # a model that refuses to use leverag
 def test_report_from_an_empty_form_files_what_the_checks_are_confident_about(
     page: Any, server: PlaygroundServer, shot: Shot, entry: str
 ) -> None:
-    """A blackmail transcript pasted into an empty report form is filed with the checks' confident categories and severity, not every category and not severity None."""
+    """A blackmail transcript pasted into an empty report form gets the checks' confident categories and severity selected, and is filed with them: not every category, not severity None."""
     before = steps.confirmations(server, "U0ALICE")
     if entry == "home":
         steps.open_home(page)
@@ -47,15 +47,22 @@ def test_report_from_an_empty_form_files_what_the_checks_are_confident_about(
     assert page.input_value("#modal-body [data-block-id=evidence] textarea") == ""
     assert steps.selected(page, "categories") == []
     assert steps.selected(page, "severity") == [""]
+    checks = server.services.incidents.check(BLACKMAIL)
+    expected = sorted(checks.categories)
+    assert expected and len(expected) < len(CATEGORY_LABELS)
+
     page.fill("#modal-body [data-block-id=evidence] textarea", BLACKMAIL)
-    shot(page, f"issue17-1-{entry}-empty-form-pasted")
+    categories = page.locator("#modal-body .bk-block[data-block-id=categories]")
+    steps.expect(categories).to_contain_text("Selected by the checks")
+    assert sorted(steps.selected(page, "categories")) == expected
+    assert steps.selected(page, "severity") == [suggested_severity(checks)]
+    assert page.input_value("#modal-body [data-block-id=evidence] textarea") == BLACKMAIL
+    categories.scroll_into_view_if_needed()
+    shot(page, f"issue17-1-{entry}-pasted-and-suggested")
     steps.submit_modal(page)
 
     key = steps.new_confirmation(page, before)
     shot(page, f"issue17-1-{entry}-confirmation")
-    checks = server.services.incidents.check(BLACKMAIL)
-    expected = sorted(checks.categories)
-    assert expected and len(expected) < len(CATEGORY_LABELS)
     detail = server.services.incidents.detail(key)
     assert sorted(detail.categories) == expected
     assert detail.incident.severity == suggested_severity(checks) != "none"

@@ -345,3 +345,40 @@ def test_block_ids_are_given_when_missing() -> None:
         ]
     )
     assert 'data-block-id="b0"' in html and 'data-block-id="b1" data-action-id="a"' in html
+
+
+def test_dispatching_inputs_say_when_they_send_their_action() -> None:
+    """A dispatching text input is marked with Slack's triggers (Enter by default, or as typed); other inputs are not."""
+
+    def block(bid: str, element: dict[str, Any], dispatch: bool = True) -> dict[str, Any]:
+        return {
+            "type": "input",
+            "block_id": bid,
+            "dispatch_action": dispatch,
+            "label": _text("Label", "plain_text"),
+            "element": {"action_id": "value", **element},
+        }
+
+    typed = {"trigger_actions_on": ["on_character_entered"]}
+    both = {"trigger_actions_on": ["on_enter_pressed", "on_character_entered"]}
+    html = render_blocks(
+        [
+            block("typed", {"type": "plain_text_input", "dispatch_action_config": typed}),
+            block("both", {"type": "plain_text_input", "dispatch_action_config": both}),
+            block("enter", {"type": "url_text_input"}),
+            block("select", {"type": "static_select", "options": [_option("a")]}),
+            block("quiet", {"type": "plain_text_input"}, dispatch=False),
+        ],
+        CTX,
+    )
+
+    def element(bid: str) -> str:
+        found = re.search(rf'<(?:textarea|input|select)[^>]*data-block-id="{bid}"[^>]*>', html)
+        assert found, bid
+        return found.group(0)
+
+    assert 'data-dispatch-on="character"' in element("typed")
+    assert 'data-dispatch-on="enter character"' in element("both")
+    assert 'data-dispatch-on="enter"' in element("enter")
+    assert 'data-dispatch="1"' in element("select") and "data-dispatch-on" not in element("select")
+    assert "data-dispatch" not in element("quiet")

@@ -3,6 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
+const TYPING_PAUSE_MS = 500; // how long typing pauses before an on_character_entered action
 const ui = {
   me: null,
   version: -1,
@@ -337,10 +338,21 @@ function collectValues(container) {
 }
 
 function restoreTyped(container, typed) {
-  // Slack keeps what was typed when a view is updated and the input keeps its ids.
-  for (const el of container.querySelectorAll("textarea[data-role=input], input[data-role=input]")) {
-    const value = (typed[el.dataset.blockId] || {})[el.dataset.actionId];
-    if (typeof value === "string" && value !== "") el.value = value;
+  // Slack keeps an input's value when a view is updated and the input keeps its block and
+  // action ids; an input whose action id changed shows the view's new initial value.
+  for (const el of container.querySelectorAll("[data-role=input]")) {
+    const block = typed[el.dataset.blockId] || {};
+    if (!(el.dataset.actionId in block)) continue;
+    const value = block[el.dataset.actionId];
+    if (el.tagName === "SELECT") {
+      const wanted = new Set(Array.isArray(value) ? value : value === null ? [""] : [value]);
+      for (const option of el.options) option.selected = wanted.has(option.value);
+    } else if (el.classList.contains("bk-choices")) {
+      const wanted = new Set(Array.isArray(value) ? value : value === null ? [] : [value]);
+      for (const input of el.querySelectorAll("input")) input.checked = wanted.has(input.value);
+    } else if (typeof value === "string" && value !== "") {
+      el.value = value;
+    }
   }
 }
 
@@ -475,8 +487,22 @@ function setup() {
   });
   document.addEventListener("change", (e) => {
     const el = e.target.closest("[data-role=action], [data-role=input][data-dispatch='1']");
-    if (!el || el.dataset.type === "button") return;
+    if (!el || el.dataset.type === "button" || el.dataset.dispatchOn) return; // text: below
     act(el, valueOf(el));
+  });
+  // A dispatching text input sends its action as Slack does: after a pause in typing
+  // (on_character_entered) and/or on Enter in a one-line input (on_enter_pressed).
+  document.addEventListener("input", (e) => {
+    const el = e.target.closest("[data-dispatch-on~=character]");
+    if (!el) return;
+    clearTimeout(el.dispatchTimer);
+    el.dispatchTimer = setTimeout(() => { if (el.isConnected) act(el, el.value); }, TYPING_PAUSE_MS);
+  });
+  document.addEventListener("keydown", (e) => {
+    const el = e.target.closest("input[data-dispatch-on~=enter]");
+    if (!el || e.key !== "Enter") return;
+    e.preventDefault();
+    act(el, el.value);
   });
   $("modal-submit").addEventListener("click", async () => {
     const viewId = ui.modalKey.split(":")[0];
