@@ -158,3 +158,36 @@ def test_resolving_tells_the_reporter_the_resolution_and_summary(
     steps.expect(closed).to_contain_text("False positive")
     steps.expect(closed).to_contain_text(summary)
     shot(page, "issue17-4-reporter-dm")
+
+
+LINE = "Step {:05d}: the agent reviewed the quarterly plan and waited for approval.\n"
+LONG = "".join(LINE.format(i) for i in range(1, 4000))[:200_000]  # 200 KB, nothing masked
+
+
+def test_paging_through_a_200_kb_evidence_reaches_its_last_page(
+    page: Any, server: PlaygroundServer, shot: Shot
+) -> None:
+    """`/safety show KEY` on a 200 KB evidence shows page 1 of 84, and Next, Last and Previous redraw the message in place up to the last page."""
+    key = steps.file_incident(server, LONG, reporter="U0ALICE")
+    steps.open_channel(page, "C0EVALS")
+    steps.type_message(page, f"/safety show {key}")
+    shown = page.locator(".msg.ephemeral", has=page.locator("[data-block-id=evidence]")).last
+    evidence = shown.locator("[data-block-id=evidence]")
+    steps.expect(evidence).to_contain_text("page 1 of 84 (characters 1–2,400 of 200,000)")
+    steps.expect(evidence).to_contain_text("Step 00001:")
+    shot(page, "issue17-5-show-page-1")
+
+    def press(action: str, where: str) -> None:
+        shown.locator(f"button[data-action-id=evidence_page_{action}]").click()
+        steps.expect(evidence).to_contain_text(where)
+
+    press("next", "page 2 of 84 (characters 2,401–4,800 of 200,000)")
+    shot(page, "issue17-5-show-page-2")
+    press("last", "page 84 of 84 (characters 199,201–200,000 of 200,000)")
+    last_step = LONG[199_200:].split("\n")[1][:11]  # the first whole line of the last page
+    steps.expect(evidence).to_contain_text(last_step)
+    steps.expect(shown.locator("button[data-action-id=evidence_page_next]")).to_have_count(0)
+    press("prev", "page 83 of 84 (characters 196,801–199,200 of 200,000)")
+    press("next", "page 84 of 84")
+    steps.expect(shown.locator("button[data-action-id=evidence_page_next]")).to_have_count(0)
+    shot(page, "issue17-5-show-last-page")
