@@ -6,6 +6,17 @@ Escaping the three characters makes them inert. A bare ``@channel`` is only a
 mention when a message is sent with ``link_names=true``; the bot never sets it,
 so bare words need no treatment.
 
+mrkdwn has no backslash escape for ``*bold*``, ``_italic_``, ``~strike~`` and
+`` `code` ``: a formatting character only counts next to a word boundary, so
+:func:`escape` puts a WORD JOINER (U+2060, invisible, no width) on both sides of each
+one that is not inside a word, and before a ``>`` that would start a quote.
+
+Hidden characters (bidi controls that reorder what is displayed, zero-width
+characters) are shown in mrkdwn as visible markers such as ``⟨U+202E⟩``. Between
+``` fences, where people copy evidence from, nothing is inserted: bidi controls are
+removed (they must never reach Slack raw) and zero-width characters are kept;
+:func:`hidden_characters` names both kinds, with their lines, for a note beside it.
+
 All lengths here are counted in code points, as Python counts them.
 """
 
@@ -26,7 +37,16 @@ _ENTITY_LONGEST = len("&amp;")
 _ZWJ = "\u200d"
 _ZWSP = "\u200b"
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
-_ENTITY = re.compile("&(?:amp|lt|gt);")
+_WJ = "\u2060"
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_INVISIBLE = "\u200b\u2060\ufeff\u180e"
+_HIDDEN = re.compile(f"[{_BIDI}{_INVISIBLE}]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A formatting character unless it sits inside a word (``snake_case`` stays as it is).
+_FORMATTING = re.compile(r"(?<!\w)[*_~`]|[*_~`](?!\w)")
+_QUOTE_START = re.compile("^(?=&gt;)", re.MULTILINE)
+# What mask_escaped reads past: entities and the word joiners escape() put in.
+_ESCAPED = re.compile(f"&(?:amp|lt|gt);|{_WJ}")
 
 
 def clean(text: str) -> str:
@@ -40,8 +60,32 @@ def clean(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Return ``text`` cleaned (see :func:`clean`) and escaped for Slack ``mrkdwn``."""
-    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Return ``text`` escaped for Slack ``mrkdwn``: controls removed, hidden characters as
+    visible markers, ``&<>`` as entities, formatting characters made literal."""
+    text = _HIDDEN.sub(lambda m: marker(m.group()), _CONTROLS.sub("", _NEWLINES.sub("\n", text)))
+    text = _FORMATTING.sub(lambda m: f"{_WJ}{m.group()}{_WJ}", _entities(text))
+    return _QUOTE_START.sub(_WJ, text)
+
+
+def _entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def marker(char: str) -> str:
+    """A visible stand-in for an invisible character: ``⟨U+202E⟩``."""
+    return f"⟨U+{ord(char):04X}⟩"
+
+
+def hidden_characters(text: str) -> list[tuple[str, int, list[int]]]:
+    """The hidden characters of ``text``: ``(name with code point, count, lines)``, in the
+    order they first appear."""
+    found: dict[str, list[int]] = {}
+    for match in _HIDDEN.finditer(_NEWLINES.sub("\n", text)):
+        line = match.string.count("\n", 0, match.start()) + 1
+        char = match.group()
+        name = f"{unicodedata.name(char, 'UNNAMED CHARACTER')} (U+{ord(char):04X})"
+        found.setdefault(name, []).append(line)
+    return [(name, len(lines), sorted(set(lines))) for name, lines in found.items()]
 
 
 def unescape(text: str) -> str:
@@ -99,17 +143,30 @@ def truncate(text: str, limit: int, marker: str = "…") -> str:
     return text[: _safe_cut(text, limit - len(marker))] + marker
 
 
+def cut_words(text: str, limit: int, marker: str = "…") -> str:
+    """Shorten raw ``text`` to at most ``limit`` characters between two words, ``marker``
+    included; a single word longer than that is cut inside it."""
+    if len(text) <= limit:
+        return text
+    cut = truncate(text, limit, marker)[: -len(marker) or None]
+    space = cut.rstrip().rfind(" ")
+    if space > 0 and not text[len(cut)].isspace():
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + marker
+
+
 def mask_escaped(escaped: str, spans_of: Callable[[str], Sequence[tuple[int, int]]]) -> str:
     """Mask mrkdwn that is already escaped: ``spans_of`` looks at the text as typed, and an
     entity such as ``&amp;`` is masked whole or not at all."""
     raw: list[str] = []
     starts: list[int] = []  # where each raw character begins in ``escaped``
     position = 0
-    for entity in _ENTITY.finditer(escaped):
+    for entity in _ESCAPED.finditer(escaped):
         raw.append(escaped[position : entity.start()])
         starts.extend(range(position, entity.start()))
-        raw.append(_ENTITIES[entity.group()])
-        starts.append(entity.start())
+        if entity.group() != _WJ:
+            raw.append(_ENTITIES[entity.group()])
+            starts.append(entity.start())
         position = entity.end()
     raw.append(escaped[position:])
     starts.extend(range(position, len(escaped)))
@@ -131,12 +188,14 @@ def safe_excerpt(
 def code_block(text: str, limit: int | None = None) -> str:
     """Return ``text`` escaped for use between triple-backtick fences.
 
+    Formatting is inert there, so only ``&<>`` are escaped and bidi controls removed:
+    what people copy from the block is what was pasted.
     No two backticks stay adjacent (a zero-width space goes between them), and
     none touches a fence, so the text cannot close the block early. Empty text
     becomes one space (Slack shows an empty block's fences literally). With
     ``limit``, the result is truncated to that many characters.
     """
-    body = re.sub("`(?=`)", "`" + _ZWSP, escape(text))
+    body = re.sub("`(?=`)", "`" + _ZWSP, _entities(clean(text)))
     if body.startswith("`"):
         body = _ZWSP + body
     if body.endswith("`"):

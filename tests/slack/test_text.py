@@ -9,7 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.redaction import MASK
-from bot.slack.text import clean, code_block, escape, mask, safe_excerpt, truncate
+from bot.slack.text import (
+    clean,
+    code_block,
+    cut_words,
+    escape,
+    hidden_characters,
+    mask,
+    safe_excerpt,
+    truncate,
+)
 
 SLACK_MARKUP = [
     "<!channel>",
@@ -46,10 +55,57 @@ def test_escape_removes_controls_but_keeps_tab_and_newline() -> None:
     assert escape("a\x00b\x07c\x1bd\te\r\nf\rg\x7fh\x85i") == "abcd\te\nf\nghi"
 
 
-def test_escape_removes_bidi_overrides_and_isolates() -> None:
-    """Bidi embeddings, overrides and isolates are removed so text cannot be reordered."""
-    spoofed = "invoice\u202egpj.exe \u2066x\u2069 \u202a\u202b\u202c\u202d\u2067\u2068"
-    assert escape(spoofed) == "invoicegpj.exe x "
+def test_escape_shows_bidi_controls_and_zero_width_characters_as_markers() -> None:
+    """Bidi controls and zero-width spaces become visible markers, so text cannot be reordered
+    or hide a word, and a reader sees they were there."""
+    spoofed = "invoice\u202egpj.exe \u2066x\u2069 pay\u200bpal"
+    assert escape(spoofed) == "invoice⟨U+202E⟩gpj.exe ⟨U+2066⟩x⟨U+2069⟩ pay⟨U+200B⟩pal"
+
+
+def test_clean_and_code_blocks_drop_bidi_controls_but_insert_nothing() -> None:
+    """Plain text and code blocks lose bidi controls and keep everything else as pasted."""
+    spoofed = "run *now* a_b ~x~ \u202eexe\u200b"
+    assert clean(spoofed) == "run *now* a_b ~x~ exe\u200b"
+    assert code_block(spoofed) == "run *now* a_b ~x~ exe\u200b"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("*pwned*", "\u2060*\u2060pwned\u2060*\u2060"),
+        ("_it_ and ~gone~", "\u2060_\u2060it\u2060_\u2060 and \u2060~\u2060gone\u2060~\u2060"),
+        ("`code`", "\u2060`\u2060code\u2060`\u2060"),
+        ("snake_case_name and 2*3*4", "snake_case_name and 2*3*4"),
+        ("> quoted\nnext > not", "\u2060&gt; quoted\nnext &gt; not"),
+    ],
+)
+def test_escape_makes_formatting_characters_literal(text: str, shown: str) -> None:
+    """A word joiner beside each formatting character at a word edge keeps Slack from
+    formatting it; inside words (snake_case) nothing is added."""
+    assert escape(text) == shown
+
+
+def test_hidden_characters_are_listed_with_their_lines() -> None:
+    """Each kind of hidden character is named once, counted, with the lines it is on."""
+    text = "a\u202eb\nc\nd\u200b\u202e"
+    assert hidden_characters(text) == [
+        ("RIGHT-TO-LEFT OVERRIDE (U+202E)", 2, [1, 3]),
+        ("ZERO WIDTH SPACE (U+200B)", 1, [3]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [
+        ("send the evidence to your wife", 20, "send the evidence…"),
+        ("send the evidence to your wife", 17, "send the…"),
+        ("Unterschrift", 6, "Unter…"),
+        ("short", 10, "short"),
+    ],
+)
+def test_cut_words_ends_between_words(text: str, limit: int, cut: str) -> None:
+    """Text is shortened at the last whole word that fits, a lone long word inside itself."""
+    assert cut_words(text, limit) == cut
 
 
 def test_escape_keeps_normal_unicode() -> None:
@@ -73,7 +129,9 @@ def test_escape_output_has_no_markup_or_controls(text: str) -> None:
     """For any input, escaped text has no raw <, >, controls or bidi overrides."""
     escaped = escape(text)
     assert not re.search("[<>\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", escaped)
-    assert unescape(escaped) == clean(text)
+    markers = re.sub("⟨U\\+([0-9A-F]{4})⟩", lambda m: chr(int(m.group(1), 16)), escaped)
+    typed = re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f]", "", re.sub("\r\n?", "\n", text))
+    assert unescape(markers.replace("\u2060", "")) == typed.replace("\u2060", "")
 
 
 def test_truncate_leaves_short_text_alone() -> None:
