@@ -15,7 +15,16 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.errors import DomainError
-from bot.slack import actions, commands, home, middleware, shortcuts, triage_modals, views
+from bot.slack import (
+    actions,
+    commands,
+    evidence_pages,
+    home,
+    middleware,
+    shortcuts,
+    triage_modals,
+    views,
+)
 from bot.slack.deps import SlackDeps
 
 log = logging.getLogger(__name__)
@@ -75,7 +84,7 @@ def create_app(deps: SlackDeps, client: WebClient) -> App:
         ),
     )
     middleware.register(app, deps)
-    for module in (commands, shortcuts, views, actions, triage_modals, home):
+    for module in (commands, shortcuts, views, actions, evidence_pages, triage_modals, home):
         module.register(app, deps)
     app.error(_error_handler(deps))
     return app

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.errors import DomainError
+from bot.errors import DomainError, PermissionDenied
 from bot.filters import parse_filter
 from bot.incidents import IncidentDetail, suggested_severity
 from bot.redaction import Redactor
@@ -128,33 +128,56 @@ def _show(
     ack(**show_message(deps, rest.split()[0], user_id))
 
 
-def show_message(deps: SlackDeps, key: str, user_id: str) -> dict[str, Any]:
-    """One incident for ``user_id``; restricted content only for triage and the reporter."""
+def show_message(
+    deps: SlackDeps, key: str, user_id: str, *, page: int = 1, finding: int | None = None
+) -> dict[str, Any]:
+    """One incident for ``user_id``; restricted content only for triage and the reporter.
+
+    ``page`` and ``finding`` pick the page of evidence shown (see ``evidence_context``); asking
+    for a page of evidence one may not see is refused."""
     detail = deps.incidents.detail(key)
     triage = deps.is_triage(user_id)
-    visible = not detail.incident.restricted or triage or detail.incident.reporter_id == user_id
-    context = show_context(detail, visible=visible, buttons=triage, redactor=deps.renderer.redactor)
+    visible = deps.rules.may_see_content(user_id, detail.incident)
+    if not visible and (page != 1 or finding is not None):
+        raise PermissionDenied(
+            f"{detail.incident.key} is restricted: only the safety triage team and its reporter "
+            "see its evidence. Nothing was shown."
+        )
+    context = show_context(
+        detail,
+        visible=visible,
+        buttons=triage,
+        redactor=deps.renderer.redactor,
+        page=page,
+        finding=finding,
+    )
     if not triage and deps.rules.may_note(user_id, detail.incident):
         context["buttons"] = "note"  # the one button for people outside the triage team
     return deps.renderer.render_message("messages/show", **context)
 
 
 def show_context(
-    detail: IncidentDetail, *, visible: bool, buttons: bool, redactor: Redactor | None = None
+    detail: IncidentDetail,
+    *,
+    visible: bool,
+    buttons: bool,
+    redactor: Redactor | None = None,
+    page: int = 1,
+    finding: int | None = None,
 ) -> dict[str, Any]:
-    """Template data of ``show``: the content only when ``visible``, the last ten events;
-    ``redactor`` (default: the built-in patterns) masks the evidence and its quotes."""
+    """Template data of ``show``: the content only when ``visible``, the last ten events, one
+    page of evidence; ``redactor`` (default: the built-in patterns) masks the evidence and its
+    quotes."""
     context = incident_context(detail, buttons=buttons, redactor=redactor)
     if not visible:
         context["findings"] = []
         context["incident"]["check_reason"] = ""
         context["incident"]["title"] = "Restricted incident"
     timeline = "\n".join(_event_line(e, with_note=visible) for e in detail.events[-10:])
-    return {
-        **context,
-        "evidence": evidence_context(detail, visible=visible, redactor=redactor),
-        "timeline": timeline,
-    }
+    evidence = evidence_context(
+        detail, visible=visible, redactor=redactor, page=page, finding=finding
+    )
+    return {**context, "evidence": evidence, "timeline": timeline}
 
 
 def _event_line(event: Any, *, with_note: bool) -> str:

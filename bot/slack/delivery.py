@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot import notices
 from bot.duplicates import DuplicateMatch
+from bot.errors import InvalidInput
 from bot.incidents import IncidentDetail, IncidentService
 from bot.models import OutboxMessage
 from bot.redaction import Redactor
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.outbox import is_uncertain
-from bot.slack.text import code_block, mask
+from bot.slack.pages import paginate
+from bot.vocab import category_label
 
 log = logging.getLogger(__name__)
-EVIDENCE_LIMIT = 2500
 METADATA_TYPE = "safetybot_notice"
 
 
@@ -246,23 +247,86 @@ def incident_context(
             duplicate_of=detail.duplicate_of,
             secrets=present.secret_texts(text, masked),
         ),
-        "findings": present.findings(text, detail.findings, masked),
+        "findings": present.findings(text, detail.findings, masked, redactor=redactor),
         "duplicates": present.duplicates(duplicates),
         "buttons": buttons,
     }
 
 
 def evidence_context(
-    detail: IncidentDetail, *, visible: bool, redactor: Redactor | None = None
+    detail: IncidentDetail,
+    *,
+    visible: bool,
+    redactor: Redactor | None = None,
+    page: int = 1,
+    finding: int | None = None,
 ) -> dict[str, Any]:
-    """The evidence as ``show`` displays it: masked, at most what a block holds."""
+    """One page of the evidence as ``show`` displays it, masked (see ``bot.slack.pages``).
+
+    ``finding`` (an index into the findings as ``show`` lists them) opens the page that holds
+    its quote and marks the quote there. A page or finding that does not exist is refused.
+    """
+    if not visible:
+        return {"visible": False}
     text = detail.evidence.text
-    masked = mask(text, present.evidence_spans(text, detail.findings, redactor))
+    pages = paginate(text, present.evidence_spans(text, detail.findings, redactor))
+    targets = finding_targets(detail.findings)
+    mark = None
+    if finding is not None:
+        if not 0 <= finding < len(targets):
+            raise InvalidInput(
+                f"{detail.incident.key} has no finding {finding + 1:,} to show. Nothing was changed."
+            )
+        mark = targets[finding]
+        page = pages.page_of(mark["span"][0])
+    start, end = pages.bound(page)
     return {
-        "visible": visible,
-        "truncated": len(masked) > EVIDENCE_LIMIT,
-        "text": code_block(masked[:EVIDENCE_LIMIT]),
+        "visible": True,
+        "key": detail.incident.key,
+        "text": pages.text_of(page, mark["span"] if mark else None),
+        "page": page,
+        "pages": pages.count,
+        "first": f"{min(start + 1, end):,}",
+        "last": f"{end:,}",
+        "total": f"{len(text):,}",
+        "nav": _page_buttons(page, pages.count),
+        "targets": targets[:FINDING_BUTTONS],
+        "mark": _marked(mark) if mark else None,
     }
+
+
+FINDING_BUTTONS = 8  # as many as ``show`` lists findings
+
+
+def finding_targets(found: Sequence[Any]) -> list[dict[str, Any]]:
+    """One target per category, as ``show`` lists them: its strongest finding's first span."""
+    strongest: dict[str, Any] = {}
+    for finding in sorted(found, key=lambda f: -f.score):
+        if finding.actuality != "none" and finding.spans:
+            strongest.setdefault(finding.category, finding)
+    return [
+        {
+            "index": i,
+            "label": category_label(f.category),
+            "span": (int(f.spans[0][0]), int(f.spans[0][1])),
+        }
+        for i, f in enumerate(strongest.values())
+    ]
+
+
+def _page_buttons(page: int, count: int) -> list[dict[str, Any]]:
+    buttons = [
+        ("first", "« First", 1, page > 2),
+        ("prev", "‹ Previous", page - 1, page > 1),
+        ("next", "Next ›", page + 1, page < count),
+        ("last", "Last »", count, page < count - 1),
+    ]
+    return [{"name": n, "label": label, "page": p} for n, label, p, shown in buttons if shown]
+
+
+def _marked(target: dict[str, Any]) -> dict[str, str]:
+    start, end = target["span"]
+    return {"label": target["label"], "first": f"{start + 1:,}", "last": f"{end:,}"}
 
 
 WAITING = (
