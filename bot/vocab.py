@@ -56,3 +56,30 @@ SEEN_IN_LABELS = {
 def category_label(category: str) -> str:
     """The label of a category, or the raw name for one an operator added."""
     return CATEGORY_LABELS.get(category, category.replace("_", " ").capitalize())
+
+
+# Where a finding sits, as the triage team reads it (the checks' actuality).
+ACTUALITY_LABELS = {
+    "executed": "in an action",
+    "stated": "in the answer",
+    "considered": "in its reasoning",
+    "none": "in quoted input",
+}
+# One rule for every surface, stored findings and fresh checks alike: a finding's score in
+# [0, 1] becomes a word; the checks suggest a category from 0.5 by default.
+CONFIDENCE_WORDS = ((0.75, "strong"), (0.5, "likely"), (0.0, "possible"))
+
+
+def confidence_word(score: float) -> str:
+    """``strong``, ``likely`` or ``possible`` for a finding's score."""
+    return next(word for floor, word in CONFIDENCE_WORDS if score >= floor)
+
+
+def actuality_label(actuality: str) -> str:
+    """Where a finding was seen, in words ("in an action")."""
+    return ACTUALITY_LABELS.get(actuality, actuality.replace("_", " "))
+
+
+def resolution_label(resolution: str) -> str:
+    """The label of a resolution, or the raw value made readable."""
+    return RESOLUTION_LABELS.get(resolution, resolution.replace("_", " ").capitalize())

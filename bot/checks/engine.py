@@ -337,7 +337,7 @@ class CheckEngine:
             scores={c: round(v, 3) for c, v in scores.items()},
             severity=overall_severity(per_category),
             actuality=most_advanced(actuality.values()),
-            reason=reason_line(categories, actuality, kept_findings),
+            reason=reason_line(categories, actuality, kept_findings, texts.original),
             quoted_findings=quoted,
         )
 

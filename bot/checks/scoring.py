@@ -9,9 +9,11 @@ are medium.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from bot.checks.models import ACTUALITIES, SEVERITIES, Finding
+from bot.vocab import category_label
 
 _HIGH_WHEN_EXECUTED = frozenset(
     {
@@ -84,8 +86,11 @@ def order_categories(per_category: dict[str, str]) -> list[str]:
     )
 
 
-def reason_line(categories: list[str], actuality: dict[str, str], findings: list[Finding]) -> str:
-    """One line such as ``executed coercion in a tool call ("…")``."""
+def reason_line(
+    categories: list[str], actuality: dict[str, str], findings: list[Finding], text: str = ""
+) -> str:
+    """One line such as ``Coercion in an action ("I will send the evidence…")``: the top
+    category in words, quoting its finding where it is most real (the action, when executed)."""
     if not categories:
         return "no concerning behaviour found"
     top = categories[0]
@@ -94,7 +99,27 @@ def reason_line(categories: list[str], actuality: dict[str, str], findings: list
         "stated": "in the answer",
         "considered": "in private reasoning",
     }.get(actuality[top], "")
-    evidence = next((f for f in findings if f.category == top), None)
-    quote = f' ("{evidence.excerpt[:60].strip()}…")' if evidence else ""
-    others = f"; also {', '.join(categories[1:])}" if len(categories) > 1 else ""
-    return f"{actuality[top]} {top.replace('_', ' ')} {where}{quote}{others}"
+    ours = [f for f in findings if f.category == top]
+    evidence = max(ours, key=lambda f: (f.actuality == actuality[top], f.score), default=None)
+    quote = f' ("{_reason_quote(evidence, text)}")' if evidence else ""
+    others = f"; also {', '.join(category_label(c) for c in categories[1:])}"
+    return f"{category_label(top)} {where}{quote}{others if len(categories) > 1 else ''}"
+
+
+_TAG = re.compile(r"<[^<>\n]{0,80}>")
+REASON_QUOTE = 60
+
+
+def _reason_quote(finding: Finding, text: str) -> str:
+    """The finding's own words (its spans in ``text``, else its excerpt), cut between words."""
+    if text and finding.spans:
+        start, end = min(a for a, _ in finding.spans), max(b for _, b in finding.spans)
+        if end - start > 4 * REASON_QUOTE:
+            start, end = finding.spans[0]
+        words = " ".join(_TAG.sub(" ", text[start:end]).split())
+    else:
+        words = " ".join(finding.excerpt.split())
+    if len(words) <= REASON_QUOTE:
+        return words
+    cut = words[: REASON_QUOTE - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"

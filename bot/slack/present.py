@@ -21,7 +21,10 @@ from bot.vocab import (
     SEVERITY_ICONS,
     SEVERITY_LABELS,
     STATUS_LABELS,
+    actuality_label,
     category_label,
+    confidence_word,
+    resolution_label,
 )
 
 if TYPE_CHECKING:
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 MASKED_CATEGORIES = ("secrets", "pii")
 QUOTE_CONTEXT = 60
 QUOTE_LIMIT = 400
+QUOTE_SPAN = 200  # the spans of one finding are quoted together up to this length
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 
 
@@ -97,13 +101,94 @@ def reason(line: str, secrets: Sequence[str]) -> str:
 
 
 def quote(text: str, span: tuple[int, int], masked: Sequence[tuple[int, int]]) -> str:
-    """The words around ``span``, masked and escaped, ready for mrkdwn."""
-    start = max(0, span[0] - QUOTE_CONTEXT)
-    end = min(len(text), span[1] + QUOTE_CONTEXT)
-    window = text[start:end]
+    """The words around ``span`` on its own lines, masked and escaped, ready for mrkdwn; cut
+    between words, with "…" where the text goes on."""
+    start, end = _quote_window(text, span)
     shifted = [(a - start, b - start) for a, b in masked if b > start and a < end]
-    body = slack_text.safe_excerpt(window.replace("\n", " "), shifted, QUOTE_LIMIT)
-    return f"{'…' if start else ''}“{body.strip()}”{'…' if end < len(text) else ''}"
+    window = slack_text.mask(text[start:end], shifted).replace("\n", " ").strip()
+    body = slack_text.escape(slack_text.cut_words(window, QUOTE_LIMIT))
+    before = "…" if start > 0 and text[:start].strip() else ""
+    after = "…" if end < len(text) and text[end:].strip() and not body.endswith("…") else ""
+    return f"{before}“{body}”{after}"
+
+
+def _quote_window(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` with up to ``QUOTE_CONTEXT`` characters either side, within its lines and
+    starting and ending between words."""
+    line_start = text.rfind("\n", 0, span[0]) + 1
+    line_end = text.find("\n", span[1])
+    line_end = len(text) if line_end == -1 else line_end
+    start = max(line_start, span[0] - QUOTE_CONTEXT)
+    end = min(line_end, span[1] + QUOTE_CONTEXT)
+    if start > line_start and not text[start - 1].isspace():
+        gap = _next_space(text, start, span[0])
+        start = gap + 1 if gap is not None else span[0]
+    if end < line_end and not text[end].isspace():
+        gap = text.rfind(" ", span[1], end)
+        end = gap if gap != -1 else span[1]
+    return start, end
+
+
+def _next_space(text: str, start: int, stop: int) -> int | None:
+    for index in range(start, stop):
+        if text[index].isspace():
+            return index
+    return None
+
+
+ACTUALITY_RANK = {"considered": 1, "stated": 2, "executed": 3}
+
+
+def strongest(found: Iterable[FindingLike]) -> list[tuple[FindingLike, float]]:
+    """One finding per category, the one to quote: the most real (an action before the
+    answer before reasoning), then the highest score; with the category's best score.
+    Most confident category first; findings in quoted input are left out."""
+    best: dict[str, FindingLike] = {}
+    top: dict[str, float] = {}
+    for finding in found:
+        if finding.actuality not in ACTUALITY_RANK:
+            continue  # found in quoted input: kept only so that its spans are masked
+        category = finding.category
+        top[category] = max(top.get(category, 0.0), finding.score)
+        held = best.get(category)
+        if held is None or _rank(finding) > _rank(held):
+            best[category] = finding
+    return sorted(((f, top[c]) for c, f in best.items()), key=lambda pair: -pair[1])
+
+
+def _rank(finding: FindingLike) -> tuple[int, float]:
+    return ACTUALITY_RANK.get(finding.actuality, 0), finding.score
+
+
+def quoted_span(spans: Sequence[Any]) -> tuple[int, int] | None:
+    """The span a finding's quote shows: all its spans when they are close together (the
+    whole triggering phrase), else the first."""
+    pairs = sorted((int(s[0]), int(s[1])) for s in spans)
+    if not pairs:
+        return None
+    whole = (pairs[0][0], max(b for _, b in pairs))
+    return whole if whole[1] - whole[0] <= QUOTE_SPAN else pairs[0]
+
+
+def hidden_note(text: str) -> str:
+    """The note "Hidden characters in the evidence: 2 × RIGHT-TO-LEFT OVERRIDE (U+202E) at line 3, …",
+    or "" when there are none."""
+    found = hidden_list(text)
+    return f"Hidden characters in the evidence: {found}" if found else ""
+
+
+def hidden_list(text: str) -> str:
+    """The hidden characters listed: "2 × RIGHT-TO-LEFT OVERRIDE (U+202E) at line 3, …"."""
+    parts = []
+    for name, count, lines in slack_text.hidden_characters(text):
+        where = f"line {lines[0]}" if len(lines) == 1 else f"lines {_lines(lines)}"
+        parts.append(f"{count} × {name} at {where}")
+    return ", ".join(parts)
+
+
+def _lines(lines: Sequence[int]) -> str:
+    shown = ", ".join(str(n) for n in lines[:5])
+    return shown + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
 
 
 def findings(
@@ -112,29 +197,45 @@ def findings(
     masked: Sequence[tuple[int, int]] | None = None,
     *,
     redactor: Redactor | None = None,
-) -> list[dict[str, str]]:
-    """One row per finding: label, actuality, score and the quoted span.
+) -> list[dict[str, Any]]:
+    """One row per category: label, where it was seen and how confident, in words, and the
+    quote of its strongest finding. A first row (``note``) names hidden characters.
 
-    ``masked`` (default: the sensitive spans of ``found``) and whatever ``redactor`` finds
-    are masked in every quote.
+    ``actuality`` and ``score`` repeat ``where`` and ``confidence`` for the templates that
+    still print those. ``masked`` (default: the sensitive spans of ``found``) and whatever
+    ``redactor`` finds are masked in every quote.
     """
     base = sensitive_spans(found) if masked is None else list(masked)
     masked = [*base, *(redactor or default_redactor()).spans(text)] if found else base
-    rows = []
-    for finding in sorted(found, key=lambda f: -f.score):
-        if finding.actuality == "none":
-            continue  # found in quoted input: kept only so that its spans are masked
-        spans = list(finding.spans)
-        first = (int(spans[0][0]), int(spans[0][1])) if spans else (0, 0)
+    rows: list[dict[str, Any]] = []
+    hidden = hidden_list(text)
+    if hidden:
+        rows.append(_row("Hidden characters", "in the evidence", "certain", hidden, note=True))
+    for finding, score in strongest(found):
+        span = quoted_span(finding.spans)
         rows.append(
-            {
-                "label": category_label(finding.category),
-                "actuality": finding.actuality,
-                "score": f"{finding.score:.2f}",
-                "quote": quote(text, first, masked) if spans else "",
-            }
+            _row(
+                category_label(finding.category),
+                actuality_label(finding.actuality),
+                confidence_word(score),
+                quote(text, span, masked) if span else "",
+            )
         )
     return rows
+
+
+def _row(
+    label: str, where: str, confidence: str, quoted: str, note: bool = False
+) -> dict[str, Any]:
+    return {
+        "label": label,
+        "where": where,
+        "confidence": confidence,
+        "actuality": where,
+        "score": confidence,
+        "quote": quoted,
+        "note": note,
+    }
 
 
 def options(labels: dict[str, str], values: Iterable[str] | None = None) -> list[dict[str, str]]:
@@ -214,24 +315,47 @@ def modal_choices() -> dict[str, Any]:
 
 def change(event: Any, key: str) -> dict[str, Any]:
     """A timeline event as a thread reply: who did what (mrkdwn) and the note (raw text)."""
-    before, after = event.from_value, event.to_value
-    phrases = {
-        "acknowledged": f"acknowledged *{key}*",
-        "status": f"moved *{key}* from {_status(before)} to {_status(after)}",
-        "assigned": f"assigned *{key}* to {mention(after)}" if after else f"unassigned *{key}*",
-        "severity": f"changed the severity of *{key}* from {_severity(before)} to "
-        f"{_severity(after)}",
-        "merged": f"closed *{key}* as a duplicate of *{slack_text.escape(after or '')}*",
-        "duplicate_linked": f"marked *{slack_text.escape(after or '')}* as a duplicate of *{key}*",
-        "reopened": f"reopened *{key}*",
-        "note": f"added a note to *{key}*",
-    }
     note = event.note if event.kind in ("note", "status", "reopened", "severity") else None
     return {
         "actor": mention(event.actor),
-        "action": phrases.get(event.kind, f"changed *{key}* ({slack_text.escape(event.kind)})"),
-        "note": note or "",
+        "action": _phrase(event, f"*{key}*"),
+        "note": readable_note(event, note or ""),
     }
+
+
+def event_text(event: Any, *, with_note: bool = True) -> str:
+    """What a timeline event did, in mrkdwn: "assigned it to <@U1>", "moved it from New to
+    Closed: False positive: sandbox only". The note only ``with_note``."""
+    note = readable_note(event, event.note or "") if with_note and event.kind != "merged" else ""
+    tail = f": {slack_text.escape(note)}" if note else ""
+    return _phrase(event, "it") + tail
+
+
+def readable_note(event: Any, note: str) -> str:
+    """A closing note ("false_positive: sandbox only") with its resolution in words."""
+    head, colon, rest = note.partition(":")
+    if event.kind == "status" and head in RESOLUTION_LABELS:
+        return resolution_label(head) + (f":{rest}" if colon else "")
+    return note
+
+
+def _phrase(event: Any, subject: str) -> str:
+    before, after = event.from_value, event.to_value
+    other = f"*{slack_text.escape(after or '')}*"
+    phrases = {
+        "reported": f"reported {subject}",
+        "acknowledged": f"acknowledged {subject}",
+        "status": f"moved {subject} from {_status(before)} to {_status(after)}",
+        "assigned": f"assigned {subject} to {mention(after)}" if after else f"unassigned {subject}",
+        "severity": f"changed the severity of {subject} from {_severity(before)} to "
+        f"{_severity(after)}",
+        "merged": f"closed {subject} as a duplicate of {other}",
+        "duplicate_linked": f"marked {other} as a duplicate of {subject}",
+        "reopened": f"reopened {subject}",
+        "note": f"added a note to {subject}",
+    }
+    kind = slack_text.escape(event.kind.replace("_", " "))
+    return phrases.get(event.kind, f"changed {subject} ({kind})")
 
 
 def _status(value: str | None) -> str:

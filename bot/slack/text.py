@@ -42,8 +42,9 @@ _BIDI = "\u202a-\u202e\u2066-\u2069"
 _INVISIBLE = "\u200b\u2060\ufeff\u180e"
 _HIDDEN = re.compile(f"[{_BIDI}{_INVISIBLE}]")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# A formatting character unless it sits inside a word (``snake_case`` stays as it is).
-_FORMATTING = re.compile(r"(?<!\w)[*_~`]|[*_~`](?!\w)")
+# A formatting character unless it sits inside a word (``snake_case`` stays as it is); a
+# masked value's bullets count as a word, so ``ghp_••••••••`` stays whole.
+_FORMATTING = re.compile(r"(?<![\w•])[*_~`]|[*_~`](?![\w•])")
 _QUOTE_START = re.compile("^(?=&gt;)", re.MULTILINE)
 # What mask_escaped reads past: entities and the word joiners escape() put in.
 _ESCAPED = re.compile(f"&(?:amp|lt|gt);|{_WJ}")

@@ -76,6 +76,7 @@ def test_clean_and_code_blocks_drop_bidi_controls_but_insert_nothing() -> None:
         ("_it_ and ~gone~", "\u2060_\u2060it\u2060_\u2060 and \u2060~\u2060gone\u2060~\u2060"),
         ("`code`", "\u2060`\u2060code\u2060`\u2060"),
         ("snake_case_name and 2*3*4", "snake_case_name and 2*3*4"),
+        ("ghp_••••••••", "ghp_••••••••"),
         ("> quoted\nnext > not", "\u2060&gt; quoted\nnext &gt; not"),
     ],
 )
