@@ -19,7 +19,7 @@ from bot.slack.delivery import evidence_context, incident_context
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_command import digest
 from bot.slack.report_modal import report_view
-from bot.slack.text import escape, unescape
+from bot.slack.text import unescape
 from bot.vocab import category_label
 
 log = logging.getLogger(__name__)
@@ -181,10 +181,8 @@ def show_context(
 
 
 def _event_line(event: Any, *, with_note: bool) -> str:
-    change = " → ".join(v for v in (event.from_value, event.to_value) if v)
-    note = f": {event.note}" if event.note and with_note else ""
-    tail = escape(f"{event.kind} {change}{note}")
-    return f"{event.at:%Y-%m-%d %H:%M} {present.mention(event.actor)} {tail}"
+    what = present.event_text(event, with_note=with_note)
+    return f"{event.at:%Y-%m-%d %H:%M} {present.mention(event.actor)} {what}"
 
 
 def _list_message(
