@@ -39,8 +39,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col
+from sqlmodel import Session, col
 
+from bot import home_refresh
 from bot.clock import Clock
 from bot.db import Database
 from bot.digest import Week, week_of
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "weekly-digest"
 CLAIMED, POSTED, FAILED = "claimed", "posted", "failed"
+PREVIEW = "preview"  # the week so far was posted (the playground); the week still falls due
 DEFAULT_LEASE = timedelta(minutes=10)
 CHECK_EVERY = timedelta(minutes=5)
 
@@ -132,6 +134,8 @@ def decide(
     policy: RetryPolicy,
 ) -> str:
     """Whether an existing run may be claimed now, and if not, why."""
+    if run.status == PREVIEW:
+        return CLAIMED
     if run.status == POSTED:
         return CLAIMED if force else POSTED
     if run.status == CLAIMED and now - run.claimed_at < lease:
@@ -210,7 +214,7 @@ class DigestRunStore:
             )
             if outcome != CLAIMED:
                 return Claim(outcome, run)
-            retry = run.status != POSTED
+            retry = run.status not in (POSTED, PREVIEW)  # a preview is not the week's post
             run.status, run.attempts = CLAIMED, run.attempts + 1
             run.claimed_at, run.claimed_by = now, by[:120]
             session.add(run)
@@ -221,6 +225,21 @@ class DigestRunStore:
         return self._finish(
             run_id, by, status=POSTED, posted_at=self.clock.now(), message_ts=ts, last_error=None
         )
+
+    def preview_posted(self, channel: str, week_start: date, *, by: str, ts: str) -> None:
+        """Record a post of the week so far, so the App Home names it; the week's own post is
+        still due (a preview never stands in for it)."""
+        now = self.clock.now()
+        with self.db.write() as session:
+            run = session.scalars(_one(channel, week_start).with_for_update()).first()
+            if run is None:
+                run = DigestRun(channel=channel, week_start=week_start, claimed_at=now)
+            elif run.status != PREVIEW:
+                return  # the week's own run (claimed, failed, posted) is left as it is
+            run.status, run.claimed_by = PREVIEW, by[:120]
+            run.posted_at, run.message_ts = now, ts
+            session.add(run)
+            _refresh_homes(session, now)
 
     def failed(self, run_id: int, *, by: str, error: str) -> bool:
         """Record a failed attempt; it is retried after the backoff."""
@@ -237,7 +256,15 @@ class DigestRunStore:
                 )
                 .values(**values)
             )
-            return bool(getattr(result, "rowcount", 0))
+            done = bool(getattr(result, "rowcount", 0))
+            if done and values.get("status") == POSTED:
+                _refresh_homes(session, self.clock.now())
+            return done
+
+
+def _refresh_homes(session: Session, now: datetime) -> None:
+    """App Homes name the last digest: republish those the bot keeps up to date."""
+    home_refresh.request(session, home_refresh.known_homes(session), now, home_refresh.GAP)
 
 
 def _one(channel: str, week_start: date) -> Any:
@@ -373,10 +400,12 @@ class DigestRunner:
         return RunResult("posted", week, ts)
 
     def post_preview(self) -> str:
-        """Post the current week so far, outside the once-a-week record (the playground)."""
+        """Post the current week so far (the playground); recorded as a preview, so the App
+        Home names it while the week's own post stays due."""
         week = week_of(self.clock.now(), self.zone)
         ts = self.post(self.channel, self.digest.context(week))
-        return f"Posted the digest of {week.label} so far to {self.channel} (ts {ts})."
+        self.runs.preview_posted(self.channel, week.start, by=self.identity, ts=ts)
+        return f"Posted the digest of {week.label} so far to the digest channel."
 
 
 def digest_job(

@@ -108,6 +108,18 @@ def request(session: Session, users: Iterable[str], now: datetime, gap: timedelt
     return added
 
 
+def known_homes(session: Session) -> set[str]:
+    """Everyone whose App Home the bot has republished before (for a change all homes show)."""
+    prefix = ordering_key("")
+    keys = session.execute(
+        select(col(OutboxMessage.ordering_key))
+        .where(col(OutboxMessage.kind) == notices.HOME)
+        .where(col(OutboxMessage.ordering_key).startswith(prefix))
+        .distinct()
+    ).scalars()
+    return {key[len(prefix) :] for key in keys if _SLACK_USER.match(key[len(prefix) :])}
+
+
 def _waiting(session: Session, key: str) -> list[tuple[str, datetime]]:
     """Status and due time of the notices of ``key`` not yet sent (pending or being sent)."""
     rows = session.execute(

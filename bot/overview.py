@@ -31,6 +31,7 @@ class DigestInfo:
     week_start: date
     posted_at: datetime
     channel: str
+    partial: bool = False  # the week so far (a preview posted from the playground)
 
 
 @dataclass(frozen=True)
@@ -125,12 +126,18 @@ def _open_counts(session: Session) -> dict[tuple[str, str], int]:
 
 
 def _last_digest(session: Session) -> DigestInfo | None:
+    """The newest digest post: a week's, or a preview of the week so far."""
     run = session.scalars(
         select(DigestRun)
-        .where(col(DigestRun.status) == "posted")
+        .where(col(DigestRun.status).in_(("posted", "preview")))
         .order_by(col(DigestRun.posted_at).desc(), col(DigestRun.id).desc())
         .limit(1)
     ).first()
     if run is None or run.posted_at is None:
         return None
-    return DigestInfo(week_start=run.week_start, posted_at=run.posted_at, channel=run.channel)
+    return DigestInfo(
+        week_start=run.week_start,
+        posted_at=run.posted_at,
+        channel=run.channel,
+        partial=run.status == "preview",
+    )

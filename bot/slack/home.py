@@ -162,4 +162,5 @@ def _digest_text(overview: Overview) -> str:
     epoch = int(digest.posted_at.timestamp())
     when = f"<!date^{epoch}^{{date_long_pretty}}|{digest.posted_at:%Y-%m-%d}>"
     where = f"<#{digest.channel}>" if _CHANNEL_ID.match(digest.channel) else escape(digest.channel)
-    return f"Last weekly digest: {when} (week of {digest.week_start:%d %b %Y}) in {where}"
+    so_far = ", so far" if digest.partial else ""
+    return f"Last weekly digest: {when} (week of {digest.week_start:%d %b %Y}{so_far}) in {where}"
