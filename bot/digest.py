@@ -646,12 +646,12 @@ def quiet_line(f: Figures) -> str:
 
 
 def duration(seconds: float | None) -> str:
-    """``45m``, ``3h 20m``, ``2d 4h``, ``<1m``; empty when there is nothing to measure."""
+    """``45m``, ``3h 20m``, ``2d 4h``, ``under a minute``; empty when nothing was measured."""
     if seconds is None:
         return ""
     minutes = round(max(0.0, seconds) / 60)
     if minutes < 1:
-        return "<1m"
+        return "under a minute"
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
@@ -662,12 +662,20 @@ def duration(seconds: float | None) -> str:
 
 
 def age(created: datetime, as_of: datetime) -> str:
-    """How long ago, in whole days (or hours within the first day)."""
-    hours = int(max(0.0, (as_of - created).total_seconds()) // 3600)
-    if hours < 24:
-        return "1 hour" if hours == 1 else f"{hours} hours"
-    days = hours // 24
-    return "1 day" if days == 1 else f"{days} days"
+    """How long ago, in words: ``under a minute``, minutes within the first hour, hours within
+    the first day, then whole days."""
+    minutes = int(max(0.0, (as_of - created).total_seconds()) // 60)
+    if minutes < 1:
+        return "under a minute"
+    for unit, size in (("day", 24 * 60), ("hour", 60)):
+        if minutes >= size:
+            return plural(minutes // size, unit)
+    return plural(minutes, "minute")
+
+
+def plural(count: int, unit: str) -> str:
+    """``1 day``, ``2 days``."""
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
 def _named_context(named: Named, as_of: datetime) -> dict[str, Any]:

@@ -72,15 +72,15 @@ def test_sparkline_scales_to_the_peak(values: list[int], line: str) -> None:
     ("seconds", "text"),
     [
         (None, ""),
-        (0, "<1m"),
-        (29, "<1m"),
+        (0, "under a minute"),
+        (29, "under a minute"),
         (59.6, "1m"),
         (45 * 60, "45m"),
         (3 * 3600, "3h"),
         (3 * 3600 + 20 * 60, "3h 20m"),
         (49 * 3600 - 0.0001, "2d 1h"),
         (4 * 86400, "4d"),
-        (-5, "<1m"),
+        (-5, "under a minute"),
     ],
 )
 def test_duration_is_short_and_rounded(seconds: float | None, text: str) -> None:
@@ -115,8 +115,11 @@ def test_week_range_names_the_year_once_unless_it_changes() -> None:
     assert week_range(Week(date(2025, 12, 29), "UTC")) == "Mon 29 Dec 2025 – Sun 4 Jan 2026"
 
 
-def test_age_in_hours_then_days() -> None:
-    """Ages under a day are in hours; after that in whole days."""
+def test_age_in_minutes_hours_then_days() -> None:
+    """Ages under an hour are in minutes, under a day in hours; after that in whole days."""
+    assert age(utc(2026, 11, 1, 10), utc(2026, 11, 1, 10, 0, 59)) == "under a minute"
+    assert age(utc(2026, 11, 1, 10), utc(2026, 11, 1, 10, 1)) == "1 minute"
+    assert age(utc(2026, 11, 1, 10), utc(2026, 11, 1, 10, 25)) == "25 minutes"
     assert age(utc(2026, 11, 1, 10), utc(2026, 11, 1, 11)) == "1 hour"
     assert age(utc(2026, 11, 1, 10), utc(2026, 11, 1, 15)) == "5 hours"
     assert age(utc(2026, 11, 1, 10), utc(2026, 11, 2, 11)) == "1 day"
