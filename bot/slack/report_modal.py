@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.drafts import Source, kept
 from bot.incidents import suggested_severity
-from bot.redaction import default_redactor
+from bot.redaction import Redactor, default_redactor
 from bot.slack import evidence_field, present
 from bot.slack.deps import SlackDeps
 from bot.slack.form_defaults import FormDefaults
@@ -67,6 +67,7 @@ def report_view(
         source=source,
         defaults=defaults or FormDefaults(),
         refreshable=not text.strip(),
+        redactor=deps.renderer.redactor,
     )
     return deps.renderer.render_view("modals/report", **context)
 
@@ -80,6 +81,7 @@ def report_context(
     source: Source,
     defaults: FormDefaults = FormDefaults(),
     refreshable: bool = False,
+    redactor: Redactor | None = None,
 ) -> dict[str, Any]:
     """Template data of the report modal.
 
@@ -90,7 +92,7 @@ def report_context(
     the input keeps it as it is.
     """
     masked = present.check_sensitive_spans(checks) if checks else []
-    hidden = field_spans(text, checks)
+    hidden = field_spans(text, checks, redactor)
     long = too_long(text)
     initial = "" if long else evidence_field.shown(text, hidden)  # a long text has no input
     confident = list(checks.categories) if checks else []
@@ -101,7 +103,7 @@ def report_context(
     return {
         "private_metadata": json.dumps(metadata),
         "refreshable": refreshable,
-        "checks": _checks(text, checks, masked, possible),
+        "checks": _checks(text, checks, masked, possible, redactor),
         "duplicates": present.duplicates(matches),
         "evidence": {
             "long": long,
@@ -143,16 +145,20 @@ def draft_id_of(view: dict[str, Any]) -> str:
         return ""
 
 
-def field_spans(text: str, checks: CheckResult | None) -> list[tuple[int, int]]:
-    """What the form masks of ``text``: what the checks found and what the redactor finds."""
+def field_spans(
+    text: str, checks: CheckResult | None, redactor: Redactor | None = None
+) -> list[tuple[int, int]]:
+    """What the form masks of ``text``: what the checks found and what the redactor finds
+    (the bot's own, built at start-up; the built-in one only where none is given)."""
     found = present.check_sensitive_spans(checks) if checks else []
-    return [*found, *default_redactor().spans(text)]
+    return [*found, *(redactor or default_redactor()).spans(text)]
 
 
 def submitted_evidence(deps: SlackDeps, kept_text: str, value: str) -> str:
     """The evidence a submitted input means for the draft's text (``bot.slack.evidence_field``)."""
     checks = deps.incidents.check(kept_text) if kept_text.strip() else None
-    return evidence_field.submitted(kept_text, field_spans(kept_text, checks), value)
+    spans = field_spans(kept_text, checks, deps.renderer.redactor)
+    return evidence_field.submitted(kept_text, spans, value)
 
 
 def too_long(text: str) -> bool:
@@ -169,6 +175,7 @@ def _checks(
     checks: CheckResult | None,
     masked: Sequence[tuple[int, int]],
     possible: Sequence[str],
+    redactor: Redactor | None,
 ) -> dict[str, Any] | None:
     if checks is None:
         return None
@@ -177,7 +184,7 @@ def _checks(
     lead = "Possibly also" if checks.categories else "Possibly"
     return {
         "reason": line or "nothing concerning",
-        "findings": present.findings(text, checks.findings, masked),
+        "findings": present.findings(text, checks.findings, masked, redactor=redactor),
         "possible": f"{lead}: {labels} (not selected: pick them if they apply)" if labels else "",
     }
 

@@ -80,6 +80,7 @@ def refreshed_view(
         matches=matches,
         source=source,
         refreshable=True,
+        redactor=deps.renderer.redactor,
     )
     context.update(model=None, **_kept_choices(view))  # Slack keeps the model typed or prefilled
     return deps.renderer.render_view("modals/report", **context)

@@ -16,7 +16,6 @@ import uvicorn
 from bot.config import Settings
 from bot.playground.launch import Launch, prepare
 from bot.playground.session import Playground
-from bot.redaction import default_redactor
 from bot.wiring import Services, build, build_http, build_playground
 from tests.engines import checks_for
 
@@ -37,10 +36,6 @@ class PlaygroundServer:
     """The bot behind the playground on 127.0.0.1 and a free port."""
 
     def __init__(self, database_url: str, **settings: Any) -> None:
-        # The report form builds the shared default redactor on first use (loading the rule
-        # packs); build it here, once per test process like the check engine, so the first
-        # form a test opens does not spend Slack's 3 s trigger window on it.
-        default_redactor()
         base = Settings(_env_file=None, port=0, database_url=database_url, **settings)  # type: ignore[call-arg]
         self.launch: Launch = prepare(base)
         self.services: Services = build(
