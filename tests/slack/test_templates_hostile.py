@@ -279,6 +279,23 @@ def _digest(value: str) -> dict[str, Any]:
 CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "digest/weekly": _digest,
     "home/home": _home,
+    "messages/assigned": lambda v: {
+        "incident": incident_fields(v),
+        "actor": present.mention("UTRIAGE1"),
+        "show_title": True,
+    },
+    "messages/reporter_update": lambda v: {
+        "kind": "closed",
+        "key": "AIS-42",
+        "title": v,
+        "actor": present.mention("UTRIAGE1"),
+        "before": v,
+        "after": v,
+        "resolution": "Fixed",
+        "summary": v,
+        "reason": v,
+        "duplicate_of": "AIS-7",
+    },
     "messages/change_reply": lambda v: present.change(
         SimpleNamespace(kind="note", actor="UTRIAGE1", from_value=v, to_value=v, note=v),
         "AIS-42",
