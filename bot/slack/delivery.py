@@ -299,18 +299,15 @@ FINDING_BUTTONS = 8  # as many as ``show`` lists findings
 
 
 def finding_targets(found: Sequence[Any]) -> list[dict[str, Any]]:
-    """One target per category, as ``show`` lists them: its strongest finding's first span."""
-    strongest: dict[str, Any] = {}
-    for finding in sorted(found, key=lambda f: -f.score):
-        if finding.actuality != "none" and finding.spans:
-            strongest.setdefault(finding.category, finding)
+    """One target per category, in the order ``show`` lists them: the span its row quotes."""
+    quoted = [f for f, _ in present.strongest(found) if f.spans]
     return [
         {
             "index": i,
             "label": category_label(f.category),
             "span": (int(f.spans[0][0]), int(f.spans[0][1])),
         }
-        for i, f in enumerate(strongest.values())
+        for i, f in enumerate(quoted)
     ]
 
 
