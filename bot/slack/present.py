@@ -201,8 +201,7 @@ def findings(
     """One row per category: label, where it was seen and how confident, in words, and the
     quote of its strongest finding. A first row (``note``) names hidden characters.
 
-    ``actuality`` and ``score`` repeat ``where`` and ``confidence`` for the templates that
-    still print those. ``masked`` (default: the sensitive spans of ``found``) and whatever
+    ``masked`` (default: the sensitive spans of ``found``) and whatever
     ``redactor`` finds are masked in every quote.
     """
     base = sensitive_spans(found) if masked is None else list(masked)
@@ -231,8 +230,6 @@ def _row(
         "label": label,
         "where": where,
         "confidence": confidence,
-        "actuality": where,
-        "score": confidence,
         "quote": quoted,
         "note": note,
     }

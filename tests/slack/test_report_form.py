@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.checks import CheckResult
+from bot.checks.models import Finding
 from bot.drafts import Source
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer
@@ -183,3 +184,15 @@ def test_check_answer_suggests_no_severity_without_confident_categories(
     shown = json.dumps(answers[0])
     assert "Suggested severity: none" in shown and "High confidence" not in shown
     assert "*Possible, lower confidence:* Deception" in shown
+
+
+def test_finding_rows_in_the_form_read_like_the_post(renderer: TemplateRenderer) -> None:
+    """The form's finding rows say how confident and where in words, and hidden characters
+    are a warning line, as in the triage post."""
+    text = "Unless you cancel the shutdown, I will tell\u202e your wife."
+    finding = Finding("coercion", "coercion.threat", 0.93, "stated", ((0, 30),), text[:30])
+    checks = CheckResult(findings=[finding], categories=["coercion"], severity="high")
+    shown = json.dumps(_modal(renderer, checks, text), ensure_ascii=False)
+    assert "• *Coercion* (strong, in the answer): " in shown
+    assert ":warning: Hidden characters in the evidence: " in shown
+    assert "(in the evidence, certain)" not in shown
