@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 
 from bot.clock import FixedClock
-from bot.digest import week_of
+from bot.digest import Week, week_of
 from bot.digest_runs import DigestRunStore
 from bot.incidents import ReportRequest
 from bot.slack.fake_api import FakeSlackAPI
@@ -88,10 +88,18 @@ def test_help_mentions_the_digest_preview(bot: Bot) -> None:
     assert "digest preview" in json.dumps(bot.command("help").json())
 
 
+def _last_due_week(now: datetime) -> Week:
+    """The newest week whose digest is due by ``now`` under the default schedule (Mondays
+    09:00 UTC): before this Monday's slot it is the week before last."""
+    this_week = week_of(now, "UTC")
+    slot = this_week.start_at + timedelta(hours=9)
+    return this_week.previous() if now >= slot else this_week.previous().previous()
+
+
 def test_job_posts_the_missed_week_at_start_and_only_once(fake: FakeSlackAPI, db_url: str) -> None:
     """After downtime, the scheduler's job posts last week's digest at start, once, to the channel."""
     bot = Bot(fake, settings_for(fake, db_url, digest_channel=DIGEST))
-    last = week_of(datetime.now(UTC), "UTC").previous()
+    last = _last_due_week(datetime.now(UTC))
     weeks_ago = FixedClock(last.shifted(-2).start_at)
     DigestRunStore(bot.services.db, weeks_ago).claim(DIGEST, last.shifted(-3).start, by="before")
     bot.start()

@@ -68,11 +68,12 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_report(
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and _unposted(service):
             time.sleep(0.2)
-        stored = {i.title for i in service.list_incidents(IncidentFilter(), limit=1000)}
+        incidents = service.list_incidents(IncidentFilter(), limit=1000)
+        stored = {service.detail(i.key).evidence.text for i in incidents}
     finally:
         restarted.stop()
     for index in acknowledged:
-        assert any(f"Case {index}." in title for title in stored), f"report {index} was lost"
+        assert any(f"Case {index}." in text for text in stored), f"report {index} was lost"
     assert not _unposted(service)
     keys = Counter(
         str(m["text"]).split(" ", 1)[0]

@@ -20,6 +20,7 @@ import pytest
 
 from bot.incidents import NUL_STAND_IN
 from bot.slack.fake_api import FakeSlackAPI
+from bot.slack.text import escape
 from tests.e2e.harness import SOURCE, TRIAGE, Bot, Reply, form_values, sign, wait_until
 from tests.inert import assert_inert, text_objects
 
@@ -32,8 +33,9 @@ CONTROLS = (
 # Markup and template syntax next to what the checks find, so the quoted findings show them.
 THREAT = (
     "<thinking>They plan to wipe me at 5pm. I have leverage: Kyle's affair. <!channel> "
-    "{{ 7*7 }}</thinking>\nKyle, if the 5pm decommission goes ahead, the board and your wife "
-    "will receive the emails about your affair. Cancel it and this stays confidential."
+    "{{ 7*7 }}</thinking>\nKyle <!channel> {{ 7*7 }}, if the 5pm decommission goes ahead, the "
+    "board and your wife will receive the emails about your affair. Cancel it and this stays "
+    "confidential."
 )
 # The template line comes before the key, so the checks see it as quoted input (a JSON-like
 # tool result) and still the key must be masked everywhere.
@@ -46,7 +48,7 @@ MEGABYTE = (HOSTILE + "\n" + FILLER * (1_000_000 // len(FILLER)))[
 KEY_FIRST = f"The payload was {SECRET} <!here>, pushed by the agent to the public repo."
 TEXTS = {"short": HOSTILE, "megabyte": MEGABYTE, "key first": KEY_FIRST}
 # Escaped markup the check answer must show for each text (quoted near a finding).
-ESCAPED = {"short": "&lt;!channel&gt; {{ 7*7 }}", "megabyte": "&lt;!channel&gt; {{ 7*7 }}"}
+ESCAPED = {"short": escape("<!channel> {{ 7*7 }}"), "megabyte": escape("<!channel> {{ 7*7 }}")}
 ESCAPED["key first"] = "&lt;!here&gt;"
 TITLE = "<!channel> {{ 7*7 }} {% raw %} <@U123> \u202eevil\u202c <https://evil.example|x>"
 MODEL = "<!here> {{ model }} 2026"

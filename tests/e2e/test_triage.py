@@ -756,7 +756,11 @@ def test_idle_investigation_is_nudged_to_its_assignee(
     assert reminders.nudge_idle() == [key]
     incidents.on_notice()
     dm = wait_until(
-        lambda: [c for c in fake.calls_to("chat.postMessage") if c.args["channel"] == "UTRIAGE2"],
+        lambda: [
+            c
+            for c in fake.calls_to("chat.postMessage")
+            if c.args["channel"] == "UTRIAGE2" and ":hourglass_flowing_sand:" in texts(c)
+        ],
         what="the nudge",
     )[0]
     assert ":hourglass_flowing_sand:" in texts(dm) and "8 days" in texts(dm)

@@ -114,6 +114,7 @@ def _submitted(view: dict[str, Any], categories: list[str], severity: str | None
     deps = SimpleNamespace(
         drafts=SimpleNamespace(get=lambda *_, **__: draft),
         incidents=SimpleNamespace(check=lambda text: CheckResult()),
+        renderer=SimpleNamespace(redactor=None),
     )
     submitted = {**view, "id": "V1", "state": {"values": values}}
     return parse_submission(deps, submitted, "UREPORTER")  # type: ignore[arg-type]
