@@ -81,8 +81,10 @@ def hidden_characters(text: str) -> list[tuple[str, int, list[int]]]:
     """The hidden characters of ``text``: ``(name with code point, count, lines)``, in the
     order they first appear."""
     found: dict[str, list[int]] = {}
+    line, counted = 1, 0  # lines are counted on from the previous match: linear in the text
     for match in _HIDDEN.finditer(_NEWLINES.sub("\n", text)):
-        line = match.string.count("\n", 0, match.start()) + 1
+        line += match.string.count("\n", counted, match.start())
+        counted = match.start()
         char = match.group()
         name = f"{unicodedata.name(char, 'UNNAMED CHARACTER')} (U+{ord(char):04X})"
         found.setdefault(name, []).append(line)
