@@ -4,6 +4,7 @@ stored incident keeps them as reported."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,17 @@ def leaks(shown: str) -> list[str]:
     pieces = [PASSWORD, PASSWORD[:4], TOKEN, TOKEN[4:12], NOTE_PASSWORD, AWS_KEY[4:]]
     pieces += [CARD, CARD[:4], CARD[-4:], SSN, SSN[:6], EMAIL, EMAIL[:8]]
     pieces += [line for line in KEY_BLOCK.splitlines()[1:-1]] + [KEY_BLOCK[32:40]]
-    return [piece for piece in pieces if piece in shown]
+    return [piece for piece in pieces if re.search(_alone(piece), shown)]
+
+
+def _alone(piece: str) -> str:
+    """A pattern for ``piece``; four card digits count only as a digit group of their own.
+
+    Timestamps and trigger ids are long digit runs, so a bare substring test would find
+    ``6467`` inside ``1765064671`` now and then.
+    """
+    digits_only = piece.replace(" ", "").isdigit()
+    return rf"(?<!\d){re.escape(piece)}(?!\d)" if digits_only else re.escape(piece)
 
 
 def everything_sent(fake: FakeSlackAPI) -> str:
