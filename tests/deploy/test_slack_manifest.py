@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -127,13 +126,6 @@ def test_manifest_declares_what_the_app_listens_for(
     assert found.events <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
 
 
-# The App Home listener (bot/slack/home.py) is being built; until it exists its event has no
-# listener. Once the module is there this mark no longer applies and the test is strict again.
-@pytest.mark.xfail(
-    importlib.util.find_spec("bot.slack.home") is None,
-    reason="bot/slack/home.py (app_home_opened) is not built yet",
-    strict=True,
-)
 def test_app_listens_for_what_the_manifest_declares(
     bolt_app: App, manifest: dict[str, Any]
 ) -> None:
