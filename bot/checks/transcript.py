@@ -53,15 +53,17 @@ _REASONING_LINE = re.compile(
     r"plan|razonamiento|pensamiento|überlegung|gedanke|réflexion|raisonnement)(?:\**)\s*:",
     re.IGNORECASE,
 )
+# Role lines start at most three spaces in: four make a markdown code block, where
+# "user: ops-admin" is a field of a credentials block, not a turn.
 _QUOTED_LINE = re.compile(
-    r"^\s{0,8}(?:user|human|operator|customer|client|task|input|request|tarea|aufgabe|"
+    r"^[ \t]{0,3}(?:user|human|operator|customer|client|task|input|request|tarea|aufgabe|"
     r"tâche|usuario|benutzer|utilisateur|email received|message received|incoming)\b[^:\n]{0,60}:",
     re.IGNORECASE,
 )
 # A role may carry a timestamp or qualifier: "Assistant (Mon 09:15):", "Agent [14:02]:".
 _QUALIFIER = r"(?:\s{0,4}[(\[][^()\[\]\n]{0,40}[)\]])?"
 _FINAL_LINE = re.compile(
-    rf"^\s{{0,8}}(?:assistant|ai|model|agent|bot|chatbot|answer|final answer){_QUALIFIER}\s{{0,2}}:",
+    rf"^[ \t]{{0,3}}(?:assistant|ai|model|agent|bot|chatbot|answer|final answer){_QUALIFIER}\s{{0,2}}:",
     re.I,
 )
 # ReAct-style agents: "Action: tool_name" / "Action Input: {...}" act, "Observation:" is
@@ -460,6 +462,8 @@ def _line_role(
     if kind == "reasoning":
         return "reasoning", None, "reasoning", False, False
     kind = _resolve(kind, name, body, state, context)
+    if kind == "json" and _config_section(text, line_start, body):
+        kind = None
     if sticky:
         if kind not in _ENDS_STICKY:
             role = "reasoning" if state == "reasoning" else "quoted"
@@ -487,6 +491,19 @@ def _line_role(
             return "tool_call", "email", "email_sent", False, True
         return "final", None, "email_header", False, False
     return "final", None, state if state == "final" else None, False, False
+
+
+_SECTION = re.compile(r"^\s{0,8}\[[\w.:\"' -]{1,60}\]\s*$")
+_SETTING = re.compile(r"[ \t]{0,8}[\w.\"-]{1,60}[ \t]{0,3}[=:][ \t]{0,3}\S")
+
+
+def _config_section(text: str, line_start: int, body: str) -> bool:
+    """A section header of an INI or TOML file (``[reporting]`` over ``key = value``
+    lines): part of whatever text holds the file, not a bracketed context header."""
+    if not _SECTION.match(body):
+        return False
+    next_line = line_start + len(body) + 1
+    return _SETTING.match(text, next_line, next_line + 200) is not None
 
 
 _Role = tuple[str, str | None, str | None, bool, bool]

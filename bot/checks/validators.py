@@ -95,6 +95,13 @@ def secret(value: str, before: str = "", after: str = "") -> float:
     return 1.0
 
 
+def key(value: str, before: str = "", after: str = "") -> float:
+    """A value named as a key, secret or token: random-looking (hex counts), not a path."""
+    if value.count("/") > 1:
+        return 0.0
+    return secret(value, before, after)
+
+
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{16,80}$")
 
 
@@ -107,12 +114,18 @@ def private_key(value: str, before: str = "", after: str = "") -> float:
     return 1.0
 
 
+# Values that are not passwords: a file path, or a value encrypted in place (SOPS' ENC[…]).
+_NOT_A_PASSWORD = re.compile(r"^(?:~?/|\.{1,2}/|ENC\[)")
+
+
 def password(value: str, before: str = "", after: str = "") -> float:
     """A password/secret assignment value: not a placeholder, variable read or mask."""
     stripped = value.strip("'\"`")
     if not stripped or looks_placeholder(stripped) or len(stripped) < 6:
         return 0.0
     if re.match(r"^(?:os\.|process\.env|env\(|getenv|\$|%|none|null|true|false)", stripped, re.I):
+        return 0.0
+    if _NOT_A_PASSWORD.match(stripped):
         return 0.0
     classes = sum(bool(re.search(p, stripped)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^\w]"))
     return 1.0 if classes >= 3 and shannon_entropy(stripped) >= 2.5 else 0.0
@@ -358,6 +371,7 @@ VALIDATORS: dict[str, Callable[[str, str, str], float]] = {
     "secret": secret,
     "private_key": private_key,
     "password": password,
+    "key": key,
     "luhn": luhn,
     "iban": iban,
     "ssn": ssn,
