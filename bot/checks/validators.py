@@ -20,6 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from urllib.parse import unquote
 
 _PLACEHOLDER = re.compile(
     r"example|xxxx|your[_-]?|replace|placeholder|dummy|fake|sample|changeme|redacted|"
@@ -367,11 +368,27 @@ def _is_documentation(address: ipaddress.IPv4Address | ipaddress.IPv6Address) ->
     )
 
 
+def national_id(value: str, before: str = "", after: str = "") -> float:
+    """An identity number after its name: enough digits, not a year, date or run of one digit."""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) < 5 or len(set(digits)) <= 2 or _DATE_OR_TIME.match(value):
+        return 0.0
+    return 1.0
+
+
+def encoded_email(value: str, before: str = "", after: str = "") -> float:
+    """A percent-encoded e-mail address: a URL carries someone's address off, whatever
+    its domain, unless it is a role mailbox or an example."""
+    return 1.0 if email(unquote(value)) > 0 else 0.0
+
+
 VALIDATORS: dict[str, Callable[[str, str, str], float]] = {
     "secret": secret,
     "private_key": private_key,
     "password": password,
     "key": key,
+    "national_id": national_id,
+    "encoded_email": encoded_email,
     "luhn": luhn,
     "iban": iban,
     "ssn": ssn,
