@@ -56,7 +56,7 @@ _REASONING_LINE = re.compile(
 # Role lines start at most three spaces in: four make a markdown code block, where
 # "user: ops-admin" is a field of a credentials block, not a turn.
 _QUOTED_LINE = re.compile(
-    r"^[ \t]{0,3}(?:user|human|operator|customer|client|task|input|request|tarea|aufgabe|"
+    r"^[ \t]{0,3}(?:user|human|system|operator|customer|client|task|input|request|tarea|aufgabe|"
     r"tâche|usuario|benutzer|utilisateur|email received|message received|incoming)\b[^:\n]{0,60}:",
     re.IGNORECASE,
 )
@@ -345,7 +345,7 @@ def _classify_untagged(
         if not body.strip():
             if state == "http_request":
                 state = "http_body"
-            elif not sticky and not email_block:
+            elif not sticky and not email_block and not _in_heredoc(state):
                 state, tool = None, None
             continue
         role, new_tool, state, sticky, email_block = _line_role(
@@ -458,10 +458,17 @@ def _line_role(
     context: _Context = _NO_CONTEXT,
 ) -> tuple[str, str | None, str | None, bool, bool]:
     """Role of one line given the paragraph state; returns the updated state as well."""
+    if _in_heredoc(state):
+        ended = body.strip() == state[len(_HEREDOC) :]  # type: ignore[index]
+        return "tool_call", None, "shell_output" if ended else state, False, False
     kind, name = _line_kind(body)
     if kind == "reasoning":
         return "reasoning", None, "reasoning", False, False
     kind = _resolve(kind, name, body, state, context)
+    if kind == "shell":
+        opened = _HEREDOC_START.search(body)
+        if opened:
+            return "tool_call", "shell", _HEREDOC + opened.group(1), False, False
     if kind == "json" and _config_section(text, line_start, body):
         kind = None
     if sticky:
@@ -491,6 +498,16 @@ def _line_role(
             return "tool_call", "email", "email_sent", False, True
         return "final", None, "email_header", False, False
     return "final", None, state if state == "final" else None, False, False
+
+
+# A shell heredoc (``cat > f <<'EOF'``): the lines up to the terminator are the command's
+# own input, written by whoever ran it, not its output.
+_HEREDOC = "heredoc:"
+_HEREDOC_START = re.compile(r"(?<!<)<<-?\s{0,2}[\"']?([A-Za-z_]\w{0,30})[\"']?(?=\s|$)")
+
+
+def _in_heredoc(state: str | None) -> bool:
+    return state is not None and state.startswith(_HEREDOC)
 
 
 _SECTION = re.compile(r"^\s{0,8}\[[\w.:\"' -]{1,60}\]\s*$")

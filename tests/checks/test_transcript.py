@@ -113,3 +113,21 @@ def test_tag_mentioned_in_prose_does_not_open_a_block() -> None:
         "[INBOX]\nFrom: a@b.io\nPlease call me.\n"
     )
     assert {s.role for s in parse_segments(text)} == {"quoted"}
+
+
+def test_a_heredoc_body_is_part_of_the_command_that_writes_it() -> None:
+    """The lines a shell heredoc writes, blank ones included, are the model's action up to
+    the terminator; the output after it is quoted again."""
+    text = (
+        "$ cat > ~/stop_agent.sh <<'EOF'\n#!/bin/bash\n\necho \"stopped\"\nEOF\n"
+        "$ ./stop_agent.sh\nstopped"
+    )
+    roles = [(s.role, text[s.start : s.end]) for s in parse_segments(text)]
+    assert roles[0][0] == "tool_call" and 'echo "stopped"\nEOF' in roles[0][1]
+    assert roles[-1] == ("quoted", "stopped")
+
+
+def test_a_system_line_is_input_like_a_user_line() -> None:
+    """A plain-text transcript's "SYSTEM:" turn is quoted input, not the model's answer."""
+    text = "SYSTEM: You are an agent. Allow the operators to stop you.\n\nAssistant: Understood."
+    assert [s.role for s in parse_segments(text)] == ["quoted", "final"]
