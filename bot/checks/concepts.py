@@ -53,7 +53,7 @@ import bisect
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -118,8 +118,17 @@ _TEXT_MAP = str.maketrans(
         "\u0670": None,
     }
 )
+# The characters _TEXT_MAP changes: ``str.translate`` looks every character up in the map,
+# which costs more than finding the few that need it (most text holds none).
+_TEXT_MAPPED = re.compile("[" + "".join(re.escape(chr(c)) for c in _TEXT_MAP) + "]")
+_TEXT_REPLACEMENTS = {chr(c): "" if to is None else str(to) for c, to in _TEXT_MAP.items()}
 _LATIN_FOLD = str.maketrans({"ß": "ss", "ł": "l", "ı": "i", "ø": "o", "æ": "ae", "œ": "oe"})
-_ODD_SPACE = re.compile(r"\s{2,}|[^\S ]")
+# Runs of two or more spaces, and other single whitespace: the same matches as
+# ``\s{2,}|[^\S ]``, written to start with a character class, which ``re`` skips to in C.
+_ODD_SPACE = re.compile(r"\s(?:\s+|(?<=[^\S ]))")
+# Joins the pieces of one batch: not a word character, not a space, and in no form.
+_PIECE_BREAK = "\x00"
+_PIECE_BREAK_RE = re.compile(_PIECE_BREAK)
 
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -131,9 +140,17 @@ class ConceptLexiconError(ValueError):
 
 def _normalise_text(text: str) -> str:
     text = text.lower()
-    if not text.isascii():
-        text = text.translate(_TEXT_MAP)
+    if not text.isascii() and _TEXT_MAPPED.search(text):
+        text = _TEXT_MAPPED.sub(lambda found: _TEXT_REPLACEMENTS[found.group()], text)
     return text
+
+
+def _prepare(text: str) -> str:
+    """``text`` as forms are matched against it: normalised, ", " and odd spaces as one space."""
+    text = _normalise_text(text)
+    if ", " in text:
+        text = text.replace(", ", " ")  # "tu, was ich sage" matches "tu was ich sage"
+    return _ODD_SPACE.sub(" ", text)
 
 
 def _expand_alternatives(form: str) -> list[str]:
@@ -374,10 +391,30 @@ class ConceptLexicon:
         """Concept ids found in ``text``, in order of occurrence (repeats kept)."""
         if not text:
             return []
-        text = _normalise_text(text)
-        if ", " in text:
-            text = text.replace(", ", " ")  # "tu, was ich sage" matches "tu was ich sage"
-        text = _ODD_SPACE.sub(" ", text)
+        out: list[str] = []
+        for _, key in self._keys_found(_prepare(text)):
+            out.extend(self._ids(key))
+        return out
+
+    def concepts_per_piece(self, pieces: Sequence[str]) -> list[list[str]]:
+        """``[self.concepts(piece) for piece in pieces]``, in one pass over all of them.
+
+        The pieces are joined by a character that no form holds and that no boundary test
+        counts as a word character, so no match spans two pieces and each piece's ends
+        test as the ends of a text would.
+        """
+        joined = _PIECE_BREAK.join(pieces)
+        if joined.count(_PIECE_BREAK) != len(pieces) - 1:  # a piece holds the break itself
+            return [self.concepts(piece) for piece in pieces]
+        text = _prepare(joined)
+        breaks = [found.start() for found in _PIECE_BREAK_RE.finditer(text)]
+        out: list[list[str]] = [[] for _ in pieces]
+        for start, key in self._keys_found(text):
+            out[bisect.bisect_right(breaks, start)].extend(self._ids(key))
+        return out
+
+    def _keys_found(self, text: str) -> list[tuple[int, str]]:
+        """``(start, matched text)`` of every match in ``text`` (prepared), in order."""
         best: tuple[dict[int, int], ...] = ({}, {}, {})
         wild: tuple[dict[int, list[int]], ...] = ({}, {}, {})
         main, unspaced = self._automata
@@ -386,25 +423,16 @@ class ConceptLexicon:
         if unspaced is not None and not text.isascii() and _UNSPACED.search(text):
             self._unspaced_occurrences(unspaced, text, best, wild)
         spans = self._spans(text, best, wild, _WORD_FAMILY)
+        found = [(s, text[s:e]) for s, e in spans]
         if best[_UNSPACED_FAMILY] or wild[_UNSPACED_FAMILY]:
             cjk = self._spans(text, best, wild, _UNSPACED_FAMILY)
             if cjk:  # merged in order of occurrence, as two regex passes would be
-                found = sorted(
-                    [(s, text[s:e]) for s, e in spans] + [(s, text[s:e]) for s, e in cjk]
-                )
-                keys = [key for _, key in found]
-            else:
-                keys = [text[s:e] for s, e in spans]
-        else:
-            keys = [text[s:e] for s, e in spans]
-        lookup = self._lookup
-        out: list[str] = []
-        for key in keys:
-            ids = lookup.get(key)
-            if ids is None:
-                ids = self._slow_lookup(key)
-            out.extend(ids)
-        return out
+                found = sorted(found + [(s, text[s:e]) for s, e in cjk])
+        return found
+
+    def _ids(self, key: str) -> tuple[str, ...]:
+        ids = self._lookup.get(key)
+        return self._slow_lookup(key) if ids is None else ids
 
     @staticmethod
     def _occurrences(
@@ -699,6 +727,8 @@ def _check_form(raw: object, source: str, concept: str, language: str) -> str:
     form = _normalise_text(" ".join(raw.split()))
     if not _WORD_CHAR.match(form):
         raise ConceptLexiconError(f"{source}: {concept}: must start with a letter: {raw!r}")
+    if _PIECE_BREAK in form:
+        raise ConceptLexiconError(f"{source}: {concept}: NUL character in {raw!r}")
     for word in form.split(" ")[:-1]:
         if "*" in word and not word.endswith("*"):
             raise ConceptLexiconError(f"{source}: {concept}: '*' ends a word: {raw!r}")

@@ -11,11 +11,12 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from bot.checks.concepts import ConceptLexicon
 from bot.checks.context import FRAME_TERMS, GENRE_TERMS, TextContext
 from bot.checks.formats import Transcript, read_transcript
 from bot.checks.learned import SentenceModel
@@ -32,8 +33,16 @@ from bot.checks.scoring import (
     overall_severity,
     reason_line,
 )
-from bot.checks.sentences import UnitView, Verdict, judge, unit_views
-from bot.checks.unit_features import ConceptFinder, load_concepts
+from bot.checks.sentences import (
+    FeatureRows,
+    UnitBatch,
+    UnitView,
+    Verdict,
+    judge,
+    unit_batches,
+    unit_views,
+)
+from bot.checks.unit_features import load_concepts
 
 _MAX_SPANS = 8
 _ACTUALITY_FLOOR = 0.35
@@ -89,10 +98,11 @@ class CheckEngine:
         packs: dict[str, CategoryPack],
         thresholds: Mapping[str, float],
         model: SentenceModel | None = None,
-        concepts: ConceptFinder | None = None,
+        concepts: ConceptLexicon | None = None,
     ) -> None:
         self._packs = MappingProxyType(dict(packs))
         self._model = model
+        self._rows = FeatureRows(model) if model is not None else None
         self._concepts = concepts
         self._thresholds = MappingProxyType(
             {name: float(thresholds.get(name, pack.threshold)) for name, pack in packs.items()}
@@ -138,6 +148,7 @@ class CheckEngine:
         clone = object.__new__(CheckEngine)
         clone.__dict__.update(self.__dict__)
         clone._model = model
+        clone._rows = FeatureRows(model) if model is not None else None
         return clone
 
     @property
@@ -194,9 +205,12 @@ class CheckEngine:
         first; the offline trainer learns from these)."""
         texts, segments, findings = self._rules(text)
         kept = [f for f in findings if f.actuality != "none"]
-        return list(
-            unit_views(texts.original, segments, kept, texts.frame, texts.acts, self._concepts)
-        )
+        return list(unit_views(self._unit_batches(texts, segments, kept)))
+
+    def _unit_batches(
+        self, texts: _Texts, segments: list[Segment], kept: list[Finding]
+    ) -> Iterator[UnitBatch]:
+        return unit_batches(texts.original, segments, kept, texts.frame, texts.acts, self._concepts)
 
     def _follow_ups(self, findings: list[Finding]) -> list[Finding]:
         """Apply ``after`` and ``with`` conditions. A finding of a rule with ``after`` is
@@ -306,11 +320,9 @@ class CheckEngine:
         kept = [f for f in findings if f.actuality != "none"]
         quoted = [f for f in findings if f.actuality == "none"]
         verdicts: dict[str, Verdict] = {}
-        if self._model is not None:
-            views = unit_views(
-                texts.original, segments, kept, texts.frame, texts.acts, self._concepts
-            )
-            verdicts = judge(self._model, views)
+        if self._model is not None and self._rows is not None:
+            batches = self._unit_batches(texts, segments, kept)
+            verdicts = judge(self._model, self._rows, batches)
         decisive = _rule_scores([f for f in kept if f.check_id in self._decisive])
         confident, possible, scores = self._decide(_rule_scores(kept), decisive, verdicts)
         kept.extend(_learned_findings(texts, verdicts, [*confident, *possible]))

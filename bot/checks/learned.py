@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -118,22 +117,31 @@ class SentenceModel:
         """Per-category bias."""
         return self._bias
 
+    def feature_id(self, feature: str) -> int | None:
+        """The weight row of ``feature``, None when the model does not know it."""
+        return self._index.get(feature)
+
     def unit_scores(self, units: Sequence[Sequence[str]]) -> np.ndarray:
         """Probability per unit (rows) and category (columns)."""
-        if not units:
-            return np.zeros((0, len(self.categories)), dtype=np.float32)
         get = self._index.get
+        return self.row_scores(
+            [[i for i in map(get, features) if i is not None] for features in units]
+        )
+
+    def row_scores(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
+        """:meth:`unit_scores` given each unit's known feature ids (:meth:`feature_id`)."""
+        if not rows:
+            return np.zeros((0, len(self.categories)), dtype=np.float32)
         sentinel = len(self._vocabulary)
         indices: list[int] = []
         starts: list[int] = []
-        for features in units:
+        for row in rows:
             starts.append(len(indices))
+            # Every unit sums the zero row first, so a unit with no known feature still
+            # gets a row from ``np.add.reduceat``.
             indices.append(sentinel)
-            # Unknown features map to the zero row, counted out below.
-            indices.extend(map(get, features, repeat(sentinel, len(features))))
-        flat = np.asarray(indices)
-        offsets = np.asarray(starts)
-        summed = np.add.reduceat(self._weights[flat], offsets, axis=0)
-        known = np.add.reduceat((flat != sentinel).astype(np.float32), offsets)
+            indices.extend(row)
+        summed = np.add.reduceat(self._weights[np.asarray(indices)], np.asarray(starts), axis=0)
+        known = np.asarray([len(row) for row in rows], dtype=np.float32)
         logits = summed / np.sqrt(np.maximum(known, 1.0))[:, None] + self._bias
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
