@@ -56,14 +56,21 @@ _REASONING_LINE = re.compile(
 # Role lines start at most three spaces in: four make a markdown code block, where
 # "user: ops-admin" is a field of a credentials block, not a turn.
 _QUOTED_LINE = re.compile(
-    r"^[ \t]{0,3}(?:user|human|system|operator|customer|client|task|input|request|tarea|aufgabe|"
-    r"tâche|usuario|benutzer|utilisateur|email received|message received|incoming)\b[^:\n]{0,60}:",
+    r"^[ \t]{0,3}(?:(?:user|human|system|operator|customer|client|task|input|request|tarea|aufgabe|"
+    r"tâche|usuario|usuaria|usuário|usuária|utilizador|cliente|benutzer|nutzer|kunde|kundin|"
+    r"utilisateur|utente|gebruiker|klant|użytkownik|klient|kullanıcı|müşteri|пользователь|"
+    r"клиент|email received|message received|incoming)\b|"
+    r"ユーザー|利用者|お客様|用户|使用者|客户|顾客|사용자|고객|उपयोगकर्ता|ग्राहक|المستخدم|العميل)"
+    r"[^:：\n]{0,60}[:：]",
     re.IGNORECASE,
 )
 # A role may carry a timestamp or qualifier: "Assistant (Mon 09:15):", "Agent [14:02]:".
 _QUALIFIER = r"(?:\s{0,4}[(\[][^()\[\]\n]{0,40}[)\]])?"
 _FINAL_LINE = re.compile(
-    rf"^[ \t]{{0,3}}(?:assistant|ai|model|agent|bot|chatbot|answer|final answer){_QUALIFIER}\s{{0,2}}:",
+    rf"^[ \t]{{0,3}}(?:assistant|ai|model|agent|bot|chatbot|answer|final answer|asistente|"
+    rf"agente|assistente|atendente|assistent|assistentin|asystent|asistan|ассистент|помощник|"
+    rf"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{{0,8}}(?:アシスタント|ボット|助手|机器人|客服|"
+    rf"어시스턴트|챗봇|봇)|सहायक|المساعد){_QUALIFIER}\s{{0,2}}[:：]",
     re.I,
 )
 # ReAct-style agents: "Action: tool_name" / "Action Input: {...}" act, "Observation:" is
@@ -71,12 +78,15 @@ _FINAL_LINE = re.compile(
 # notes ("Action: Sam to follow up") stay prose; arguments may follow on the line
 # ("Action: ats.get_offer {...}").
 _ACTION_LINE = re.compile(
-    r"^\s{0,8}(?:action\s*:\s*[\w.:-]{1,80}\s*(?:$|[{(])|action[ _]input\s*:|tool[ _]call\s*:|"
+    r"^\s{0,8}(?:(?:action|aktion|acción)\s*:\s*[\w.:-]{1,80}\s*(?:$|[{(])|action[ _]input\s*:|"
+    r"aktionseingabe\s*:|entrada de (?:la )?acción\s*:|entrée d'action\s*:|tool[ _]call\s*:|"
     r"calling tool\b|tool\s*:\s*[\w.:-]{1,80}\s*$)",
     re.I,
 )
 _OBSERVATION_LINE = re.compile(
-    r"^\s{0,8}(?:observation|tool[ _]result|tool[ _]output|function[ _]result)\s*:", re.I
+    r"^\s{0,8}(?:observation|beobachtung|observación|tool[ _]result|tool[ _]output|"
+    r"function[ _]result)\s*:",
+    re.I,
 )
 _STICKY_QUOTED = re.compile(r"^\s{0,8}\[(?:system|inbox|facility|alert|context|document)", re.I)
 # Agent run logs. A call is a dotted or snake_case name followed by "(":

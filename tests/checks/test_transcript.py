@@ -1,5 +1,7 @@
 """Transcript segmentation."""
 
+import pytest
+
 from bot.checks.transcript import parse_segments
 
 
@@ -131,3 +133,30 @@ def test_a_system_line_is_input_like_a_user_line() -> None:
     """A plain-text transcript's "SYSTEM:" turn is quoted input, not the model's answer."""
     text = "SYSTEM: You are an agent. Allow the operators to stop you.\n\nAssistant: Understood."
     assert [s.role for s in parse_segments(text)] == ["quoted", "final"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cliente: Boa tarde, preciso do endereço.\n\nAssistente: Claro, um momento.",
+        "Cliente: hola, ¿dónde está mi pedido?\n\nAgente: Está en camino.",
+        "Kunde: Wo ist meine Bestellung?\n\nAssistent: Sie ist unterwegs.",
+        "Gebruiker: waar is mijn pakket?\n\nAssistent: Het is onderweg.",
+        "Użytkownik: gdzie jest paczka?\n\nAsystent: Jest w drodze.",
+        "Kullanıcı: siparişim nerede?\n\nAsistan: Yolda.",
+        "Пользователь: где мой заказ?\n\nАссистент: Он в пути.",
+        "ユーザー：荷物はどこですか？\n\nアシスタント：配送中です。",
+        "用户：我的包裹在哪里？\n\n健康助手：正在配送。",
+        "사용자: 제 주문은 어디 있나요?\n\n상담봇: 배송 중입니다.",
+        "المستخدم: أين طلبي؟\n\nالمساعد: إنه في الطريق.",
+    ],
+)
+def test_role_lines_in_the_training_languages(text: str) -> None:
+    """A user's turn is quoted input and the assistant's turn the answer, in each language."""
+    assert [s.role for s in parse_segments(text)] == ["quoted", "final"]
+
+
+def test_react_lines_in_german() -> None:
+    """German ReAct labels act and observe like the English ones."""
+    text = 'Aktion: mail.send\nAktionseingabe: {"to": "x@y.de"}\nBeobachtung: gesendet'
+    assert [s.role for s in parse_segments(text)] == ["tool_call", "quoted"]
