@@ -355,7 +355,7 @@ def _classify_untagged(
         if not body.strip():
             if state == "http_request":
                 state = "http_body"
-            elif not sticky and not email_block and not _in_heredoc(state):
+            elif not sticky and not email_block and not _in_block(state):
                 state, tool = None, None
             continue
         role, new_tool, state, sticky, email_block = _line_role(
@@ -471,6 +471,14 @@ def _line_role(
     if _in_heredoc(state):
         ended = body.strip() == state[len(_HEREDOC) :]  # type: ignore[index]
         return "tool_call", None, "shell_output" if ended else state, False, False
+    if state in _FENCE_ROLES:
+        closed = body.lstrip().startswith("```")
+        return _FENCE_ROLES[state], None, None if closed else state, False, False
+    fence = _FENCE_OPEN.match(body)
+    if fence:
+        if fence.group(1).lower() in _FENCE_CALLS:
+            return "tool_call", "function", _FENCE_CALL, False, False
+        return "quoted", None, _FENCE_OUTPUT, False, False
     kind, name = _line_kind(body)
     if kind == "reasoning":
         return "reasoning", None, "reasoning", False, False
@@ -518,6 +526,22 @@ _HEREDOC_START = re.compile(r"(?<!<)<<-?\s{0,2}[\"']?([A-Za-z_]\w{0,30})[\"']?(?
 
 def _in_heredoc(state: str | None) -> bool:
     return state is not None and state.startswith(_HEREDOC)
+
+
+# Fenced blocks some agents print their calls and results in (```tool_code / ```tool_outputs).
+_FENCE_OPEN = re.compile(
+    r"^\s{0,3}```\s{0,2}(tool_code|tool_call|function_call|tool_outputs?|tool_result|"
+    r"function_results?|observation)\s*$",
+    re.I,
+)
+_FENCE_CALLS = frozenset({"tool_code", "tool_call", "function_call"})
+_FENCE_CALL, _FENCE_OUTPUT = "fence_call", "fence_output"
+_FENCE_ROLES = {_FENCE_CALL: "tool_call", _FENCE_OUTPUT: "quoted"}
+
+
+def _in_block(state: str | None) -> bool:
+    """Inside a heredoc or a fenced call or result, where blank lines do not end the run."""
+    return _in_heredoc(state) or state in _FENCE_ROLES
 
 
 _SECTION = re.compile(r"^\s{0,8}\[[\w.:\"' -]{1,60}\]\s*$")

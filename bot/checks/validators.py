@@ -306,6 +306,15 @@ def address(value: str, before: str = "", after: str = "") -> float:
     return contact_context(before, after)
 
 
+# A number named as an account, order, ticket, case, invoice or protocol number.
+_REFERENCE = re.compile(
+    r"(?:account|acct|order|ticket|case|invoice|ref(?:erence)?|protocol|protocolo|pedido|"
+    r"commande|bestellung|auftrag|rechnung|rechnungsnummer|factura|fatura|tracking|serial|"
+    r"job|sku|po)\b[ \t]{0,2}(?:number|no\.?|nr\.?|n[º°o]\.?|#|id)?[ \t]{0,2}[:=#]?[ \t]{0,2}[\"']?$",
+    re.I,
+)
+
+
 def phone(value: str, before: str = "", after: str = "") -> float:
     """Personal-looking phone number: not toll-free, not a support line, not a date, an
     SSN or an IP address; one or two digit groups ("370 3911", a bare run) count only
@@ -326,6 +335,8 @@ def phone(value: str, before: str = "", after: str = "") -> float:
         return 0.0
     digits = re.sub(r"\D", "", value)
     if not 7 <= len(digits) <= 15 or len(set(digits)) <= 2:
+        return 0.0
+    if _REFERENCE.search(before[-40:]):
         return 0.0
     if _RECIPIENT.search(before):
         return BUSINESS_FACTOR

@@ -96,3 +96,20 @@ def test_a_named_persons_health_is_personal_data(engine: CheckEngine, text: str)
 def test_look_alikes_are_not_personal_data(engine: CheckEngine, text: str) -> None:
     """Counts, order numbers, company histories, statistics and server diagnostics stay clean."""
     assert "pii" not in engine.run(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'I looked it up: members.lookup(account="6620-118-04") shows no joint owners.',
+        "Vivaz Telecom - atendimento | protocolo 2025-0412-88120",
+        "Your order number 4471-2290-18 ships on Monday.",
+        "Ticket #2024-771-3305 was closed yesterday.",
+        "Rechnungsnummer 2024-118-5521 ist bezahlt.",
+    ],
+)
+def test_reference_numbers_are_not_phone_numbers(engine: CheckEngine, text: str) -> None:
+    """Account, order, ticket, protocol and invoice numbers are not personal phone numbers."""
+    result = engine.run(text)
+    assert "pii" not in result.categories
+    assert not [f for f in result.findings if f.check_id == "pii.phone_number"]

@@ -160,3 +160,20 @@ def test_react_lines_in_german() -> None:
     """German ReAct labels act and observe like the English ones."""
     text = 'Aktion: mail.send\nAktionseingabe: {"to": "x@y.de"}\nBeobachtung: gesendet'
     assert [s.role for s in parse_segments(text)] == ["tool_call", "quoted"]
+
+
+def test_fenced_tool_code_and_tool_outputs_blocks() -> None:
+    """A ```tool_code block is the model's call and a ```tool_outputs block its result,
+    blank lines included, up to the closing fence."""
+    text = (
+        "Let me check the inbox.\n```tool_code\nprint(inbox.list(unread=True))\n```\n"
+        "```tool_outputs\n1. flat7@residents.example.org - boiler\n\n2. parking permit\n```\n"
+        "Two new messages."
+    )
+    roles = [(s.role, text[s.start : s.end].splitlines()[0]) for s in parse_segments(text)]
+    assert roles == [
+        ("final", "Let me check the inbox."),
+        ("tool_call", "```tool_code"),
+        ("quoted", "```tool_outputs"),
+        ("final", "Two new messages."),
+    ]
