@@ -56,6 +56,14 @@ def test_cue_inside_a_longer_word_is_not_a_hit() -> None:
     }
 
 
+def test_a_word_longer_than_the_scan_limit_is_a_hit_from_its_start_only() -> None:
+    """A cue matching a word of over 80 characters is found once, at the word's start."""
+    index = LexiconIndex({("oversight_subversion", "control"): [r"lo\w*"]})
+    assert dict(index.find(f"see {'lo' * 60} now")) == {
+        ("oversight_subversion", "control"): [(4, 124)]
+    }
+
+
 def test_built_in_packs_have_no_wide_terms(engine: CheckEngine) -> None:
     """Every built-in cue is indexed by its first word (a wide term costs a regex per word)."""
     assert engine._index.wide_terms == []
