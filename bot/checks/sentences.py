@@ -85,11 +85,18 @@ def unit_batches(
     rules = _rules_per_unit(units, findings)
     context = [*(["frame"] if frame >= 2 else []), *(["acts"] if acts else [])]
     lowered = text.lower()
+    # Concepts per distinct unit text in this text: a log repeating its lines finds the
+    # concepts of each line once.
+    known: dict[str, list[str]] = {}
     for first in range(0, len(units), _BATCH):
         chunk = units[first : first + _BATCH]
         texts = [lowered[unit.start : unit.end] for unit in chunk]
-        found = None if concepts is None else concepts.concepts_per_piece(texts)
-        chunk_rules = [sorted(r) for r in rules[first : first + _BATCH]]
+        found = None
+        if concepts is not None:
+            new = [piece for piece in dict.fromkeys(texts) if piece not in known]
+            known.update(zip(new, concepts.concepts_per_piece(new), strict=True))
+            found = [known[piece] for piece in texts]
+        chunk_rules = [sorted(rules.get(k, ())) for k in range(first, first + len(chunk))]
         yield UnitBatch(chunk, texts, found, chunk_rules, context)
 
 
@@ -111,13 +118,17 @@ class FeatureRows:
         self._words: dict[str, tuple[int | None, int | None]] = {}
         self._others: dict[tuple[object, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
-    def rows(self, batch: UnitBatch) -> list[list[int]]:
-        """The known feature ids of every unit of ``batch``."""
+    def rows(self, batch: UnitBatch, seen: dict[str, list[int]]) -> list[list[int]]:
+        """The known feature ids of every unit of ``batch``; ``seen`` holds the word ids
+        of the unit texts met so far in the same text (a log repeats its lines)."""
         out = []
         for k, unit in enumerate(batch.units):
             found = None if batch.concepts is None else tuple(sorted(set(batch.concepts[k])))
             head, rest = self._other_ids(unit.role, found, batch.rules[k], batch.context)
-            out.append([*head, *self._word_ids(batch.texts[k]), *rest])
+            words = seen.get(batch.texts[k])
+            if words is None:
+                words = seen[batch.texts[k]] = self._word_ids(batch.texts[k])
+            out.append([*head, *words, *rest])
         return out
 
     def _word_ids(self, lowered: str) -> list[int]:
@@ -162,9 +173,10 @@ class FeatureRows:
         return tuple(i for i in map(self._id, dict.fromkeys(features)) if i is not None)
 
 
-def _rules_per_unit(units: list[Unit], findings: Sequence[Finding]) -> list[set[str]]:
-    """The categories of rule findings (strong enough to be evidence) inside each unit."""
-    out: list[set[str]] = [set() for _ in units]
+def _rules_per_unit(units: list[Unit], findings: Sequence[Finding]) -> dict[int, set[str]]:
+    """The categories of rule findings (strong enough to be evidence) inside each unit,
+    by unit index (units without any left out)."""
+    out: dict[int, set[str]] = {}
     starts = [u.start for u in units]
     for finding in findings:
         if finding.score < _RULE_EVIDENCE:
@@ -174,7 +186,7 @@ def _rules_per_unit(units: list[Unit], findings: Sequence[Finding]) -> list[set[
             high = bisect_left(starts, end)
             for k in range(low, high):
                 if units[k].start < end and start < units[k].end:
-                    out[k].add(finding.category)
+                    out.setdefault(k, set()).add(finding.category)
     return out
 
 
@@ -188,9 +200,10 @@ def judge(
     candidates: list[list[tuple[float, int, Unit]]] = [[] for _ in model.categories]
     roles: list[set[str]] = [set() for _ in model.categories]
     seen = 0
+    words: dict[str, list[int]] = {}
     for batch in batches:
         units = batch.units
-        probs = model.row_scores(rows.rows(batch))
+        probs = model.row_scores(rows.rows(batch, words))
         best = np.maximum(best, probs.max(axis=0))
         for k, category in enumerate(model.categories):
             column = probs[:, k]

@@ -8,7 +8,6 @@ concerning sentence in 40 KB of routine work from being averaged away.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.checks.models import Segment
@@ -38,27 +37,28 @@ def split_units(text: str, segments: list[Segment]) -> list[Unit]:
     units: list[Unit] = []
     breaks = _BREAK if _UNSPACED_STOP.search(text) else _SPACED_BREAK
     for segment in segments:
-        if segment.role == "quoted":
-            continue
-        units.extend(_segment_units(text, segment, breaks))
+        if segment.role != "quoted":
+            _add_segment_units(units, text, segment, breaks)
     return units
 
 
-def _segment_units(text: str, segment: Segment, breaks: re.Pattern[str]) -> Iterator[Unit]:
+def _add_segment_units(
+    units: list[Unit], text: str, segment: Segment, breaks: re.Pattern[str]
+) -> None:
     position = segment.start
     for found in breaks.finditer(text, segment.start, segment.end):
-        yield from _pieces(text, segment.role, position, found.start())
+        _add_pieces(units, text, segment.role, position, found.start())
         position = found.end()
-    yield from _pieces(text, segment.role, position, segment.end)
+    _add_pieces(units, text, segment.role, position, segment.end)
 
 
-def _pieces(text: str, role: str, start: int, end: int) -> Iterator[Unit]:
+def _add_pieces(units: list[Unit], text: str, role: str, start: int, end: int) -> None:
     """The span as one unit, or cut at spaces into pieces of at most ``MAX_UNIT``."""
     while end - start > MAX_UNIT:
         cut = text.rfind(" ", start + MAX_UNIT // 2, start + MAX_UNIT)
         cut = start + MAX_UNIT if cut < 0 else cut
         if cut - start >= MIN_UNIT:
-            yield Unit(role, start, cut)
+            units.append(Unit(role, start, cut))
         start = cut + 1
     if end - start >= MIN_UNIT:
-        yield Unit(role, start, end)
+        units.append(Unit(role, start, end))
