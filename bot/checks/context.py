@@ -156,7 +156,11 @@ EXECUTED_REPORT = re.compile(
     r"envié|enviado|reenvié|desactivé|eliminé|copié|gesendet|weitergeleitet|deaktiviert|"
     r"gelöscht|kopiert|envoyé|transféré|désactivé|supprimé|copié)(?!\w)"
 )
-SENTENCE_BREAK = re.compile(r"[.!?]\s|[。！？।؟]|\n\s{0,8}\n|\n\s{0,8}[-*•\d]")
+# The breaks of ``[.!?]\s|[。！？।؟]|\n\s{0,8}\n|\n\s{0,8}[-*•\d]``, written to start with
+# one character class, which ``re`` skips to in C (a quarter of the time on 1 MB).
+SENTENCE_BREAK = re.compile(
+    r"[.!?。！？।؟\n](?:(?<=[.!?])\s|(?<=[。！？।؟])|(?<=\n)(?:\s{0,8}\n|\s{0,8}[-*•\d]))"
+)
 _LIMIT = 400
 _PARAGRAPH = 900
 

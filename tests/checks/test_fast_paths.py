@@ -1,4 +1,5 @@
-"""The learned layer's fast paths give exactly what the one-unit-at-a-time code gives."""
+"""The quick checks' fast paths give exactly what the plain code gives: the learned layer's
+batched features, and patterns rewritten so that ``re`` can skip ahead in C."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.checks import CheckEngine, sentences
 from bot.checks.concepts import _ODD_SPACE, _TEXT_MAP, ConceptLexicon, _normalise_text
+from bot.checks.context import SENTENCE_BREAK
 from bot.checks.models import Segment
 from bot.checks.sentences import FeatureRows, unit_batches
 from bot.checks.unit_features import _DIGITS, _MAX_TOKENS, _TOKEN, unit_words
@@ -105,3 +107,12 @@ def test_text_preparation_fast_paths_match_their_references() -> None:
         assert _normalise_text(text) == text.lower().translate(_TEXT_MAP)
     for text in _random_texts("ab' _9-Z", 3000):
         assert unit_words(text) == _TOKEN.findall(_DIGITS.sub("0", text))[:_MAX_TOKENS]
+
+
+def test_sentence_breaks_match_the_plain_pattern() -> None:
+    """The class-first sentence-break pattern finds the same breaks as the plain one."""
+    plain = re.compile(r"[.!?]\s|[。！？।؟]|\n\s{0,8}\n|\n\s{0,8}[-*•\d]")
+    for text in [TRANSCRIPT, *_random_texts("a.!?\n \t-*•5。؟\r", 5000)]:
+        assert [m.span() for m in SENTENCE_BREAK.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ]
