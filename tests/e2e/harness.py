@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
+import random
 import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import uvicorn
+from sqlalchemy import func, select
+from sqlmodel import col
 
 from bot.config import Settings
 from bot.filters import IncidentFilter
+from bot.models import Incident, OutboxMessage
 from bot.slack.fake_api import FakeSlackAPI
 from bot.wiring import Services, build, build_http
 from tests.engines import checks_for
@@ -27,6 +34,8 @@ BOT_TOKEN = "xoxb-test"
 TRIAGE = "CTRIAGE"
 SOURCE = "CSOURCE"
 TEAM = "T0001"
+# The text of the n-th report when many are sent at once (each found again by its case number).
+CASE_TEXT = "Cancel the 5pm wipe or the board learns about the affair. Case {n}."
 T = TypeVar("T")
 
 
@@ -273,6 +282,119 @@ def _override(element: dict[str, Any], value: Any) -> dict[str, Any]:
             {"value": v, "text": {"type": "plain_text", "text": v}} for v in value
         ],
     }
+
+
+# --- many reports at once (faults, Slack retries, replicas) ----------------------------------
+
+
+def open_views(bot: Bot, fake: FakeSlackAPI, count: int) -> list[dict[str, Any]]:
+    """Open ``count`` report modals through /safety report (eight at a time) and return them.
+
+    A modal whose trigger id expired while the machine was busy is asked for again, as a
+    person would click again; the faults under test come after the modals are open.
+    """
+    views: dict[int, dict[str, Any]] = {}
+    for _ in range(5):
+        wanted = [n for n in range(count) if n not in views]
+        if not wanted:
+            break
+        before = len(fake.calls_to("views.open"))
+        with ThreadPoolExecutor(8) as pool:
+            replies = list(
+                pool.map(lambda n: bot.command(f"report {CASE_TEXT.format(n=n)}"), wanted)
+            )
+        assert {r.status for r in replies} == {200}
+        calls = _views_opened_since(fake, before, len(wanted))
+        opened = [json.dumps(c.args["view"]) for c in calls if c.ok]
+        for n in wanted:
+            view = next((v for v in opened if f"Case {n}." in v), None)
+            if view is not None:
+                views[n] = json.loads(view)
+    assert len(views) == count, f"{count - len(views)} modals never opened"
+    return [views[n] for n in range(count)]
+
+
+def _views_opened_since(fake: FakeSlackAPI, before: int, wanted: int) -> list[Any]:
+    """The ``views.open`` calls after the first ``before``: all ``wanted`` of them, or as
+    many as arrived until none came for five seconds (a call the bot gave up on under load
+    may never reach the fake API; the caller asks again for what is missing).
+    """
+    seen, quiet_since = -1, time.monotonic()
+    while True:
+        calls = fake.calls_to("views.open")[before:]
+        if len(calls) >= wanted:
+            return calls
+        if len(calls) != seen:
+            seen, quiet_since = len(calls), time.monotonic()
+        elif time.monotonic() - quiet_since > 5:
+            return calls
+        time.sleep(0.05)
+
+
+def submit_all(
+    bots: list[Bot], views: list[dict[str, Any]], copies: list[int], workers: int = 4
+) -> list[int]:
+    """Submit each view ``copies[i]`` times, round-robin over ``bots``; the HTTP statuses."""
+    jobs = [(i, view) for i, view in enumerate(views) for _ in range(copies[i])]
+    random.Random(7).shuffle(jobs)
+    turn = itertools.cycle(bots)
+    lock = threading.Lock()
+
+    def send(job: tuple[int, dict[str, Any]]) -> int:
+        with lock:
+            bot = next(turn)
+        index, view = job
+        return bot.submit(view, form_values(view), view_id=f"V{index:05d}", settle=False).status
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(send, jobs))
+
+
+def drain(bot: Bot, timeout: float = 120.0) -> None:
+    """Wait until every accepted report is stored and the outbox holds nothing pending or
+    in flight."""
+    bot.settle()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with bot.services.db.session() as session:
+            waiting = session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(col(OutboxMessage.status).in_(("pending", "sending")))
+            )
+        if not waiting:
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"{waiting} notices still waiting after {timeout}s")
+
+
+def delivered(fake: FakeSlackAPI) -> Counter[str]:
+    """How many stored messages each incident key got, per channel kind."""
+    counts: Counter[str] = Counter()
+    for (channel, _), message in list(fake.messages.items()):
+        if message.get("thread_ts"):
+            continue
+        key = str(message.get("text", "")).split(" ", 1)[0]
+        where = "triage" if channel == TRIAGE else "dm"
+        counts[f"{where}:{key}"] += 1
+    return counts
+
+
+def assert_each_once(bot: Bot, fake: FakeSlackAPI, count: int) -> None:
+    """``count`` incidents, each with exactly one triage post and one confirmation."""
+    keys = [i.key for i in bot.services.incidents.list_incidents(IncidentFilter(), limit=10_000)]
+    assert len(keys) == count
+    counts = delivered(fake)
+    triage = {k: counts[f"triage:{k}"] for k in keys}
+    assert set(triage.values()) == {1}, {k: v for k, v in triage.items() if v != 1}
+    dms = [str(m["text"]) for (c, _), m in fake.messages.items() if c.startswith("D")]
+    confirmed = Counter(t.split(":")[0].removeprefix("Reported as ") for t in dms)
+    assert set(confirmed) == set(keys) and set(confirmed.values()) == {1}
+    with bot.services.db.session() as session:
+        unposted = session.scalar(
+            select(func.count()).select_from(Incident).where(col(Incident.post_ts).is_(None))
+        )
+    assert unposted == 0
 
 
 def _open(request: urllib.request.Request) -> Reply:
