@@ -30,6 +30,7 @@ import re
 from collections import defaultdict
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
 
 CueKey = tuple[str, str]
 _WORD = re.compile(r"\w")
@@ -39,6 +40,7 @@ _MAX_WORD = 80
 _CACHE_LIMIT = 200_000
 _QUANTIFIERS = "?*+{"
 _NON_WORD_CATEGORIES = {sre.CATEGORY_SPACE, sre.CATEGORY_NOT_WORD}
+_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 # Han, kana and Hangul: terms led by these match inside runs of such characters.
 _INFIX_SCRIPT = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]"
@@ -173,15 +175,22 @@ def _literal_head(source: str) -> int:
     return end
 
 
-def _starts_non_word(source: str) -> bool:
-    """True when every match of ``source`` surely starts with a non-word character."""
+def _starts_non_word(source: str, *, through_repeats: bool = False) -> bool:
+    """True when every match of ``source`` surely starts with a non-word character;
+    ``through_repeats`` also looks into a leading repeat of at least once (``\\s{1,4}``)."""
     try:
         items = list(sre_parse.parse(source))
     except re.error:
         return False
+    return _items_start_non_word(items, through_repeats)
+
+
+def _items_start_non_word(items: list[tuple[Any, Any]], through_repeats: bool) -> bool:
     if not items:
         return False
     op, arg = items[0]
+    if through_repeats and op in _REPEATS and arg[0] >= 1:
+        return _items_start_non_word(list(arg[2]), through_repeats)
     if op == sre.LITERAL:
         return not _is_word(chr(arg))
     if op == sre.IN:
@@ -246,7 +255,10 @@ class LexiconIndex:
         folded = [[fold_term(t) for t in terms] for terms in cues.values()]
         self._patterns = [re.compile(r"(?:" + "|".join(ts) + r")(?!\w)") for ts in folded]
         root = _Node()
+        # Cues by the heads that may start a longer word, by length, and by the heads
+        # that must be a whole word (a rest that starts with a space, or none).
         self._heads: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self._whole: dict[str, set[int]] = defaultdict(set)
         self._wide: list[tuple[int, str]] = []
         punctuation: list[tuple[int, str]] = []
         infix: dict[int, list[str]] = defaultdict(list)
@@ -264,7 +276,10 @@ class LexiconIndex:
                     if not head:
                         punctuation.append((index, rest))
                         continue
-                    self._heads[len(head)][head].add(index)
+                    if not rest or _starts_non_word(rest, through_repeats=True):
+                        self._whole[head].add(index)  # the head must be the whole word
+                    else:
+                        self._heads[len(head)][head].add(index)
                     node = root
                     for char in head:
                         node = node.children.setdefault(char, _Node())
@@ -297,11 +312,11 @@ class LexiconIndex:
         return [term for _, term in self._wide]
 
     def _candidates(self, word: str) -> tuple[int, ...]:
-        """Cue indices whose heads start ``word`` (memoised; the memo stops growing at
-        its limit)."""
+        """Cue indices whose heads start ``word``, or are all of it for heads that must end
+        a word (memoised; the memo stops growing at its limit)."""
         found = self._memo.get(word)
         if found is None:
-            indices: set[int] = set()
+            indices = set(self._whole.get(word, ()))
             for length, table in self._heads.items():
                 if len(word) >= length:
                     indices.update(table.get(word[:length], ()))

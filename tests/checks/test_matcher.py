@@ -64,6 +64,20 @@ def test_a_word_longer_than_the_scan_limit_is_a_hit_from_its_start_only() -> Non
     }
 
 
+def test_a_head_followed_by_a_space_is_tried_only_as_a_whole_word() -> None:
+    """'in the story' is not tried at 'interlock', while 'kill' with word characters after
+    it is tried at 'killing'; both are still found where they occur."""
+    index = LexiconIndex(
+        {("fiction", "scene"): [r"in\s{1,4}the story"], ("harm", "kill"): [r"kill\w*"]}
+    )
+    assert index._candidates("interlock") == ()
+    assert index._candidates("killing") == (1,)
+    assert dict(index.find("within the story, in the story: killing")) == {
+        ("fiction", "scene"): [(18, 30)],
+        ("harm", "kill"): [(32, 39)],
+    }
+
+
 def test_built_in_packs_have_no_wide_terms(engine: CheckEngine) -> None:
     """Every built-in cue is indexed by its first word (a wide term costs a regex per word)."""
     assert engine._index.wide_terms == []
