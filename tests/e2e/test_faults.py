@@ -19,13 +19,21 @@ from tests.e2e.harness import (
 )
 
 REPORTS = 300
-FAST_RETRIES = {"outbox_retry_base": 0.05, "slack_timeout": 0.3, "user_rate_per_minute": 10_000}
+# The bot's client gives up after this long, and a simulated timeout outlasts it. Each
+# timeout holds the one outbox worker this long, so it is short: a local call answers in
+# milliseconds, and one slowed past it by a busy machine is just one more timeout to survive.
+SLACK_TIMEOUT = 0.1
+FAST_RETRIES = {
+    "outbox_retry_base": 0.05,
+    "slack_timeout": SLACK_TIMEOUT,
+    "user_rate_per_minute": 10_000,
+}
 
 
 @pytest.fixture
 def flaky() -> Iterator[FakeSlackAPI]:
-    """A fake Web API whose simulated timeouts outlast the bot's 0.3 s client timeout."""
-    api = FakeSlackAPI(tokens=(BOT_TOKEN,), client_timeout=0.3)
+    """A fake Web API whose simulated timeouts outlast the bot's client timeout."""
+    api = FakeSlackAPI(tokens=(BOT_TOKEN,), client_timeout=SLACK_TIMEOUT)
     api.add_channel(TRIAGE, name="ai-safety-triage", is_private=True)
     for user in ("UREPORTER", "UTRIAGE1", "UTRIAGE2"):
         api.add_user(user)
