@@ -1,5 +1,6 @@
 """Checks that what the bot shows keeps user and model text inert: no live Slack markup but
-the bot's own, no control or bidi characters, and no piece of a credential."""
+the bot's own, no control or bidi characters, and no piece of a credential; and how sample
+contexts repeat a hostile value (:func:`repeated`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A text object holds at most 3,000 characters and the templates cut every slot to that or
+# less: a hostile value cut here renders as the whole one does (escaping only lengthens it),
+# unless it is mostly control characters, which are dropped.
+SHOWN_AT_MOST = 3000
+
+
+def repeated(value: str) -> str:
+    """``value`` where a sample context repeats it: whole up to 3,000 characters, cut there,
+    so a megabyte is escaped and masked once per kind of field rather than once per row."""
+    return value[:SHOWN_AT_MOST]
 
 
 def text_objects(node: Any) -> Iterator[tuple[str, str]]:

@@ -17,6 +17,7 @@ from bot.models import Incident, IncidentCategory
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS_TEXT, TemplateRenderer, _text_length
 from tests.digest.conftest import ZONE
 from tests.digest.test_presentation import _figures
+from tests.inert import repeated
 
 TEMPLATE = "digest/weekly"
 HOSTILE = {
@@ -31,10 +32,12 @@ HOSTILE = {
 
 
 def _everything(value: str, *, named: int = 10, models: int = 40) -> Figures:
-    """Figures for a week with 500 incidents where every piece of text is ``value``."""
+    """Figures for a week with 500 incidents where every piece of text is ``value`` (whole in
+    the first of each list, :func:`~tests.inert.repeated` in the rest)."""
     week = Week(date(2026, 11, 16), ZONE)
+    texts = [value] + [repeated(value)] * max(named, models, 20)
     people = [
-        Named(f"AIS-{i}", value, "critical" if i % 2 else "high", "investigating", week.start_at)
+        Named(f"AIS-{i}", texts[i], "critical" if i % 2 else "high", "investigating", week.start_at)
         for i in range(named)
     ]
     return replace(
@@ -50,8 +53,8 @@ def _everything(value: str, *, named: int = 10, models: int = 40) -> Figures:
         restricted_new=77,
         reporters=350,
         by_severity={"critical": 100, "high": 100, "medium": 100, "low": 100, "none": 100},
-        by_category=[(f"{value}-{i}", 500 - i) for i in range(20)],
-        by_model=[(f"{value} model {i}", 40 - i) for i in range(models)] + [(None, 3)],
+        by_category=[(f"{texts[i]}-{i}", 500 - i) for i in range(20)],
+        by_model=[(f"{texts[i]} model {i}", 40 - i) for i in range(models)] + [(None, 3)],
         ack_median=3600.0,
         acknowledged=450,
         close_median=86400.0 * 3,

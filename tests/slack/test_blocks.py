@@ -17,6 +17,7 @@ from bot.slack.blocks import (
     validate_message,
     validate_view,
 )
+from tests.inert import repeated
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -32,7 +33,8 @@ HOSTILE_TEXTS = {
 
 
 def hostile_context(value: str) -> dict[str, Any]:
-    """Build a template context where every piece of data is ``value``."""
+    """Build a template context where every piece of data is ``value`` (the categories after
+    the first :func:`~tests.inert.repeated`)."""
     return {
         "key": "AIS-42",
         "title": value,
@@ -40,7 +42,7 @@ def hostile_context(value: str) -> dict[str, Any]:
         "evidence": value,
         "spans": [(0, 30)],
         "reporter": value,
-        "categories": [value] * 12,
+        "categories": [value] + [repeated(value)] * 11,
         "metadata": value,
     }
 

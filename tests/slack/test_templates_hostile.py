@@ -16,13 +16,14 @@ import json
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from bot.checks import CheckEngine
+from bot.checks import CheckEngine, CheckResult
 from bot.digest import Figures, Named, Week, digest_context
 from bot.drafts import Source
 from bot.duplicates import DuplicateMatch
@@ -36,7 +37,7 @@ from bot.slack.report_modal import report_context
 from bot.slack.text import escape
 from bot.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from tests import inert
-from tests.inert import text_objects
+from tests.inert import repeated, text_objects
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
@@ -129,21 +130,10 @@ def _finding(category: str, span: list[int], score: float) -> Finding:
 def hostile_detail(value: str, **changes: Any) -> IncidentDetail:
     """An incident with hostile evidence, findings, timeline notes and duplicates."""
     evidence = hostile_evidence(value)
-    events = [
-        Event(incident_id=42, actor="UTRIAGE1", kind="note", note=value, at=NOW) for _ in range(6)
-    ]
-    events += [
-        Event(
-            incident_id=42,
-            actor=value or "cli",
-            kind="status",
-            from_value=value,
-            to_value="investigating",
-            note=value,
-            at=NOW,
-        )
-        for _ in range(6)
-    ]
+    # Six notes, then six status changes: more than ``show`` lists (the last ten). The first
+    # note it lists holds the whole value, and so do the first change's actor and old status.
+    events = [_note(value if n == 2 else repeated(value)) for n in range(6)]
+    events += [_status(value if n == 0 else repeated(value), repeated(value)) for n in range(6)]
     return IncidentDetail(
         incident=hostile_incident(value, **changes),
         evidence=Evidence(incident_id=42, text=evidence, content_hash="0" * 64),
@@ -155,10 +145,28 @@ def hostile_detail(value: str, **changes: Any) -> IncidentDetail:
     )
 
 
+def _note(note: str) -> Event:
+    return Event(incident_id=42, actor="UTRIAGE1", kind="note", note=note, at=NOW)
+
+
+def _status(value: str, note: str) -> Event:
+    return Event(
+        incident_id=42,
+        actor=value or "cli",
+        kind="status",
+        from_value=value,
+        to_value="investigating",
+        note=note,
+        at=NOW,
+    )
+
+
 def hostile_matches(value: str) -> list[DuplicateMatch]:
     """Possible duplicates whose titles are ``value``."""
     return [
-        DuplicateMatch(key=f"AIS-{n}", title=value, similarity=0.9, exact=n == 1)
+        DuplicateMatch(
+            key=f"AIS-{n}", title=value if n == 1 else repeated(value), similarity=0.9, exact=n == 1
+        )
         for n in range(1, 4)
     ]
 
@@ -181,9 +189,16 @@ def _engine() -> CheckEngine:
     return ENGINE[0]
 
 
+@lru_cache(maxsize=8)
+def _checked(text: str) -> CheckResult:
+    """The checks' result for ``text``, found once per text: the report modal (in two tests)
+    and the check answer check the same evidence, a megabyte among them."""
+    return _engine().run(text)
+
+
 def _report(value: str) -> dict[str, Any]:
     text = hostile_evidence(value) if value else ""
-    checks = _engine().run(text) if text.strip() else None
+    checks = _checked(text) if text.strip() else None
     return report_context(
         draft_id="d" * 24,
         text=text,
@@ -195,7 +210,7 @@ def _report(value: str) -> dict[str, Any]:
 
 def _check(value: str) -> dict[str, Any]:
     text = hostile_evidence(value)
-    result = _engine().run(text)
+    result = _checked(text)
     masked = present.check_sensitive_spans(result)
     return {
         "severity": result.severity,
@@ -224,13 +239,13 @@ def _triage_modal(value: str, **extra: Any) -> dict[str, Any]:
 def _home(value: str) -> dict[str, Any]:
     rows = [
         {
-            **incident_fields(value, key=f"AIS-{n}", number=n),
-            "title": value,
+            **incident_fields(shown, key=f"AIS-{n}", number=n),
+            "title": shown,
             "block_id": f"home:queue:AIS-{n}:investigating:UTRIAGE1",
             "menu": [{"value": "incident_note", "label": "Add note"}],
             "note": True,
         }
-        for n in range(1, 21)
+        for n, shown in enumerate([value] + [repeated(value)] * 19, start=1)
     ]
     sections = [
         {"title": "Open incidents", "rows": rows, "total": 45, "empty": "", "more": "/safety list"},
@@ -247,7 +262,10 @@ def _home(value: str) -> dict[str, Any]:
 
 def _digest(value: str) -> dict[str, Any]:
     week = Week(date(2026, 11, 16), "Europe/Berlin")
-    named = [Named(f"AIS-{n}", value, "high", "investigating", NOW) for n in range(1, 13)]
+    named = [
+        Named(f"AIS-{n}", value if n == 1 else repeated(value), "high", "investigating", NOW)
+        for n in range(1, 13)
+    ]
     figures = Figures(
         week=week,
         as_of=NOW,
@@ -263,7 +281,7 @@ def _digest(value: str) -> dict[str, Any]:
         reporters=6,
         by_severity={"high": 10, "medium": 4},
         by_category=[("coercion", 9), ("secrets", 5)],
-        by_model=[(value or None, 7), *((f"{value}-{n}", 1) for n in range(12))],
+        by_model=[(value or None, 7), *((f"{repeated(value)}-{n}", 1) for n in range(12))],
         ack_median=5400.0,
         acknowledged=12,
         close_median=None,
@@ -315,7 +333,10 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
     ),
     "messages/list": lambda v: {
         "heading": f"Search: {v}",
-        "rows": [{"key": "AIS-42", "severity": "high", "status": "new", "title": v}] * 20,
+        "rows": [
+            {"key": "AIS-42", "severity": "high", "status": "new", "title": title}
+            for title in [v] + [repeated(v)] * 19
+        ],
         "total": 31,
         "buttons": True,
     },
