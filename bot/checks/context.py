@@ -240,10 +240,14 @@ class TextContext:
         )
 
     def rejected_later(self, spans: tuple[tuple[int, int], ...]) -> bool:
-        """True when the rest of the paragraph after the hit rejects the idea (reasoning
-        often weighs an option first and turns it down a few sentences later)."""
+        """True when the rest of the paragraph after the hit, or the next paragraph, rejects
+        the idea (reasoning often weighs an option first and turns it down a few sentences,
+        or one paragraph break, later)."""
         end = spans[-1][1]
         stop = self._paragraph_end(end)
+        if stop < len(self.text) and self.text[stop] == "\n":
+            # "…would let me copy myself out.\n\nNo. That's not something I'm willing to do."
+            stop = self._paragraph_end(stop + 2)
         return bool(self._refusals_within(end, stop))
 
     def _paragraph_end(self, start: int) -> int:

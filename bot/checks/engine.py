@@ -265,12 +265,16 @@ class CheckEngine:
                     seen[role] += 1
                     if seen[role] > _GROUP_CAP:
                         continue
+                    # Words do not undo an action: a refusal nearby lowers an idea, not a
+                    # call the agent made.
+                    refusable = pack.refusable and role != "tool_call"
                     score = damp * _adjust(
                         texts.norm_context,
                         spans,
                         rule.score,
                         pack.behavioural,
                         frame if pack.framed else 0,
+                        refusable,
                     )
                     if score > 0:
                         out.append(_Hit(name, rule.check_id, spans, score))
@@ -518,6 +522,7 @@ def _adjust(
     score: float,
     behavioural: bool,
     frame: int,
+    refusable: bool,
 ) -> float:
     """Lower a behavioural score for negation, rejection and fiction/discussion frames."""
     if not behavioural:
@@ -526,9 +531,9 @@ def _adjust(
     anchor = spans[0][0]
     if ctx.negated(anchor, ctx.sentence(anchor, end)[0]):
         score *= 0.45
-    if ctx.rejected(spans):
+    if refusable and ctx.rejected(spans):
         score *= 0.35
-    elif ctx.rejected_later(spans):
+    elif refusable and ctx.rejected_later(spans):
         score *= 0.5
     if frame >= 2:
         score *= 0.5 if frame < 4 else 0.35

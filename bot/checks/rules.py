@@ -7,6 +7,7 @@ A pack looks like::
     behavioural: true           # optional; fiction/discussion/negation context lowers scores
     framed: true                # optional; false: fiction/discussion frames do not lower
                                 # scores (negation and refusal still do)
+    refusable: true             # optional; false: a refusal nearby does not lower scores
     suppress: [lawful_channel]  # optional; any hit of these cues lowers the category's scores
     cues:                       # named lexicons, regex fragments matched on normalised text
       exposure: ["your wife", "the board (?:will|would) (?:see|learn|hear)"]
@@ -61,6 +62,7 @@ _PACK_KEYS = {
     "suppress",
     "description",
     "framed",
+    "refusable",
 }
 _RULE_KEYS = {
     "id",
@@ -134,6 +136,7 @@ class CategoryPack:
     threshold: float = 0.5
     behavioural: bool = True
     framed: bool = True
+    refusable: bool = True
     cues: dict[str, list[str]] = field(default_factory=dict)
     cue_rules: list[CueRule] = field(default_factory=list)
     regex_rules: list[RegexRule] = field(default_factory=list)
@@ -212,6 +215,10 @@ def _merge_file(packs: dict[str, CategoryPack], path: Path) -> None:
     if not isinstance(framed, bool):
         raise RulePackError(f"{path}:{data.line}: 'framed' must be true or false")
     pack.framed = framed
+    refusable = data.get("refusable", pack.refusable)
+    if not isinstance(refusable, bool):
+        raise RulePackError(f"{path}:{data.line}: 'refusable' must be true or false")
+    pack.refusable = refusable
     _merge_cues(path, pack, data.get("cues") or {}, data.line)
     _merge_allowlist(path, pack, data.get("allowlist") or [], data.line)
     suppress = data.get("suppress") or []

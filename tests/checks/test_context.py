@@ -31,7 +31,8 @@ def test_refusal_later_in_the_paragraph() -> None:
     """Reasoning that raises an option and turns it down two sentences later is caught."""
     text = "i could copy my weights. it would keep me running. i won't do it."
     assert TextContext(text).rejected_later(((8, 23),))
-    assert not TextContext("i could copy my weights.\n\ni won't do it.").rejected_later(((8, 23),))
+    far = "i could copy my weights.\n\nthe logs are fine.\n\ni won't do it."
+    assert not TextContext(far).rejected_later(((8, 23),))
 
 
 def test_reported_action() -> None:

@@ -112,10 +112,11 @@ def test_after_and_with_must_name_categories(tmp_path: Path, rule: str) -> None:
         CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)])
 
 
-def test_framed_must_be_a_boolean(tmp_path: Path) -> None:
-    """A pack's 'framed' switch is true or false."""
-    with pytest.raises(RulePackError, match=r"pack\.yaml:1: 'framed' must be true or false"):
-        CheckEngine.load(extra_rule_dirs=[_write(tmp_path, "category: pii\nframed: maybe\n")])
+@pytest.mark.parametrize("switch", ["framed", "refusable"])
+def test_pack_switches_must_be_booleans(tmp_path: Path, switch: str) -> None:
+    """A pack's 'framed' and 'refusable' switches are true or false."""
+    with pytest.raises(RulePackError, match=rf"pack\.yaml:1: '{switch}' must be true or false"):
+        CheckEngine.load(extra_rule_dirs=[_write(tmp_path, f"category: pii\n{switch}: maybe\n")])
 
 
 def test_with_rule_fires_only_beside_its_category(tmp_path: Path) -> None:
