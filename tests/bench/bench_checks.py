@@ -73,6 +73,22 @@ def _growth_rows(engine: CheckEngine, items: list[dict[str, Any]]) -> list[Row]:
     return rows
 
 
+def _distinct_row(engine: CheckEngine) -> list[Row]:
+    """1 MB made of the training slices' texts, none repeated: the transcript above repeats
+    the corpus's agentic texts, and the learned layer reads each distinct sentence once."""
+    paths = sorted((DATA / "checks/train").glob("*.jsonl"))
+    if not paths:
+        return []
+    texts = [
+        json.loads(line)["text"]
+        for path in paths
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    ms = _once_ms(engine, "\n\n".join(texts)[:1_000_000])
+    return [Row(NAME, "1 MB of distinct texts (training slices, none repeated) run", ms, "ms")]
+
+
 def _memory_row(engine: CheckEngine, items: list[dict[str, Any]]) -> Row:
     text = _transcript(items, 1_000_000)
     tracemalloc.start()
@@ -339,6 +355,7 @@ def run() -> list[Row]:
     rows = _load_rows()
     rows += _latency_rows(engine, items)
     rows += _growth_rows(engine, items)
+    rows += _distinct_row(engine)
     rows.append(_memory_row(engine, items))
     rows += _adversarial_rows(engine)
     rows += _comparison_rows(engine, items)
