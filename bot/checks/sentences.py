@@ -34,7 +34,7 @@ from bot.checks.units import Unit, split_units
 _RULE_EVIDENCE = 0.4
 _TOP_UNITS = 3
 _BATCH = 512
-_MEMO_LIMIT = 50_000
+_MEMO_LIMIT = 30_000
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def test_concepts_per_piece_with_a_nul_in_a_piece_reads_each_piece_alone() -> No
     assert lexicon.concepts_per_piece(pieces) == [lexicon.concepts(piece) for piece in pieces]
 
 
-@pytest.mark.parametrize("memo_limit", [50_000, 0])
+@pytest.mark.parametrize("memo_limit", [30_000, 0])
 def test_feature_rows_score_exactly_as_the_feature_strings_do(
     engine: CheckEngine, monkeypatch: pytest.MonkeyPatch, memo_limit: int
 ) -> None:
