@@ -24,7 +24,7 @@ from bot.checks.matcher import LexiconIndex
 from bot.checks.models import ROLE_ACTUALITY, CheckResult, Finding, Segment
 from bot.checks.normalise import NormalisedText, normalise
 from bot.checks.rules import CategoryPack, CueRule, cue_to_regex, load_packs
-from bot.checks.scan import Scanner
+from bot.checks.scan import AnchorIndex, Scanner
 from bot.checks.scoring import (
     category_severity,
     combine,
@@ -114,6 +114,12 @@ class CheckEngine:
         cues[_LEAD_KEY] = [cue_to_regex(term) for term in GENRE_TERMS]
         cues[_CRITICAL_KEY] = [cue_to_regex(term) for term in _CRITICAL_TERMS]
         self._index = LexiconIndex(cues)
+        self._anchors = AnchorIndex(
+            anchor
+            for pack in packs.values()
+            for rule in pack.regex_rules
+            for anchor in (*rule.anchors, *rule.folded_anchors)
+        )
         self._after = {
             rule.check_id: frozenset(rule.after)
             for pack in packs.values()
@@ -186,7 +192,7 @@ class CheckEngine:
         whole text, without segmentation or context: the entity scan that masking and the
         benchmark against other pattern scanners need; ``check_ids`` narrows it to those
         rules. Actuality is left "none"."""
-        scanner = Scanner(text)
+        scanner = Scanner(text, self._anchors)
         out: list[Finding] = []
         for name in categories:
             pack = self._packs[name]
@@ -304,7 +310,7 @@ class CheckEngine:
         starts = [s.start for s in segments]
         grouped: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
         scores: dict[tuple[str, str, str], float] = defaultdict(float)
-        scanner = Scanner(text)
+        scanner = Scanner(text, self._anchors)
         for name, pack in self._packs.items():
             for rule in pack.regex_rules:
                 for span, score in scanner.rule_hits(rule, pack.allowlist):

@@ -13,6 +13,7 @@ from bot.checks import CheckEngine, sentences
 from bot.checks.concepts import _ODD_SPACE, _TEXT_MAP, ConceptLexicon, _normalise_text
 from bot.checks.context import SENTENCE_BREAK
 from bot.checks.models import Segment
+from bot.checks.scan import _ANCHOR_HITS, AnchorIndex, Scanner
 from bot.checks.sentences import FeatureRows, unit_batches
 from bot.checks.unit_features import _DIGITS, _MAX_TOKENS, _TOKEN, unit_words
 from bot.checks.units import _BREAK, _SPACED_BREAK, Unit, _add_segment_units
@@ -116,3 +117,24 @@ def test_sentence_breaks_match_the_plain_pattern() -> None:
         assert [m.span() for m in SENTENCE_BREAK.finditer(text)] == [
             m.span() for m in plain.finditer(text)
         ]
+
+
+def test_anchor_index_gives_each_anchor_its_first_offset() -> None:
+    """One automaton pass finds what a search per anchor finds, overlapping anchors too."""
+    anchors = ["key", "api_key", "sk-", "ghp_", "@", "password", "pass", "absent"]
+    index = AnchorIndex(anchors)
+    text = "pass: x; my api_key=sk-1 and sk-2, mail me@host. password? key"
+    assert index.first_offsets(text) == {anchor: text.find(anchor) for anchor in anchors}
+
+
+def test_a_text_full_of_anchors_is_searched_anchor_by_anchor(engine: CheckEngine) -> None:
+    """Past the hit budget the pass gives up, and the scanner's rule hits stay the same."""
+    index = AnchorIndex(["sk-", "akia"])
+    text = "sk-" * (_ANCHOR_HITS + 1) + " AKIAIOSFODNN7EXAMPLE"
+    assert index.first_offsets(text) == {}
+    scanner = Scanner(text, index)
+    assert scanner._find_first("akia") == text.lower().find("akia") > 0
+    for pack in engine._packs.values():
+        for rule in pack.regex_rules:
+            expected = Scanner(text).rule_hits(rule, pack.allowlist)
+            assert Scanner(text, engine._anchors).rule_hits(rule, pack.allowlist) == expected
