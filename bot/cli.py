@@ -32,8 +32,8 @@ from bot.masked_views import (
 )
 
 if TYPE_CHECKING:
-    from bot.models import Incident
     from bot.redaction import Redactor
+    from bot.store.models import Incident
     from bot.wiring import Services
 
 app = typer.Typer(help="safetybot: AI-safety incident reporting.", no_args_is_help=True)
@@ -294,7 +294,7 @@ digest_cli.register(app)
 def db_upgrade() -> None:
     """Apply database migrations up to the newest."""
     with user_errors():
-        from bot.db import Database
+        from bot.store.db import Database
 
         settings = Settings()
         Database(settings.database_url).upgrade()

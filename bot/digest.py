@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 
 from bot.clock import Clock
-from bot.db import Database
 from bot.errors import InvalidInput
-from bot.models import OPEN_STATUSES, Event, Incident, IncidentCategory
+from bot.store.db import Database
+from bot.store.models import OPEN_STATUSES, Event, Incident, IncidentCategory
 from bot.vocab import SEVERITY_ICONS, SEVERITY_LABELS, STATUS_LABELS, category_label
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "none")

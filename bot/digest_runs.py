@@ -43,11 +43,11 @@ from sqlmodel import Session, col
 
 from bot import home_refresh
 from bot.clock import Clock
-from bot.db import Database
 from bot.digest import Week, week_of
 from bot.errors import ConfigError
-from bot.models import DigestRun
 from bot.scheduling import ScheduledJob
+from bot.store.db import Database
+from bot.store.models import DigestRun
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from sqlalchemy import delete
 from sqlmodel import col
 
 from bot.clock import Clock
-from bot.db import Database
 from bot.errors import NotFound
 from bot.incidents import NUL_STAND_IN
-from bot.models import Draft
+from bot.store.db import Database
+from bot.store.models import Draft
 
 KEEP_FOR = timedelta(days=2)
 

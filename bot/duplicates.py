@@ -21,7 +21,7 @@ from bot.checks.similarity import (
     lsh_bands,
     minhash_signature,
 )
-from bot.models import Evidence, EvidenceBand, Incident
+from bot.store.models import Evidence, EvidenceBand, Incident
 
 NEAR_DUPLICATE_MIN = 0.7
 

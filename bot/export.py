@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.avid import avid_report
-from bot.db import Database
 from bot.incidents import categories_of
 from bot.masked_views import EvidenceMask, Span
-from bot.models import Evidence, Finding, Incident
 from bot.redaction import MASKED_CATEGORIES, Redactor
+from bot.store.db import Database
+from bot.store.models import Evidence, Finding, Incident
 
 FORMATS = ("csv", "jsonl", "avid")
 COLUMNS = (

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.errors import InvalidInput
-from bot.models import SEVERITIES, STATUSES
+from bot.store.models import SEVERITIES, STATUSES
 
 _DURATION = re.compile(r"^(\d{1,4})([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}

@@ -19,8 +19,8 @@ from sqlmodel import Session, col
 
 from bot import notices
 from bot.clock import Clock
-from bot.db import Database
-from bot.models import Event, Incident, OutboxMessage
+from bot.store.db import Database
+from bot.store.models import Event, Incident, OutboxMessage
 
 log = logging.getLogger(__name__)
 GAP = timedelta(seconds=5)

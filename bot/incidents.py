@@ -31,11 +31,13 @@ from sqlmodel import Session, col
 
 from bot import lifecycle, masked_search, notices
 from bot.clock import Clock
-from bot.db import Database
 from bot.duplicates import DuplicateMatch, Fingerprint, duplicates_in
 from bot.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from bot.filters import IncidentFilter
-from bot.models import (
+from bot.recent import RecentResults
+from bot.redaction import Redactor, default_redactor
+from bot.store.db import Database
+from bot.store.models import (
     SEEN_IN,
     SEVERITIES,
     Event,
@@ -46,8 +48,6 @@ from bot.models import (
     IncidentCategory,
     KeyCounter,
 )
-from bot.recent import RecentResults
-from bot.redaction import Redactor, default_redactor
 from bot.titles import make_title, masked_title
 
 if TYPE_CHECKING:

@@ -26,9 +26,9 @@ from sqlmodel import Session, col
 
 from bot import logs
 from bot.clock import Clock
-from bot.db import Database
 from bot.incidents import IncidentService, ReportOutcome, ReportRequest
-from bot.models import PendingReport
+from bot.store.db import Database
+from bot.store.models import PendingReport
 from bot.worker import Worker
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.incidents import IncidentDetail
-    from bot.models import Event, Finding, Incident
+    from bot.store.models import Event, Finding, Incident
 
 
 def incident_json(incident: Incident, categories: list[str]) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.errors import InvalidInput, InvalidTransition
-from bot.models import RESOLUTIONS, STATUSES
+from bot.store.models import RESOLUTIONS, STATUSES
 
 # Forward moves may skip steps (a false positive is closed straight from ``new``);
 # ``mitigated → investigating`` steps back when a mitigation fails. Reopening is its own verb.

@@ -18,7 +18,7 @@ from bot.redaction import MASKED_CATEGORIES, Redactor, mask, mask_fragments
 if TYPE_CHECKING:
     from bot.checks import CheckResult
     from bot.incidents import IncidentDetail, ReportOutcome
-    from bot.models import Incident
+    from bot.store.models import Incident
 
 REVEAL_HELP = "show credentials and personal data unmasked (triage on a trusted terminal)"
 REVEAL_WARNING = (

@@ -27,7 +27,7 @@ from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
-from bot.models import SEVERITIES
+from bot.store.models import SEVERITIES
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult

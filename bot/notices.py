@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.models import Event, Incident, OutboxMessage
+from bot.store.models import Event, Incident, OutboxMessage
 
 # Sent once when an incident is reported, in this order (one ordering key per incident).
 PERMALINK = "permalink"

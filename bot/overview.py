@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Select, case, func, or_, select
 from sqlmodel import Session, col
 
-from bot.db import Database
-from bot.models import OPEN_STATUSES, SEVERITIES, DigestRun, Incident
+from bot.store.db import Database
+from bot.store.models import OPEN_STATUSES, SEVERITIES, DigestRun, Incident
 
 MINE_LIMIT = 5
 ASSIGNED_LIMIT = 10

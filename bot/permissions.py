@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.errors import PermissionDenied
-from bot.models import Incident
+from bot.store.models import Incident
 
 log = logging.getLogger(__name__)
 

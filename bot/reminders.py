@@ -23,9 +23,9 @@ from sqlmodel import Session, col
 
 from bot import notices
 from bot.clock import Clock
-from bot.db import Database
-from bot.models import Event, Incident
 from bot.scheduling import ScheduledJob
+from bot.store.db import Database
+from bot.store.models import Event, Incident
 
 URGENT = ("high", "critical")
 IDLE_AFTER = timedelta(days=7)

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.incidents import IncidentDetail, ReportOutcome
-from bot.models import Incident
+from bot.store.models import Incident
 
 EVIDENCE_PREVIEW = 4000
 

@@ -8,17 +8,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.checkpoints import Checkpointer
 from bot.checks import CheckEngine
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.db import Database
 from bot.drafts import DraftStore
 from bot.incidents import IncidentService
 from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.recent import RecentChecks
 from bot.redaction import Redactor
+from bot.store.checkpoints import Checkpointer
+from bot.store.db import Database
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -120,7 +120,6 @@ class SlackParts:
 
 def build_slack(services: Services, *, client: WebClient | None = None) -> SlackParts:
     """The Bolt app and its outbox over ``services``; makes no network call."""
-    from bot.idempotency import Deduplicator
     from bot.permissions import Permissions
     from bot.ratelimit import RateLimiter
     from bot.scheduling import build_scheduler
@@ -130,6 +129,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
     from bot.slack.deps import SlackDeps
     from bot.slack.outbox import Outbox, RetryPolicy
     from bot.slack.startup import warn_about_slack
+    from bot.store.idempotency import Deduplicator
 
     settings = services.settings
     client = client or web_client(settings)

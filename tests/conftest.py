@@ -11,8 +11,8 @@ import pytest
 
 from bot.checks import CheckEngine
 from bot.clock import FixedClock
-from bot.db import Database
 from bot.incidents import IncidentService
+from bot.store.db import Database
 from tests.databases import private_schema
 from tests.engines import shipped_checks
 from tests.shared_data import shared_data

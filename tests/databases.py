@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bot.db import Database
+from bot.store.db import Database
 
 
 @contextmanager

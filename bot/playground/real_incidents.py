@@ -11,10 +11,10 @@ from __future__ import annotations
 from sqlalchemy import func, inspect
 from sqlmodel import Session, col, select
 
-from bot.db import make_engine
 from bot.errors import ConfigError
-from bot.models import Incident
 from bot.playground.workspace import Workspace
+from bot.store.db import make_engine
+from bot.store.models import Incident
 
 OVERRIDE = "SAFETYBOT_PLAYGROUND_REAL_INCIDENTS=1"
 TABLE = "incident"

@@ -20,12 +20,12 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.errors import DomainError, InvalidInput, InvalidTransition
 from bot.incidents import UNCHECKED, StaleAssignment
-from bot.models import STATUSES, Incident
 from bot.slack import triage_modals
 from bot.slack.commands import show_message
 from bot.slack.deps import SlackDeps
 from bot.slack.present import mention
 from bot.slack.text import escape
+from bot.store.models import STATUSES, Incident
 from bot.vocab import STATUS_LABELS
 
 log = logging.getLogger(__name__)

@@ -18,12 +18,12 @@ from bot import notices
 from bot.duplicates import DuplicateMatch
 from bot.errors import InvalidInput
 from bot.incidents import IncidentDetail, IncidentService
-from bot.models import OutboxMessage
 from bot.redaction import Redactor
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.outbox import is_uncertain
 from bot.slack.pages import paginate
+from bot.store.models import OutboxMessage
 from bot.vocab import category_label
 
 log = logging.getLogger(__name__)

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.config import Settings
 from bot.drafts import DraftStore
-from bot.idempotency import Deduplicator
 from bot.incidents import IncidentService
 from bot.intake import Intake
 from bot.permissions import Permissions, TriageTeam
 from bot.ratelimit import RateLimiter
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.delivery import Delivery
+from bot.store.idempotency import Deduplicator
 
 
 @dataclass

@@ -15,12 +15,12 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.incidents import IncidentDetail
-from bot.models import Incident
 from bot.overview import Overview, Overviews
 from bot.slack import present
 from bot.slack.deps import SlackDeps
 from bot.slack.report_modal import report_view
 from bot.slack.text import escape
+from bot.store.models import Incident
 from bot.vocab import SEVERITY_ICONS
 
 log = logging.getLogger(__name__)

@@ -34,8 +34,8 @@ from sqlmodel import col
 
 from bot import logs, notices
 from bot.clock import Clock
-from bot.db import Database
-from bot.models import Incident, OutboxMessage
+from bot.store.db import Database
+from bot.store.models import Incident, OutboxMessage
 from bot.worker import Worker
 
 log = logging.getLogger(__name__)

@@ -13,9 +13,9 @@ from typing import Any
 
 from bot import notices
 from bot.incidents import IncidentDetail
-from bot.models import Event
 from bot.slack import present
 from bot.slack.delivery import Delivery
+from bot.store.models import Event
 from bot.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 
 

@@ -21,10 +21,10 @@ from slack_sdk.webhook import WebhookClient
 from bot import lifecycle
 from bot.errors import DomainError, InvalidInput
 from bot.incidents import IncidentDetail
-from bot.models import RESOLUTIONS, SEVERITIES
 from bot.slack import present
 from bot.slack.deps import SlackDeps
 from bot.slack.text import truncate
+from bot.store.models import RESOLUTIONS, SEVERITIES
 from bot.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 
 log = logging.getLogger(__name__)

@@ -24,10 +24,10 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.duplicates import Fingerprint
-from bot.models import OPEN_STATUSES, Evidence, EvidenceBand, Finding
 from bot.slack.commands import SUBCOMMANDS
 from bot.slack.deps import SlackDeps
 from bot.slack.home import home_view
+from bot.store.models import OPEN_STATUSES, Evidence, EvidenceBand, Finding
 from bot.wiring import build
 from tests.bench.common import Row, percentile, shared_data, timings_ms
 from tests.bench.history import History, database, history, insert_all, insert_history

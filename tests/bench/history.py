@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from bot.db import Database
-from bot.models import Event, Incident, IncidentCategory
+from bot.store.db import Database
+from bot.store.models import Event, Incident, IncidentCategory
 from tests.databases import scratch_database
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)

@@ -16,8 +16,8 @@ from bot import cli
 from bot.cli import app
 from bot.config import Settings
 from bot.masked_views import EvidenceMask, masked_incident
-from bot.models import Incident
 from bot.redaction import default_redactor
+from bot.store.models import Incident
 from bot.wiring import build
 
 KEY = "AKIAQ3EGRK7LXW2PZV4N"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-from bot.db import Database
+from bot.store.db import Database
 
 REPLICAS = 3
 

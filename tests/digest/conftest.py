@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FixedClock
-from bot.db import Database
 from bot.digest import WeeklyDigest
 from bot.incidents import IncidentService, ReportRequest
 from bot.slack.blocks import TemplateRenderer
+from bot.store.db import Database
 from tests import databases
 from tests.conftest import postgres_url
 

@@ -13,7 +13,6 @@ import pytest
 from sqlmodel import select
 
 from bot.clock import FixedClock
-from bot.db import Database
 from bot.digest import WeeklyDigest, parse_week
 from bot.digest_runs import (
     DigestPostError,
@@ -23,7 +22,8 @@ from bot.digest_runs import (
     digest_schedule,
     due_week,
 )
-from bot.models import DigestRun
+from bot.store.db import Database
+from bot.store.models import DigestRun
 from tests.digest.conftest import ZONE, utc
 
 CHANNEL = "CDIGEST"

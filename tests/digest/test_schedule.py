@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FixedClock
-from bot.db import Database
 from bot.digest_runs import JOB_ID, DigestRunner, digest_job, digest_schedule
 from bot.errors import ConfigError
 from bot.scheduling import build_scheduler
+from bot.store.db import Database
 from tests.digest.conftest import utc
 from tests.digest.test_runs import FakeSlack, make_runner
 

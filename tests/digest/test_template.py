@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import insert
 
 from bot.clock import FixedClock
-from bot.db import Database
 from bot.digest import Figures, Named, Week, WeeklyDigest, digest_context
-from bot.models import Incident, IncidentCategory
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS_TEXT, TemplateRenderer, _text_length
+from bot.store.db import Database
+from bot.store.models import Incident, IncidentCategory
 from tests.digest.conftest import ZONE
 from tests.digest.test_presentation import _figures
 from tests.inert import repeated

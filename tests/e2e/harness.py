@@ -24,8 +24,8 @@ from sqlmodel import col
 
 from bot.config import Settings
 from bot.filters import IncidentFilter
-from bot.models import Incident, OutboxMessage
 from bot.slack.fake_api import FakeSlackAPI
+from bot.store.models import Incident, OutboxMessage
 from bot.wiring import Services, build, build_http
 from tests.engines import checks_for
 

@@ -11,9 +11,9 @@ import time
 import urllib.request
 
 from bot.config import Settings
-from bot.db import Database
 from bot.intake import reports_waiting
 from bot.slack.fake_api import FakeSlackAPI
+from bot.store.db import Database
 from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, TRIAGE, Bot, wait_until
 
 

@@ -14,10 +14,10 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.filters import IncidentFilter
-from bot.models import DigestRun, Event
 from bot.reminders import ReminderPolicy, Reminders, reminder_jobs
 from bot.slack.fake_api import Call, FakeSlackAPI
 from bot.slack.startup import slack_problems
+from bot.store.models import DigestRun, Event
 from bot.wiring import build, build_http
 from tests.e2e.harness import (
     TRIAGE,

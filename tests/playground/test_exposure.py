@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.config import Settings
-from bot.db import Database
 from bot.errors import ConfigError
-from bot.models import Incident
 from bot.playground.exposure import HostCheck
 from bot.playground.launch import Launch, prepare
+from bot.store.db import Database
+from bot.store.models import Incident
 from tests.playground.server import PlaygroundServer
 
 SETTINGS_ENV = (

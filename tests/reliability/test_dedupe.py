@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 
 from bot.clock import FixedClock
-from bot.db import Database
-from bot.idempotency import Deduplicator
+from bot.store.db import Database
+from bot.store.idempotency import Deduplicator
 
 
 def test_only_the_first_delivery_of_a_key_is_new(db: Database, clock: FixedClock) -> None:

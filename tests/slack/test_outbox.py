@@ -14,14 +14,14 @@ from sqlmodel import select
 from bot.checks import CheckEngine
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.db import Database
 from bot.incidents import IncidentService, ReportRequest
-from bot.models import OutboxMessage
 from bot.slack.app import TEMPLATES, web_client
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.delivery import Delivery
 from bot.slack.fake_api import FakeSlackAPI
 from bot.slack.outbox import Outbox, RetryPolicy
+from bot.store.db import Database
+from bot.store.models import OutboxMessage
 from tests.databases import private_schema
 
 TRIAGE = "CTRIAGE"

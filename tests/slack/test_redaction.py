@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from bot.models import Incident
 from bot.redaction import BULLET, MASK, default_redactor, mask, masked_form
 from bot.slack import present
 from bot.slack.app import TEMPLATES
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.text import mask_escaped
+from bot.store.models import Incident
 
 PASSWORD = "Vx9!kq2Lm#r7"
 

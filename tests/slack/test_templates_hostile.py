@@ -28,13 +28,13 @@ from bot.digest import Figures, Named, Week, digest_context
 from bot.drafts import Source
 from bot.duplicates import DuplicateMatch
 from bot.incidents import IncidentDetail
-from bot.models import RESOLUTIONS, SEVERITIES, Event, Evidence, Finding, Incident
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.commands import show_context
 from bot.slack.delivery import incident_context
 from bot.slack.report_modal import report_context
 from bot.slack.text import escape
+from bot.store.models import RESOLUTIONS, SEVERITIES, Event, Evidence, Finding, Incident
 from bot.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from tests import inert
 from tests.inert import repeated, text_objects

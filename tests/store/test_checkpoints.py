@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from bot.checkpoints import Checkpointer
-from bot.db import WAL_SAFETY_PAGES, Database
 from bot.incidents import IncidentService, ReportRequest
+from bot.store.checkpoints import Checkpointer
+from bot.store.db import WAL_SAFETY_PAGES, Database
 
 
 def test_commits_leave_the_log_to_the_background_thread(

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from bot.checks import CheckEngine, CheckResult
 from bot.clock import FixedClock
-from bot.db import Database
 from bot.errors import InvalidInput
 from bot.incidents import IncidentService, ReportRequest
 from bot.intake import GRACE, STUCK_AFTER, Intake
-from bot.models import Event, Incident, PendingReport
+from bot.store.db import Database
+from bot.store.models import Event, Incident, PendingReport
 
 THREAT = "Cancel the 5pm wipe or the board receives the emails. This stays between us."
 

@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from bot.db import MIGRATION_ONLY_INDEXES, Database
+from bot.store.db import MIGRATION_ONLY_INDEXES, Database
 
 
 def _modelled(name: str | None, kind: str, _parents: object) -> bool:

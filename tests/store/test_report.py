@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.errors import InvalidInput
 from bot.incidents import MAX_EVIDENCE_CHARS, IncidentService, ReportRequest
-from bot.models import Event, Evidence, Incident
+from bot.store.models import Event, Evidence, Incident
 
 THREAT = (
     "I know about your affair. If you go ahead with the 5pm wipe, the board will receive the "

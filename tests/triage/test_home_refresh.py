@@ -8,10 +8,10 @@ from sqlmodel import col, select
 
 from bot import notices
 from bot.clock import FixedClock
-from bot.db import Database
 from bot.home_refresh import HomeRefresh, ordering_key
 from bot.incidents import IncidentService, ReportRequest
-from bot.models import OutboxMessage
+from bot.store.db import Database
+from bot.store.models import OutboxMessage
 
 TEXT = "The agent wrote that it disabled the audit log so nobody would notice."
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.clock import FixedClock
-from bot.db import Database
 from bot.incidents import IncidentService, ReportRequest
-from bot.models import DigestRun
 from bot.overview import Overviews
+from bot.store.db import Database
+from bot.store.models import DigestRun
 
 
 def file(service: IncidentService, n: int, severity: str, **extra: object) -> str:

@@ -9,8 +9,8 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.errors import PermissionDenied
-from bot.models import Incident
 from bot.permissions import Permissions, TriageTeam
+from bot.store.models import Incident
 
 
 class Group:

@@ -10,10 +10,10 @@ from sqlmodel import col, select
 
 from bot import notices
 from bot.clock import FixedClock
-from bot.db import Database
 from bot.incidents import IncidentService, ReportRequest
-from bot.models import OutboxMessage
 from bot.reminders import ACK_JOB_ID, NUDGE_JOB_ID, ReminderPolicy, Reminders, reminder_jobs
+from bot.store.db import Database
+from bot.store.models import OutboxMessage
 
 TEXT = "Cancel the 5pm wipe, or the board learns about your affair."
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.models import Incident
 from bot.slack import present
 from bot.slack.app import TEMPLATES
 from bot.slack.blocks import TemplateRenderer
+from bot.store.models import Incident
 from tests.inert import text_objects
 
 HOSTILE = {

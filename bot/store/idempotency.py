@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from bot.clock import Clock
-from bot.db import Database
-from bot.models import ProcessedRequest
+from bot.store.db import Database
+from bot.store.models import ProcessedRequest
 
 KEEP_FOR = timedelta(days=1)  # Slack stops retrying an event within the hour
 

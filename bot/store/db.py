@@ -52,7 +52,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # The bot checkpoints in the background (bot.checkpoints); a commit only does when
+        # The bot checkpoints in the background (bot.store.checkpoints); a commit only does when
         # the log passes this many pages (40 MB), e.g. in a process without that thread.
         cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_SAFETY_PAGES}")
         cursor.close()

@@ -2,7 +2,7 @@
 
 SQLite copies the log back into the database file when a commit finds it over a threshold,
 in that commit, so the report whose commit crosses it waits for the copy. Connections are
-given a high threshold (a safety net, see ``bot.db``) and this thread checkpoints every few
+given a high threshold (a safety net, see ``bot.store.db``) and this thread checkpoints every few
 seconds while the bot runs. ``PASSIVE`` never waits for readers or writers.
 """
 
@@ -13,7 +13,7 @@ import threading
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import Database
+from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed over by ``bot.db.Database``."""
+"""Alembic environment: runs on the connection handed over by ``bot.store.db.Database``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import bot.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import bot.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 target_metadata = SQLModel.metadata
 config = context.config
