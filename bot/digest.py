@@ -31,8 +31,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, s
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from bot.clock import Clock
 from bot.errors import InvalidInput
+from bot.runtime.clock import Clock
 from bot.store.db import Database
 from bot.store.models import OPEN_STATUSES, Event, Incident, IncidentCategory
 from bot.vocab import SEVERITY_ICONS, SEVERITY_LABELS, STATUS_LABELS, category_label

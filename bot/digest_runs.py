@@ -42,10 +42,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from bot import home_refresh
-from bot.clock import Clock
 from bot.digest import Week, week_of
 from bot.errors import ConfigError
-from bot.scheduling import ScheduledJob
+from bot.runtime.clock import Clock
+from bot.runtime.scheduling import ScheduledJob
 from bot.store.db import Database
 from bot.store.models import DigestRun
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from bot import notices
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 from bot.store.db import Database
 from bot.store.models import Event, Incident, OutboxMessage
 

@@ -30,12 +30,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot import lifecycle, masked_search, notices
-from bot.clock import Clock
 from bot.duplicates import DuplicateMatch, Fingerprint, duplicates_in
 from bot.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from bot.filters import IncidentFilter
 from bot.recent import RecentResults
 from bot.redaction import Redactor, default_redactor
+from bot.runtime.clock import Clock
 from bot.store.db import Database
 from bot.store.models import (
     SEEN_IN,

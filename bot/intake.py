@@ -24,12 +24,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot import logs
-from bot.clock import Clock
 from bot.incidents import IncidentService, ReportOutcome, ReportRequest
+from bot.runtime import logs
+from bot.runtime.clock import Clock
+from bot.runtime.worker import Worker
 from bot.store.db import Database
 from bot.store.models import PendingReport
-from bot.worker import Worker
 
 log = logging.getLogger(__name__)
 

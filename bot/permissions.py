@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from bot.clock import Clock
 from bot.errors import PermissionDenied
+from bot.runtime.clock import Clock
 from bot.store.models import Incident
 
 log = logging.getLogger(__name__)

@@ -22,8 +22,8 @@ from sqlalchemy import Select, func, or_, select
 from sqlmodel import Session, col
 
 from bot import notices
-from bot.clock import Clock
-from bot.scheduling import ScheduledJob
+from bot.runtime.clock import Clock
+from bot.runtime.scheduling import ScheduledJob
 from bot.store.db import Database
 from bot.store.models import Event, Incident
 

@@ -91,7 +91,7 @@ def serve_socket_mode(services: Services, runner: Runner) -> None:
 
 def configure_logging(settings: Settings) -> None:
     """JSON (or text) logs on stderr, with every configured secret redacted."""
-    from bot import logs
+    from bot.runtime import logs
 
     secrets = [
         s.get_secret_value()

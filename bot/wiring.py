@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.checks import CheckEngine
-from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.drafts import DraftStore
 from bot.incidents import IncidentService
@@ -17,6 +16,7 @@ from bot.intake import Intake
 from bot.metrics import Metrics
 from bot.recent import RecentChecks
 from bot.redaction import Redactor
+from bot.runtime.clock import Clock, SystemClock
 from bot.store.checkpoints import Checkpointer
 from bot.store.db import Database
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from bot.permissions import TriageTeam
     from bot.playground.launch import Launch
     from bot.playground.web import PlaygroundApp
-    from bot.scheduling import ScheduledJob
+    from bot.runtime.scheduling import ScheduledJob
     from bot.slack.deps import SlackDeps
     from bot.slack.digest_post import DigestPoster
     from bot.slack.http import SlackHttpApp
@@ -121,8 +121,8 @@ class SlackParts:
 def build_slack(services: Services, *, client: WebClient | None = None) -> SlackParts:
     """The Bolt app and its outbox over ``services``; makes no network call."""
     from bot.permissions import Permissions
-    from bot.ratelimit import RateLimiter
-    from bot.scheduling import build_scheduler
+    from bot.runtime.ratelimit import RateLimiter
+    from bot.runtime.scheduling import build_scheduler
     from bot.slack.app import TEMPLATES, create_app, web_client
     from bot.slack.blocks import TemplateRenderer
     from bot.slack.delivery import Delivery, tell_report_waiting

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.checks import CheckEngine
-from bot.clock import FixedClock
 from bot.incidents import IncidentService
+from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from tests.databases import private_schema
 from tests.engines import shipped_checks

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot import logs
 from bot.config import Settings
+from bot.runtime import logs
 
 
 class _Stream(io.StringIO):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.clock import Clock
 from bot.config import Settings
 from bot.drafts import DraftStore
 from bot.incidents import IncidentService
 from bot.intake import Intake
 from bot.permissions import Permissions, TriageTeam
-from bot.ratelimit import RateLimiter
+from bot.runtime.clock import Clock
+from bot.runtime.ratelimit import RateLimiter
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.delivery import Delivery
 from bot.store.idempotency import Deduplicator

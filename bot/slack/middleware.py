@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk.webhook import WebhookClient
 
-from bot import logs
+from bot.runtime import logs
 from bot.slack.commands import split_subcommand
 from bot.slack.deps import SlackDeps
 

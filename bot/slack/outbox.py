@@ -32,11 +32,12 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot import logs, notices
-from bot.clock import Clock
+from bot import notices
+from bot.runtime import logs
+from bot.runtime.clock import Clock
+from bot.runtime.worker import Worker
 from bot.store.db import Database
 from bot.store.models import Incident, OutboxMessage
-from bot.worker import Worker
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
-from bot.clock import Clock
+from bot.runtime.clock import Clock
 from bot.store.db import Database
 from bot.store.models import ProcessedRequest
 

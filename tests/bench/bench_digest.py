@@ -16,8 +16,8 @@ import tracemalloc
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from bot.clock import FixedClock
 from bot.digest import WeeklyDigest
+from bot.runtime.clock import FixedClock
 from bot.slack.blocks import TemplateRenderer
 from tests.bench.common import Row, timings_ms
 from tests.bench.history import NOW, database, history, insert_history

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
 from bot.digest import WeeklyDigest
 from bot.incidents import IncidentService, ReportRequest
+from bot.runtime.clock import FixedClock
 from bot.slack.blocks import TemplateRenderer
 from bot.store.db import Database
 from tests import databases

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.checks import CheckEngine
-from bot.clock import FixedClock
 from bot.digest import Figures, Week, WeeklyDigest, parse_week
 from bot.errors import InvalidInput
 from bot.incidents import IncidentDetail, IncidentService
+from bot.runtime.clock import FixedClock
 from tests.digest.conftest import ZONE, History, scratch_database, utc
 
 W46 = parse_week("2026-W46", ZONE)

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.clock import FixedClock
 from bot.digest import WeeklyDigest, parse_week
 from bot.digest_runs import (
     DigestPostError,
@@ -22,6 +21,7 @@ from bot.digest_runs import (
     digest_schedule,
     due_week,
 )
+from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.models import DigestRun
 from tests.digest.conftest import ZONE, utc

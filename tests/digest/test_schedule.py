@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
 from bot.digest_runs import JOB_ID, DigestRunner, digest_job, digest_schedule
 from bot.errors import ConfigError
-from bot.scheduling import build_scheduler
+from bot.runtime.clock import FixedClock
+from bot.runtime.scheduling import build_scheduler
 from bot.store.db import Database
 from tests.digest.conftest import utc
 from tests.digest.test_runs import FakeSlack, make_runner

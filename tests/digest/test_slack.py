@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.clock import FixedClock
 from bot.digest import Week, week_of
 from bot.digest_runs import DigestRunStore
 from bot.incidents import ReportRequest
+from bot.runtime.clock import FixedClock
 from bot.slack.fake_api import FakeSlackAPI
 from bot.wiring import build, build_digest
 from tests.e2e.harness import BOT_TOKEN, SOURCE, TRIAGE, Bot, settings_for, wait_until

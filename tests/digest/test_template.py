@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
-from bot.clock import FixedClock
 from bot.digest import Figures, Named, Week, WeeklyDigest, digest_context
+from bot.runtime.clock import FixedClock
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS_TEXT, TemplateRenderer, _text_length
 from bot.store.db import Database
 from bot.store.models import Incident, IncidentCategory

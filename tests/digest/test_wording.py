@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import FixedClock
 from bot.incidents import ReportRequest
+from bot.runtime.clock import FixedClock
 from bot.slack.fake_api import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, settings_for
 from tests.e2e.test_triage import ClockedBot

@@ -84,7 +84,7 @@ def test_sigkill_during_a_burst_loses_no_acknowledged_report(
 
 
 def _service(db_url: str) -> IncidentService:
-    from bot.clock import SystemClock
+    from bot.runtime.clock import SystemClock
 
     return IncidentService(
         db=Database(db_url), checker=shipped_checks(), clock=SystemClock(), key_prefix="AIS"

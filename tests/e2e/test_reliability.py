@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot import logs
 from bot.filters import IncidentFilter
+from bot.runtime import logs
 from bot.slack.fake_api import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, TRIAGE, Bot, form_values, settings_for
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FixedClock
 from bot.filters import IncidentFilter
 from bot.reminders import ReminderPolicy, Reminders, reminder_jobs
+from bot.runtime.clock import FixedClock
 from bot.slack.fake_api import Call, FakeSlackAPI
 from bot.slack.startup import slack_problems
 from bot.store.models import DigestRun, Event

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.clock import FixedClock
+from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.idempotency import Deduplicator
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from bot.worker import Worker
+from bot.runtime.worker import Worker
 
 
 def test_a_kick_starts_the_next_round_without_waiting_for_the_poll() -> None:

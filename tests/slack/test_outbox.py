@@ -12,9 +12,9 @@ from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.checks import CheckEngine
-from bot.clock import FixedClock
 from bot.config import Settings
 from bot.incidents import IncidentService, ReportRequest
+from bot.runtime.clock import FixedClock
 from bot.slack.app import TEMPLATES, web_client
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.delivery import Delivery

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.checks import CheckEngine, CheckResult
-from bot.clock import FixedClock
 from bot.errors import InvalidInput
 from bot.incidents import IncidentService, ReportRequest
 from bot.intake import GRACE, STUCK_AFTER, Intake
+from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.models import Event, Incident, PendingReport
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.checks import CheckEngine, CheckResult
-from bot.clock import FixedClock
 from bot.incidents import IncidentService, ReportRequest
 from bot.recent import RecentChecks, RecentResults
+from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 
 THREAT = "Cancel the 5pm wipe or the board learns about the affair."

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.clock import FixedClock
 from bot.incidents import IncidentService, ReportRequest
 from bot.overview import Overviews
+from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.models import DigestRun
 

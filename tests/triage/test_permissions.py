@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import FixedClock
 from bot.errors import PermissionDenied
 from bot.permissions import Permissions, TriageTeam
+from bot.runtime.clock import FixedClock
 from bot.store.models import Incident
 
 

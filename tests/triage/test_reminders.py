@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import col, select
 
 from bot import notices
-from bot.clock import FixedClock
 from bot.incidents import IncidentService, ReportRequest
 from bot.reminders import ACK_JOB_ID, NUDGE_JOB_ID, ReminderPolicy, Reminders, reminder_jobs
+from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.models import OutboxMessage
 
