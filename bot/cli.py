@@ -145,7 +145,7 @@ def _actor() -> str:
 def run() -> None:
     """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP."""
     with user_errors():
-        from bot.serve import serve
+        from bot.web.serve import serve
 
         serve(Settings())
 

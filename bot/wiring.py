@@ -13,12 +13,12 @@ from bot.config import Settings
 from bot.drafts import DraftStore
 from bot.incidents import IncidentService
 from bot.intake import Intake
-from bot.metrics import Metrics
 from bot.recent import RecentChecks
 from bot.redaction import Redactor
 from bot.runtime.clock import Clock, SystemClock
 from bot.store.checkpoints import Checkpointer
 from bot.store.db import Database
+from bot.web.metrics import Metrics
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler

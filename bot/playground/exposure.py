@@ -13,7 +13,7 @@ import ipaddress
 import json
 from typing import Any
 
-from bot.asgi_io import ASGIApp, Receive, Send, reply
+from bot.web.asgi_io import ASGIApp, Receive, Send, reply
 
 WILDCARDS = ("", "0.0.0.0", "::")
 

@@ -14,13 +14,13 @@ from typing import Any
 import uvicorn
 from pydantic import SecretStr
 
-from bot.asgi_io import ASGIApp, server_config
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.playground.exposure import HostCheck, guarded, is_loopback, url_host
 from bot.playground.real_incidents import refuse_real_incidents
 from bot.playground.web import MAX_BODY
 from bot.playground.workspace import Workspace, load_workspace
+from bot.web.asgi_io import ASGIApp, server_config
 
 LOOPBACK = "127.0.0.1"
 CREDENTIALS = ("slack_bot_token", "slack_signing_secret", "slack_app_token")

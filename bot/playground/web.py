@@ -18,10 +18,10 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.asgi_io import Receive, Send, read_body, reply
 from bot.playground.session import Playground, PlaygroundError
 from bot.playground.snapshot import snapshot
 from bot.playground.world import World
+from bot.web.asgi_io import Receive, Send, read_body, reply
 
 ASGIApp = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
 MAX_BODY = 2 * 1024 * 1024

@@ -17,13 +17,13 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 
-from bot.asgi_io import Receive, Send, read_body, reply
-from bot.health import HealthEndpoints
-from bot.metrics import request_kind
 from bot.slack.payloads import MalformedRequest, malformed, parse_body
+from bot.web.asgi_io import Receive, Send, read_body, reply
+from bot.web.health import HealthEndpoints
+from bot.web.metrics import request_kind
 
 if TYPE_CHECKING:
-    from bot.metrics import Metrics
+    from bot.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"

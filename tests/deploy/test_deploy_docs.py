@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import bot.asgi
+import bot.web.asgi
 from tests.deploy.conftest import DEPLOY, ROOT, load_yaml
 
 
@@ -22,9 +22,9 @@ def test_readme_compose_step_fills_in_the_env_file_compose_reads() -> None:
 
 
 def test_asgi_entry_advises_one_worker_per_container() -> None:
-    """bot/asgi.py's uvicorn command runs one worker, as docs/deploy.md's one process per container."""
-    workers = re.findall(r"--workers (\d+)", bot.asgi.__doc__ or "")
-    assert workers == ["1"], bot.asgi.__doc__
+    """bot/web/asgi.py's uvicorn command runs one worker, as docs/deploy.md's one process per container."""
+    workers = re.findall(r"--workers (\d+)", bot.web.asgi.__doc__ or "")
+    assert workers == ["1"], bot.web.asgi.__doc__
     deploy = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
     assert "Run one process per container" in deploy
     assert set(re.findall(r"--workers (\d+)", deploy)) == {"1"}, "no several-worker advice"

@@ -1,4 +1,4 @@
-"""bot/metrics.py: what each recorder counts, and how it reads in Prometheus' format."""
+"""bot/web/metrics.py: what each recorder counts, and how it reads in Prometheus' format."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.checks import CheckEngine, CheckResult
-from bot.metrics import Metrics, request_kind, request_outcome
+from bot.web.metrics import Metrics, request_kind, request_outcome
 
 
 def sample(metrics: Metrics, name: str, **labels: str) -> float:

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 import uvicorn
 
-from bot.asgi_io import (
+from bot.config import Settings
+from bot.playground.launch import prepare
+from bot.web.asgi_io import (
     KEEP_ALIVE_SECONDS,
     Receive,
     Send,
@@ -22,10 +24,8 @@ from bot.asgi_io import (
     reply,
     server_config,
 )
-from bot.config import Settings
-from bot.health import HealthEndpoints, served_in_background
-from bot.playground.launch import prepare
-from bot.serve import serve_http
+from bot.web.health import HealthEndpoints, served_in_background
+from bot.web.serve import serve_http
 from tests.deploy.conftest import default_settings
 from tests.e2e.process import free_port
 

@@ -99,7 +99,7 @@ def test_serve_without_tokens_serves_the_playground(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     """`safetybot run` with no tokens builds the bot behind the playground instead of failing."""
-    from bot.serve import serve
+    from bot.web.serve import serve
 
     served: list[Any] = []
     monkeypatch.setattr(launching.Launch, "serve", lambda self, app: served.append((self, app)))

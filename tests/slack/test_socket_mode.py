@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from bot.metrics import Metrics
 from bot.slack.fake_api import FakeSlackAPI
 from bot.slack.runner import CountingHandler
+from bot.web.metrics import Metrics
 from tests.e2e.harness import BOT_TOKEN
 
 

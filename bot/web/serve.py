@@ -10,7 +10,7 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.asgi_io import ASGIApp
+    from bot.web.asgi_io import ASGIApp
     from bot.wiring import Services
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def serve_http(app: ASGIApp, settings: Settings) -> None:
     """Serve HTTP mode's ``app`` on SAFETYBOT_HOST and SAFETYBOT_PORT until stopped."""
     import uvicorn
 
-    from bot.asgi_io import server_config
+    from bot.web.asgi_io import server_config
 
     config = server_config(
         app,
@@ -71,7 +71,7 @@ class Runner(Protocol):
 def serve_socket_mode(services: Services, runner: Runner) -> None:
     """Background work, health endpoints on SAFETYBOT_PORT, and Slack through ``runner``
     until it returns."""
-    from bot.health import HealthEndpoints, served_in_background
+    from bot.web.health import HealthEndpoints, served_in_background
     from bot.wiring import build_slack
 
     settings = services.settings

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
-from bot.asgi_io import DEFAULT_TIMEOUT, Receive, Send, reply, server_config
+from bot.web.asgi_io import DEFAULT_TIMEOUT, Receive, Send, reply, server_config
 
 if TYPE_CHECKING:
-    from bot.metrics import Metrics
+    from bot.web.metrics import Metrics
 
 log = logging.getLogger(__name__)
 PATHS = ("/healthz", "/readyz", "/metrics")
