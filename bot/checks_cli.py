@@ -42,8 +42,14 @@ from bot.checks.holdout import (
     load_slices,
     positives,
 )
-from bot.masked_views import REVEAL_HELP, REVEAL_WARNING, EvidenceMask, check_mask, masked_check
-from bot.redaction import Redactor, default_redactor
+from bot.masking.masked_views import (
+    REVEAL_HELP,
+    REVEAL_WARNING,
+    EvidenceMask,
+    check_mask,
+    masked_check,
+)
+from bot.masking.redaction import Redactor, default_redactor
 
 _ROLE_STYLE = {"reasoning": "cyan", "final": "white", "tool_call": "magenta", "quoted": "dim"}
 

@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.errors import ConfigError, DomainError
 from bot.filters import parse_filter
 from bot.incidents import ReportRequest
-from bot.masked_views import (
+from bot.masking.masked_views import (
     REVEAL_HELP,
     REVEAL_WARNING,
     masked_detail,
@@ -32,7 +32,7 @@ from bot.masked_views import (
 )
 
 if TYPE_CHECKING:
-    from bot.redaction import Redactor
+    from bot.masking.redaction import Redactor
     from bot.store.models import Incident
     from bot.wiring import Services
 
@@ -117,7 +117,7 @@ def _redactor(services: Services, reveal: bool) -> Redactor | None:
 
 def _masking(services: Services) -> Redactor:
     """The redactor over the quick checks' engine: the built-in and the operators' packs."""
-    from bot.redaction import Redactor
+    from bot.masking.redaction import Redactor
 
     return Redactor(services.checks)
 

@@ -18,8 +18,8 @@ from sqlmodel import col
 
 from bot.avid import avid_report
 from bot.incidents import categories_of
-from bot.masked_views import EvidenceMask, Span
-from bot.redaction import MASKED_CATEGORIES, Redactor
+from bot.masking.masked_views import EvidenceMask, Span
+from bot.masking.redaction import MASKED_CATEGORIES, Redactor
 from bot.store.db import Database
 from bot.store.models import Evidence, Finding, Incident
 

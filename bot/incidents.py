@@ -29,12 +29,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot import lifecycle, masked_search, notices
+from bot import lifecycle, notices
 from bot.duplicates import DuplicateMatch, Fingerprint, duplicates_in
 from bot.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from bot.filters import IncidentFilter
+from bot.masking import masked_search
+from bot.masking.redaction import Redactor, default_redactor
 from bot.recent import RecentResults
-from bot.redaction import Redactor, default_redactor
 from bot.runtime.clock import Clock
 from bot.store.db import Database
 from bot.store.models import (

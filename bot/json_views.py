@@ -1,7 +1,7 @@
 """The JSON documents of ``list --json``, ``search --json`` and ``show --json``.
 
 The shapes are stable and documented in docs/cli.md: a field is only ever added. They are
-built from views already masked by :mod:`bot.masked_views` (or raw with
+built from views already masked by :mod:`bot.masking.masked_views` (or raw with
 ``--reveal-secrets``); nothing here masks.
 """
 

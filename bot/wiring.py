@@ -13,8 +13,8 @@ from bot.config import Settings
 from bot.drafts import DraftStore
 from bot.incidents import IncidentService
 from bot.intake import Intake
+from bot.masking.redaction import Redactor
 from bot.recent import RecentChecks
-from bot.redaction import Redactor
 from bot.runtime.clock import Clock, SystemClock
 from bot.store.checkpoints import Checkpointer
 from bot.store.db import Database

@@ -11,7 +11,7 @@ Template convention (``templates/<surface>/<what>``):
   ``trunc(n)`` shortens, ``excerpt(spans, n)`` masks, escapes and shortens evidence,
   ``code`` prepares text for a ``` block.
 - ``mrkdwn``, ``plain``, ``code`` and ``excerpt`` first mask credentials and personal data
-  (the renderer's :class:`~bot.redaction.Redactor`): every text from a user or a model
+  (the renderer's :class:`~bot.masking.redaction.Redactor`): every text from a user or a model
   passes one of them, so no template can show a title, note or model name unmasked.
   ``masked`` masks raw text without escaping; ``masked_mrkdwn`` masks text that is
   already escaped (a timeline built in Python).
@@ -35,7 +35,7 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.redaction import Redactor, default_redactor
+from bot.masking.redaction import Redactor, default_redactor
 from bot.slack import text
 
 Surface = Literal["message", "modal", "home"]

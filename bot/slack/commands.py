@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.errors import DomainError, PermissionDenied
 from bot.filters import parse_filter
 from bot.incidents import IncidentDetail, suggested_severity
-from bot.redaction import Redactor
+from bot.masking.redaction import Redactor
 from bot.slack import present
 from bot.slack.delivery import evidence_context, incident_context
 from bot.slack.deps import SlackDeps

@@ -18,7 +18,7 @@ from bot import notices
 from bot.duplicates import DuplicateMatch
 from bot.errors import InvalidInput
 from bot.incidents import IncidentDetail, IncidentService
-from bot.redaction import Redactor
+from bot.masking.redaction import Redactor
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.outbox import is_uncertain

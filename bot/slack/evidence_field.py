@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.redaction import Span, mask, merge_spans
+from bot.masking.redaction import Span, mask, merge_spans
 from bot.slack.text import clean
 
 _LINE_ENDS = re.compile(r"\r\n|\r|\n")

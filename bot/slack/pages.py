@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.errors import InvalidInput
-from bot.redaction import mask, merge_spans
+from bot.masking.redaction import mask, merge_spans
 from bot.slack.text import code_block
 
 Span = tuple[int, int]

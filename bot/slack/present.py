@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.redaction import Redactor, default_redactor
+from bot.masking.redaction import Redactor, default_redactor
 from bot.slack import text as slack_text
 from bot.store.models import SEEN_IN, SEVERITIES, Incident
 from bot.vocab import (

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.drafts import Source, kept
 from bot.incidents import suggested_severity
-from bot.redaction import Redactor, default_redactor
+from bot.masking.redaction import Redactor, default_redactor
 from bot.slack import evidence_field, present
 from bot.slack.deps import SlackDeps
 from bot.slack.form_defaults import FormDefaults

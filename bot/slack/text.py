@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from bot.redaction import mask, mask_fragments
+from bot.masking.redaction import mask, mask_fragments
 
 __all__ = ["mask", "mask_fragments"]
 

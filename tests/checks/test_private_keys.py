@@ -9,7 +9,7 @@ import random
 import pytest
 
 from bot.checks import CheckEngine
-from bot.redaction import Redactor
+from bot.masking.redaction import Redactor
 
 OPENSSH_MAGIC = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAABlwAAAAdzc2gtcn"
 

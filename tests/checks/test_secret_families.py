@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.checks import CheckEngine
-from bot.redaction import Redactor
+from bot.masking.redaction import Redactor
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from bot.redaction import default_redactor
+from bot.masking.redaction import default_redactor
 
 KEY = "AKIAQ3EGRK7LXW2PZV4N"
 EMAIL = "jane.doe@acme-corp.io"

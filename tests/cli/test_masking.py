@@ -15,8 +15,8 @@ from typer.testing import CliRunner, Result
 from bot import cli
 from bot.cli import app
 from bot.config import Settings
-from bot.masked_views import EvidenceMask, masked_incident
-from bot.redaction import default_redactor
+from bot.masking.masked_views import EvidenceMask, masked_incident
+from bot.masking.redaction import default_redactor
 from bot.store.models import Incident
 from bot.wiring import build
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.redaction import MASK
+from bot.masking.redaction import MASK
 from bot.slack.fake_api import FakeSlackAPI
 from tests.checks.test_private_keys import BLOCKS
 from tests.e2e.harness import Bot, settings_for, wait_until

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.incidents import ReportRequest
-from bot.redaction import MASK
+from bot.masking.redaction import MASK
 from bot.slack.fake_api import Call, FakeSlackAPI
 from tests.e2e.harness import Bot, form_values, settings_for, wait_until
 from tests.e2e.test_triage import (

@@ -133,7 +133,7 @@ def test_cleared_categories_are_filed_as_none(bot: Bot) -> None:
 def test_the_form_masks_with_the_bots_redactor_not_a_second_one(bot: Bot) -> None:
     """Opening and submitting a form never builds the built-in redactor: the one the bot built
     at start-up serves it, so the first form after a restart spends no trigger time loading."""
-    from bot.redaction import default_redactor
+    from bot.masking.redaction import default_redactor
 
     default_redactor.cache_clear()
     assert bot.command("report The key is AKIAQ7RZ2MN4XK8PLW3T, please rotate it.").status == 200

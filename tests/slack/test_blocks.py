@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.redaction import MASK
+from bot.masking.redaction import MASK
 from bot.slack.blocks import (
     BlockKitError,
     TemplateError,

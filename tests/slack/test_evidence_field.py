@@ -3,7 +3,7 @@ left as shown keep what was pasted, and masked values left as shown are put back
 
 from __future__ import annotations
 
-from bot.redaction import default_redactor
+from bot.masking.redaction import default_redactor
 from bot.slack.evidence_field import shown, submitted
 
 KEY = "ghp_" + "8fK2mQ9xLr4TzW7bN1cV5hJ3pD6sY0aE2uGq"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.redaction import BULLET, MASK, default_redactor, mask, masked_form
+from bot.masking.redaction import BULLET, MASK, default_redactor, mask, masked_form
 from bot.slack import present
 from bot.slack.app import TEMPLATES
 from bot.slack.blocks import TemplateRenderer

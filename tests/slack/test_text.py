@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.redaction import MASK
+from bot.masking.redaction import MASK
 from bot.slack.text import (
     clean,
     code_block,

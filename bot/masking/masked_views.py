@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.redaction import MASKED_CATEGORIES, Redactor, mask, mask_fragments
+from bot.masking.redaction import MASKED_CATEGORIES, Redactor, mask, mask_fragments
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
