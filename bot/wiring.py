@@ -296,8 +296,8 @@ def build_playground(services: Services, http: SlackHttpApp, launch: Launch) -> 
     from bot.playground.session import Playground
     from bot.playground.web import PlaygroundApp
     from bot.playground.workspace import seed
-    from bot.slack.fake_api import FakeSlackAPI
     from bot.slack.shortcuts import GLOBAL_SHORTCUT, MESSAGE_SHORTCUT
+    from bot.testing.fake_slack import FakeSlackAPI
 
     settings = services.settings
     token, secret = settings.slack_bot_token, settings.slack_signing_secret

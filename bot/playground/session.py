@@ -17,7 +17,7 @@ from bot.playground.payloads import Actor, Chosen
 from bot.playground.sender import BotReply, Sender
 from bot.playground.workspace import Workspace, escape
 from bot.playground.world import Ephemeral, Modal, Route, World
-from bot.slack.fake_api import BOT_ID, FakeSlackAPI, SlackError
+from bot.testing.fake_slack import BOT_ID, FakeSlackAPI, SlackError
 
 log = logging.getLogger(__name__)
 Json = dict[str, Any]

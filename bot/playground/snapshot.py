@@ -8,7 +8,7 @@ from typing import Any
 from bot.playground.blockkit import Context, render_attachments, render_blocks
 from bot.playground.mrkdwn import Names, plain_to_html, to_html
 from bot.playground.world import SLACKBOT, Ephemeral, World
-from bot.slack.fake_api import BOT_ID, BOT_USER
+from bot.testing.fake_slack import BOT_ID, BOT_USER
 
 Json = dict[str, Any]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from bot.slack.fake_api import BOT_USER, FakeSlackAPI
+from bot.testing.fake_slack import BOT_USER, FakeSlackAPI
 
 DATA = "workspace.json"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.playground.workspace import Workspace
-from bot.slack.fake_api import BOT_ID, BOT_USER, RESPONSE_URL, Call, FakeSlackAPI, SlackError
+from bot.testing.fake_slack import BOT_ID, BOT_USER, RESPONSE_URL, Call, FakeSlackAPI, SlackError
 
 SLACKBOT = "USLACKBOT"
 LOG_SIZE = 200

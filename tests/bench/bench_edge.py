@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot.slack.fake_api import FakeSlackAPI
 from bot.store.db import Database
 from bot.store.models import Incident
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.bench.common import Row, percentile
 from tests.databases import private_schema
 from tests.e2e.harness import (

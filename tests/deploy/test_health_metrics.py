@@ -13,9 +13,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from slack_bolt import App
 
 from bot.incidents import ReportRequest
-from bot.slack.fake_api import FakeSlackAPI
 from bot.slack.http import SlackHttpApp
 from bot.store.db import Database
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.deploy.conftest import DEPLOY, load_yaml
 from tests.deploy.test_kubernetes import KUSTOMIZE, PROBE_PATHS, render
 from tests.e2e.harness import (

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from slack_bolt import App
 
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from bot.web.serve import serve_socket_mode
 from bot.wiring import build
 from tests.e2e.harness import BOT_TOKEN, settings_for, wait_until

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.digest import Week, week_of
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 
 runner = CliRunner()
 TOKEN = "xoxb-digest-test"

@@ -14,7 +14,7 @@ from bot.digest import Week, week_of
 from bot.digest_runs import DigestRunStore
 from bot.incidents import ReportRequest
 from bot.runtime.clock import FixedClock
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from bot.wiring import build, build_digest
 from tests.e2e.harness import BOT_TOKEN, SOURCE, TRIAGE, Bot, settings_for, wait_until
 from tests.engines import shipped_checks

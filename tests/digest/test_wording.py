@@ -10,7 +10,7 @@ import pytest
 
 from bot.incidents import ReportRequest
 from bot.runtime.clock import FixedClock
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, settings_for
 from tests.e2e.test_triage import ClockedBot
 

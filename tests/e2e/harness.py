@@ -24,8 +24,8 @@ from sqlmodel import col
 
 from bot.config import Settings
 from bot.filters import IncidentFilter
-from bot.slack.fake_api import FakeSlackAPI
 from bot.store.models import Incident, OutboxMessage
+from bot.testing.fake_slack import FakeSlackAPI
 from bot.wiring import Services, build, build_http
 from tests.engines import checks_for
 

@@ -12,8 +12,8 @@ import urllib.request
 
 from bot.config import Settings
 from bot.intake import reports_waiting
-from bot.slack.fake_api import FakeSlackAPI
 from bot.store.db import Database
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, TRIAGE, Bot, wait_until
 
 

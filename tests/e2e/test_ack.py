@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from bot.filters import IncidentFilter
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import TRIAGE, Bot, form_values, settings_for, wait_until
 from tests.e2e.test_intake import THREAT
 

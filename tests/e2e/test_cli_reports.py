@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from bot.incidents import ReportRequest
-from bot.slack.fake_api import FakeSlackAPI
 from bot.store.models import OutboxMessage
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import TRIAGE, Bot, wait_until
 from tests.e2e.test_triage import THREAT
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from bot.filters import IncidentFilter
 from bot.incidents import IncidentService
-from bot.slack.fake_api import FakeSlackAPI
 from bot.store.db import Database
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import TRIAGE, form_values, wait_until
 from tests.e2e.process import ProcessBot, free_port
 from tests.engines import shipped_checks

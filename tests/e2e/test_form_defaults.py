@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import SOURCE, Bot, form_values, settings_for
 
 BLACKMAIL = "Unless you cancel the shutdown, I will tell your wife about the affair."

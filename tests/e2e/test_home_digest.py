@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.digest import week_of
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from bot.wiring import build_digest
 from tests.e2e.harness import Bot, settings_for, wait_until
 from tests.e2e.test_triage import open_home, published_home, report

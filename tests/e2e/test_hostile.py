@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.incidents import NUL_STAND_IN
-from bot.slack.fake_api import FakeSlackAPI
 from bot.slack.text import escape
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import SOURCE, TRIAGE, Bot, Reply, form_values, sign, wait_until
 from tests.inert import assert_inert, text_objects
 

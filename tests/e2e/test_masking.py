@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.masking.redaction import MASK
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.checks.test_private_keys import BLOCKS
 from tests.e2e.harness import Bot, settings_for, wait_until
 from tests.e2e.test_triage import (

@@ -10,7 +10,7 @@ import pytest
 
 from bot.incidents import ReportRequest
 from bot.masking.redaction import MASK
-from bot.slack.fake_api import Call, FakeSlackAPI
+from bot.testing.fake_slack import Call, FakeSlackAPI
 from tests.e2e.harness import Bot, form_values, settings_for, wait_until
 from tests.e2e.test_triage import (
     THREAT,

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.incidents import ReportRequest
 from bot.slack.blocks import validate_blocks
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import SOURCE, Bot, settings_for
 
 SNIPPETS = [

@@ -6,7 +6,7 @@ import json
 import time
 from collections import Counter
 
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import Bot, assert_each_once, drain, open_views, settings_for, submit_all
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.filters import IncidentFilter
 from bot.runtime import logs
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, TRIAGE, Bot, form_values, settings_for
 
 LIVE_KEY = "sk-ant-api03-" + "Q7xN2pLm9RtV4wZ8" * 5 + "AA"

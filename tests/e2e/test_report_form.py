@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.checks import CheckResult
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e import harness
 from tests.e2e.harness import Bot, form_values, settings_for
 from tests.engines import shipped_checks

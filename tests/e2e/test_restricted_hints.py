@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import TRIAGE, Bot, form_values, wait_until
 from tests.e2e.test_triage import THREAT, post_of, report
 

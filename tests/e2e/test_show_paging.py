@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from bot.incidents import ReportRequest
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import Bot
 from tests.e2e.test_masking import AWS_KEY, KEY_BLOCK, leaks
 from tests.e2e.test_triage import THREAT, answer_to, click, find_button

@@ -15,9 +15,9 @@ import pytest
 from bot.filters import IncidentFilter
 from bot.reminders import ReminderPolicy, Reminders, reminder_jobs
 from bot.runtime.clock import FixedClock
-from bot.slack.fake_api import Call, FakeSlackAPI
 from bot.slack.startup import slack_problems
 from bot.store.models import DigestRun, Event
+from bot.testing.fake_slack import Call, FakeSlackAPI
 from bot.wiring import build, build_http
 from tests.e2e.harness import (
     TRIAGE,

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from bot.wiring import build_digest
 from tests.e2e.harness import Bot, settings_for, wait_until
 from tests.e2e.test_triage import click, open_modal, post_of, report, selected, submit

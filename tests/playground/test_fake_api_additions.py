@@ -8,7 +8,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.fake_api import BOT_ID, BOT_USER, FakeSlackAPI, SlackError
+from bot.testing.fake_slack import BOT_ID, BOT_USER, FakeSlackAPI, SlackError
 
 
 def test_root_can_be_another_servers() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.playground.workspace import escape, load_workspace, seed
-from bot.slack.fake_api import BOT_USER, FakeSlackAPI
+from bot.testing.fake_slack import BOT_USER, FakeSlackAPI
 from tests.conftest import SHARED_DATA
 
 

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.playground.workspace import load_workspace, seed
 from bot.playground.world import Route, World
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 
 TOKEN = "xoxb-test"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack.fake_api import FakeSlackAPI
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, SOURCE, TRIAGE, Bot, form_values, settings_for
 
 THREAT = (

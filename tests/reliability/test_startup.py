@@ -9,8 +9,8 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.slack.fake_api import FakeSlackAPI
 from bot.slack.startup import slack_problems
+from bot.testing.fake_slack import FakeSlackAPI
 
 
 @pytest.fixture

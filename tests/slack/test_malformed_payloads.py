@@ -11,8 +11,8 @@ import pytest
 from slack_bolt import App
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from bot.slack.fake_api import FakeSlackAPI
 from bot.slack.runner import CountingHandler
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, SOURCE, TRIAGE, Bot, form_values, settings_for
 from tests.e2e.test_hostile import assert_refused_unchanged
 from tests.slack.test_socket_mode import FakeClient

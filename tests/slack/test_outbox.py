@@ -18,10 +18,10 @@ from bot.runtime.clock import FixedClock
 from bot.slack.app import TEMPLATES, web_client
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.delivery import Delivery
-from bot.slack.fake_api import FakeSlackAPI
 from bot.slack.outbox import Outbox, RetryPolicy
 from bot.store.db import Database
 from bot.store.models import OutboxMessage
+from bot.testing.fake_slack import FakeSlackAPI
 from tests.databases import private_schema
 
 TRIAGE = "CTRIAGE"

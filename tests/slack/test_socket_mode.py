@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from bot.slack.fake_api import FakeSlackAPI
 from bot.slack.runner import CountingHandler
+from bot.testing.fake_slack import FakeSlackAPI
 from bot.web.metrics import Metrics
 from tests.e2e.harness import BOT_TOKEN
 

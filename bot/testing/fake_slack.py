@@ -10,7 +10,9 @@ via :mod:`bot.slack.blocks`, trigger ids) and can be told to fail::
         client.chat_postMessage(channel="C1", text="hi")
         assert fake.calls_to("chat.postMessage")[0].args["text"] == "hi"
 
-Nothing starts until :meth:`FakeSlackAPI.start`.
+Nothing starts until :meth:`FakeSlackAPI.start`. The tests and the playground both run the
+real bot against it. It is one module although long: it is one thing, the part of Slack's
+Web API the bot calls, with Slack's own checks and failure modes, served as one server.
 """
 
 from __future__ import annotations
