@@ -34,6 +34,7 @@ from sqlmodel import col
 from bot.errors import InvalidInput
 from bot.runtime.clock import Clock
 from bot.store.db import Database
+from bot.store.dialect import seconds_between
 from bot.store.models import OPEN_STATUSES, Event, Incident, IncidentCategory
 from bot.vocab import SEVERITY_ICONS, SEVERITY_LABELS, STATUS_LABELS, category_label
 
@@ -229,13 +230,6 @@ def _count(session: Session, statement: Select[Any]) -> int:
     return int(session.execute(statement).scalar_one() or 0)
 
 
-def _seconds(session: Session, later: Any, earlier: Any) -> Any:
-    """``later - earlier`` in seconds, in the database's own arithmetic."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-
-
 def _median(session: Session, values: Any) -> tuple[float | None, int]:
     """The median of a one-column subquery ``values`` (column ``v``), and how many there are."""
     count = _count(session, select(func.count()).select_from(values))
@@ -328,7 +322,7 @@ class WeekQueries:
         start, end = self.week.start_at, self.week.end_at
         acked = col(Incident.acknowledged_at)
         values = (
-            select(_seconds(self.session, acked, col(Incident.created_at)).label("v"))
+            select(seconds_between(self.session, acked, col(Incident.created_at)).label("v"))
             .where(
                 _counted(),
                 acked >= start,
@@ -353,7 +347,7 @@ class WeekQueries:
             .scalar_subquery()
         )
         values = (
-            select(_seconds(self.session, closed_at, col(Incident.created_at)).label("v"))
+            select(seconds_between(self.session, closed_at, col(Incident.created_at)).label("v"))
             .where(*self._closed_in(self.week))
             .subquery()
         )

@@ -37,8 +37,6 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from bot import home_refresh
@@ -47,6 +45,7 @@ from bot.errors import ConfigError
 from bot.runtime.clock import Clock
 from bot.runtime.scheduling import ScheduledJob
 from bot.store.db import Database
+from bot.store.dialect import conflict_insert
 from bot.store.models import DigestRun
 
 log = logging.getLogger(__name__)
@@ -192,9 +191,8 @@ class DigestRunStore:
         """Insert the week's row, or take over an existing one when it may be; atomically."""
         now = self.clock.now()
         with self.db.write() as session:
-            insert = pg_insert if self.db.engine.dialect.name == "postgresql" else sqlite_insert
             inserted = session.execute(
-                insert(DigestRun)
+                conflict_insert(session, DigestRun)
                 .values(
                     channel=channel,
                     week_start=week_start,

@@ -14,18 +14,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
-    and_,
     func,
     insert,
-    literal_column,
-    or_,
     select,
-    union,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -37,7 +30,9 @@ from bot.masking import masked_search
 from bot.masking.redaction import Redactor, default_redactor
 from bot.recent import RecentResults
 from bot.runtime.clock import Clock
+from bot.store import text_search
 from bot.store.db import Database
+from bot.store.dialect import conflict_insert
 from bot.store.models import (
     SEEN_IN,
     SEVERITIES,
@@ -56,8 +51,6 @@ if TYPE_CHECKING:
 
 MAX_EVIDENCE_CHARS = 1_048_576
 MAX_PROMPT_CHARS = 1_048_576
-# Must match the PostgreSQL index expression in migration 0001.
-FTS_DOCUMENT = "to_tsvector('simple'::regconfig, left({column}, 200000))"
 _MASKED = ("secrets", "pii")  # quoted findings stored for masking only
 NUL_STAND_IN = "\u2400"  # PostgreSQL text cannot hold NUL; shown as the ␀ symbol instead
 
@@ -281,9 +274,8 @@ class IncidentService:
     def _next_number(self, session: Session) -> int:
         """Take the next number for the prefix in one statement; the upsert's row lock makes
         it gap-free under concurrency."""
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         statement = (
-            insert(KeyCounter)
+            conflict_insert(session, KeyCounter)
             .values(prefix=self.key_prefix, last_number=1)
             .on_conflict_do_update(
                 index_elements=[col(KeyCounter.prefix)],
@@ -373,7 +365,7 @@ class IncidentService:
         statement = select(Incident).join(Evidence, col(Evidence.incident_id) == col(Incident.id))
         if not include_restricted:
             statement = statement.where(col(Incident.restricted).is_(False))
-        statement = statement.where(self._search_condition(terms))
+        statement = statement.where(text_search.title_or_evidence_has(self.db.engine, terms))
         statement = statement.order_by(col(Incident.id).desc())
         page_size = max(2 * limit, 50)
         found: list[Incident] = []
@@ -411,32 +403,6 @@ class IncidentService:
             )
             for i in page
         ]
-
-    def _search_condition(self, terms: list[str]) -> ColumnElement[bool]:
-        if self.db.engine.dialect.name == "postgresql":
-            query = func.plainto_tsquery(literal_column("'simple'::regconfig"), " ".join(terms))
-            in_text = literal_column(FTS_DOCUMENT.format(column="evidence.text")).op("@@")(query)
-            in_title = func.to_tsvector(
-                literal_column("'simple'::regconfig"), col(Incident.title)
-            ).op("@@")(query)
-            # A union of two indexed lookups: an OR across the joined tables would make
-            # PostgreSQL compute both documents for every incident.
-            return col(Incident.id).in_(
-                union(
-                    select(col(Evidence.incident_id)).where(in_text),
-                    select(col(Incident.id)).where(in_title),
-                )
-            )
-        conditions = []
-        for term in terms:
-            pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions.append(
-                or_(
-                    col(Incident.title).ilike(pattern, escape="\\"),
-                    col(Evidence.text).ilike(pattern, escape="\\"),
-                )
-            )
-        return and_(*conditions)
 
     # --- working an incident ------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from bot import notices
 from bot.runtime.clock import Clock
 from bot.runtime.scheduling import ScheduledJob
 from bot.store.db import Database
+from bot.store.dialect import skipping_locked
 from bot.store.models import Event, Incident
 
 URGENT = ("high", "critical")
@@ -125,9 +126,7 @@ class Reminders:
     def _claim(self, session: Session, statement: Select[Any]) -> Select[Any]:
         """Oldest first, a bounded batch, and rows another replica holds are skipped."""
         statement = statement.order_by(col(Incident.id)).limit(BATCH)
-        if session.get_bind().dialect.name == "postgresql":
-            statement = statement.with_for_update(skip_locked=True, of=Incident)
-        return statement
+        return skipping_locked(session, statement, of=Incident)
 
 
 def _last_event_at(session: Session, incident: Incident, default: Any) -> Any:

@@ -18,7 +18,7 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Must match the expression bot/incidents.py searches titles with.
+# Must match the expression bot/store/text_search.py searches titles with.
 TITLE_DOCUMENT = "to_tsvector('simple'::regconfig, title)"
 
 
