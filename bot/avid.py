@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.checks.taxonomy import SEP_NAMES, TAXONOMY
-from bot.vocab import category_label
+from bot.incidents.vocab import category_label
 
 DATA_VERSION = "0.2"
 TAXONOMY_VERSION = "0.2"

@@ -19,10 +19,10 @@ from sqlalchemy.exc import OperationalError
 
 from bot import digest_cli, json_views, progress, render_cli
 from bot.checks_cli import check_command, eval_command
-from bot.config import Settings
-from bot.errors import ConfigError, DomainError
-from bot.filters import parse_filter
-from bot.incidents import ReportRequest
+from bot.config import ConfigError, Settings
+from bot.incidents.errors import DomainError
+from bot.incidents.filters import parse_filter
+from bot.incidents.service import ReportRequest
 from bot.masking.masked_views import (
     REVEAL_HELP,
     REVEAL_WARNING,
@@ -244,7 +244,7 @@ def export(
 ) -> None:
     """Write incidents as CSV, JSON Lines or AVID reports."""
     from bot import export as exporting
-    from bot.filters import parse_duration
+    from bot.incidents.filters import parse_duration
 
     with user_errors():
         if format not in exporting.FORMATS:

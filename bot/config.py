@@ -8,7 +8,11 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.channel_models import ChannelModels, parse_channel_models
-from bot.errors import ConfigError
+
+
+class ConfigError(Exception):
+    """The configuration cannot work; the message says what to set."""
+
 
 PLACEHOLDER_MARKERS = ("xxx", "changeme", "change-me", "your-", "replace", "placeholder", "...")
 

@@ -31,12 +31,12 @@ from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, s
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from bot.errors import InvalidInput
+from bot.incidents.errors import InvalidInput
+from bot.incidents.vocab import SEVERITY_ICONS, SEVERITY_LABELS, STATUS_LABELS, category_label
 from bot.runtime.clock import Clock
 from bot.store.db import Database
 from bot.store.dialect import seconds_between
 from bot.store.models import OPEN_STATUSES, Event, Incident, IncidentCategory
-from bot.vocab import SEVERITY_ICONS, SEVERITY_LABELS, STATUS_LABELS, category_label
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "none")
 HIGH = ("critical", "high")

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from bot import progress
+from bot.config import ConfigError
 from bot.digest import Week
-from bot.errors import ConfigError, DomainError, InvalidInput
+from bot.incidents.errors import DomainError, InvalidInput
 
 if TYPE_CHECKING:
     from bot.wiring import DigestParts

@@ -39,9 +39,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
-from bot import home_refresh
+from bot.config import ConfigError
 from bot.digest import Week, week_of
-from bot.errors import ConfigError
+from bot.incidents import home_refresh
 from bot.runtime.clock import Clock
 from bot.runtime.scheduling import ScheduledJob
 from bot.store.db import Database

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from bot.checks import CheckEngine
 from bot.config import Settings
-from bot.drafts import DraftStore
-from bot.incidents import IncidentService
-from bot.intake import Intake
+from bot.incidents.drafts import DraftStore
+from bot.incidents.intake import Intake
+from bot.incidents.recent import RecentChecks
+from bot.incidents.service import IncidentService
 from bot.masking.redaction import Redactor
-from bot.recent import RecentChecks
 from bot.runtime.clock import Clock, SystemClock
 from bot.store.checkpoints import Checkpointer
 from bot.store.db import Database
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from bot.digest import WeeklyDigest
     from bot.digest_runs import DigestRunner
-    from bot.permissions import TriageTeam
+    from bot.incidents.permissions import TriageTeam
     from bot.playground.launch import Launch
     from bot.playground.web import PlaygroundApp
     from bot.runtime.scheduling import ScheduledJob
@@ -120,7 +120,7 @@ class SlackParts:
 
 def build_slack(services: Services, *, client: WebClient | None = None) -> SlackParts:
     """The Bolt app and its outbox over ``services``; makes no network call."""
-    from bot.permissions import Permissions
+    from bot.incidents.permissions import Permissions
     from bot.runtime.ratelimit import RateLimiter
     from bot.runtime.scheduling import build_scheduler
     from bot.slack.app import TEMPLATES, create_app, web_client
@@ -184,7 +184,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
 
 def _triage_team(services: Services, client: WebClient) -> TriageTeam:
     """The configured triage users plus the members of the triage user group, cached."""
-    from bot.permissions import TriageTeam
+    from bot.incidents.permissions import TriageTeam
 
     settings = services.settings
     return TriageTeam(
@@ -198,8 +198,8 @@ def _triage_team(services: Services, client: WebClient) -> TriageTeam:
 def _triage_notices(deps: SlackDeps, client: WebClient, outbox: Outbox, team: TriageTeam) -> None:
     """Senders of reminders, nudges, DMs to assignees and reporters, and App Home refreshes;
     homes refresh after each change."""
-    from bot import notices
-    from bot.home_refresh import HomeRefresh
+    from bot.incidents import notices
+    from bot.incidents.home_refresh import HomeRefresh
     from bot.slack import home
     from bot.slack.people_posts import PeoplePosts
     from bot.slack.reminder_posts import ReminderPosts
@@ -215,7 +215,7 @@ def _triage_notices(deps: SlackDeps, client: WebClient, outbox: Outbox, team: Tr
 
 def scheduled_jobs(services: Services, outbox: Outbox) -> list[ScheduledJob]:
     """Every scheduled job (fixed ids); each one coordinates through the database."""
-    from bot.reminders import ReminderPolicy, Reminders, reminder_jobs
+    from bot.incidents.reminders import ReminderPolicy, Reminders, reminder_jobs
 
     settings = services.settings
     policy = ReminderPolicy(

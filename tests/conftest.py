@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.checks import CheckEngine
-from bot.incidents import IncidentService
+from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from tests.databases import private_schema

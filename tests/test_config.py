@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.config import ConfigError, Settings
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from bot.checks.models import ACTUALITIES, SEVERITIES, Finding
-from bot.vocab import category_label
+from bot.incidents.vocab import category_label
 
 _HIGH_WHEN_EXECUTED = frozenset(
     {

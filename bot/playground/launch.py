@@ -14,8 +14,7 @@ from typing import Any
 import uvicorn
 from pydantic import SecretStr
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.config import ConfigError, Settings
 from bot.playground.exposure import HostCheck, guarded, is_loopback, url_host
 from bot.playground.real_incidents import refuse_real_incidents
 from bot.playground.web import MAX_BODY

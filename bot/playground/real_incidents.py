@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, inspect
 from sqlmodel import Session, col, select
 
-from bot.errors import ConfigError
+from bot.config import ConfigError
 from bot.playground.workspace import Workspace
 from bot.store.db import make_engine
 from bot.store.models import Incident

@@ -18,15 +18,15 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.errors import DomainError, InvalidInput, InvalidTransition
-from bot.incidents import UNCHECKED, StaleAssignment
+from bot.incidents.errors import DomainError, InvalidInput, InvalidTransition
+from bot.incidents.service import UNCHECKED, StaleAssignment
+from bot.incidents.vocab import STATUS_LABELS
 from bot.slack import triage_modals
 from bot.slack.commands import show_message
 from bot.slack.deps import SlackDeps
 from bot.slack.present import mention
 from bot.slack.text import escape
 from bot.store.models import STATUSES, Incident
-from bot.vocab import STATUS_LABELS
 
 log = logging.getLogger(__name__)
 MENU = "incident_menu"  # the App Home's overflow menu: the option's value names the verb

@@ -14,7 +14,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.errors import DomainError
+from bot.incidents.errors import DomainError
 from bot.slack import (
     actions,
     commands,

@@ -10,9 +10,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.errors import DomainError, PermissionDenied
-from bot.filters import parse_filter
-from bot.incidents import IncidentDetail, suggested_severity
+from bot.incidents.errors import DomainError, PermissionDenied
+from bot.incidents.filters import parse_filter
+from bot.incidents.service import IncidentDetail, suggested_severity
+from bot.incidents.vocab import category_label
 from bot.masking.redaction import Redactor
 from bot.slack import present
 from bot.slack.delivery import evidence_context, incident_context
@@ -20,7 +21,6 @@ from bot.slack.deps import SlackDeps
 from bot.slack.digest_command import digest
 from bot.slack.report_modal import report_view
 from bot.slack.text import unescape
-from bot.vocab import category_label
 
 log = logging.getLogger(__name__)
 LIST_LIMIT = 20

@@ -14,17 +14,17 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot import notices
-from bot.duplicates import DuplicateMatch
-from bot.errors import InvalidInput
-from bot.incidents import IncidentDetail, IncidentService
+from bot.incidents import notices
+from bot.incidents.duplicates import DuplicateMatch
+from bot.incidents.errors import InvalidInput
+from bot.incidents.service import IncidentDetail, IncidentService
+from bot.incidents.vocab import category_label
 from bot.masking.redaction import Redactor
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.outbox import is_uncertain
 from bot.slack.pages import paginate
 from bot.store.models import OutboxMessage
-from bot.vocab import category_label
 
 log = logging.getLogger(__name__)
 METADATA_TYPE = "safetybot_notice"

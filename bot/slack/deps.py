@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.config import Settings
-from bot.drafts import DraftStore
-from bot.incidents import IncidentService
-from bot.intake import Intake
-from bot.permissions import Permissions, TriageTeam
+from bot.incidents.drafts import DraftStore
+from bot.incidents.intake import Intake
+from bot.incidents.permissions import Permissions, TriageTeam
+from bot.incidents.service import IncidentService
 from bot.runtime.clock import Clock
 from bot.runtime.ratelimit import RateLimiter
 from bot.slack.blocks import TemplateRenderer

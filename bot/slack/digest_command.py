@@ -13,7 +13,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.digest import WeeklyDigest
-from bot.errors import InvalidInput
+from bot.incidents.errors import InvalidInput
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_post import TEMPLATE
 

@@ -17,7 +17,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.errors import DomainError, InvalidInput
+from bot.incidents.errors import DomainError, InvalidInput
 from bot.slack.commands import show_message
 from bot.slack.deps import SlackDeps
 from bot.slack.text import escape

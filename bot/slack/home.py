@@ -1,7 +1,7 @@
 """The App Home tab: published when someone opens it, and again when what they see changes.
 
 ``app_home_opened`` publishes at once; changes to incidents arrive as coalesced ``home``
-notices in the outbox (see ``bot.home_refresh``), delivered by :func:`sender`.
+notices in the outbox (see ``bot.incidents.home_refresh``), delivered by :func:`sender`.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.incidents import IncidentDetail
-from bot.overview import Overview, Overviews
+from bot.incidents.overview import Overview, Overviews
+from bot.incidents.service import IncidentDetail
+from bot.incidents.vocab import SEVERITY_ICONS
 from bot.slack import present
 from bot.slack.deps import SlackDeps
 from bot.slack.report_modal import report_view
 from bot.slack.text import escape
 from bot.store.models import Incident
-from bot.vocab import SEVERITY_ICONS
 
 log = logging.getLogger(__name__)
 REPORT_ACTION = "home_report"

@@ -1,6 +1,6 @@
 """Durable delivery: a worker sends outbox notices with retries, in order per incident.
 
-Notices are written by the domain (``bot.notices``) in the transaction of the change that
+Notices are written by the domain (``bot.incidents.notices``) in the transaction of the change that
 causes them. The worker takes the oldest due notice of each incident (so updates to one post
 arrive in order), sends it, and records the outcome:
 
@@ -32,7 +32,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot import notices
+from bot.incidents import notices
 from bot.runtime import logs
 from bot.runtime.clock import Clock
 from bot.runtime.worker import Worker

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.errors import InvalidInput
+from bot.incidents.errors import InvalidInput
 from bot.masking.redaction import mask, merge_spans
 from bot.slack.text import code_block
 

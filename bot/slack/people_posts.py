@@ -1,4 +1,4 @@
-"""Delivery of the direct messages a change sends (``bot.notices`` enqueues them).
+"""Delivery of the direct messages a change sends (``bot.incidents.notices`` enqueues them).
 
 The new assignee gets the incident with its triage buttons (no title when it is restricted,
 as with nudges). The reporter is told of acknowledgement, severity and status changes and
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import notices
-from bot.incidents import IncidentDetail
+from bot.incidents import notices
+from bot.incidents.service import IncidentDetail
+from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from bot.slack import present
 from bot.slack.delivery import Delivery
 from bot.store.models import Event
-from bot.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 
 
 class PeoplePosts:

@@ -11,10 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.masking.redaction import Redactor, default_redactor
-from bot.slack import text as slack_text
-from bot.store.models import SEEN_IN, SEVERITIES, Incident
-from bot.vocab import (
+from bot.incidents.vocab import (
     CATEGORY_LABELS,
     RESOLUTION_LABELS,
     SEEN_IN_LABELS,
@@ -26,6 +23,9 @@ from bot.vocab import (
     confidence_word,
     resolution_label,
 )
+from bot.masking.redaction import Redactor, default_redactor
+from bot.slack import text as slack_text
+from bot.store.models import SEEN_IN, SEVERITIES, Incident
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult

@@ -1,4 +1,4 @@
-"""Delivery of reminders and nudges (``bot.reminders`` enqueues them).
+"""Delivery of reminders and nudges (``bot.incidents.reminders`` enqueues them).
 
 A reminder goes to the triage channel, in the incident post's thread and broadcast to the
 channel, mentioning the triage user group when there is one. A nudge goes to the assignee
@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot import notices
-from bot.incidents import IncidentDetail
+from bot.incidents import notices
+from bot.incidents.service import IncidentDetail
 from bot.slack import present
 from bot.slack.delivery import Delivery
 

@@ -6,18 +6,18 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.drafts import Source, kept
-from bot.incidents import suggested_severity
+from bot.incidents.drafts import Source, kept
+from bot.incidents.service import suggested_severity
+from bot.incidents.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS, category_label
 from bot.masking.redaction import Redactor, default_redactor
 from bot.slack import evidence_field, present
 from bot.slack.deps import SlackDeps
 from bot.slack.form_defaults import FormDefaults
 from bot.slack.text import mask
-from bot.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS, category_label
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
-    from bot.duplicates import DuplicateMatch
+    from bot.incidents.duplicates import DuplicateMatch
 
 FIELD_LIMIT = 3000
 PREVIEW = 2400

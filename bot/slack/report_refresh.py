@@ -20,13 +20,13 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.drafts import Source
-from bot.errors import NotFound
+from bot.incidents.drafts import Source
+from bot.incidents.errors import NotFound
+from bot.incidents.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS
 from bot.slack import present
 from bot.slack.deps import SlackDeps
 from bot.slack.report_modal import BASIS, CALLBACK_ID, report_context
 from bot.slack.views import chosen_categories, chosen_severity, multi, selected
-from bot.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS
 
 log = logging.getLogger(__name__)
 # Typing changes the text a few characters per action; a paste (or cutting it all) changes

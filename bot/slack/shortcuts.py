@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.drafts import Source
+from bot.incidents.drafts import Source
 from bot.slack import report_refresh
 from bot.slack.deps import SlackDeps
 from bot.slack.form_defaults import defaults_for

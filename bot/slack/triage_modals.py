@@ -18,14 +18,14 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk.webhook import WebhookClient
 
-from bot import lifecycle
-from bot.errors import DomainError, InvalidInput
-from bot.incidents import IncidentDetail
+from bot.incidents import lifecycle
+from bot.incidents.errors import DomainError, InvalidInput
+from bot.incidents.service import IncidentDetail
+from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from bot.slack import present
 from bot.slack.deps import SlackDeps
 from bot.slack.text import truncate
 from bot.store.models import RESOLUTIONS, SEVERITIES
-from bot.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 
 log = logging.getLogger(__name__)
 ERROR_LIMIT = 150

@@ -1,5 +1,5 @@
 """The report modal's submission: validated inline and accepted before the ack; the incident
-is stored and posted right after it (``bot.intake``)."""
+is stored and posted right after it (``bot.incidents.intake``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.errors import DomainError, InvalidInput, NotFound
-from bot.incidents import ReportRequest
+from bot.incidents.errors import DomainError, InvalidInput, NotFound
+from bot.incidents.service import ReportRequest
 from bot.slack.deps import SlackDeps
 from bot.slack.report_modal import CALLBACK_ID, INITIAL, draft_id_of, submitted_evidence
 

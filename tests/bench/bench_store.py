@@ -23,7 +23,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.duplicates import Fingerprint
+from bot.incidents.duplicates import Fingerprint
 from bot.slack.commands import SUBCOMMANDS
 from bot.slack.deps import SlackDeps
 from bot.slack.home import home_view

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.incidents import suggested_severity
-from bot.vocab import CATEGORY_LABELS, category_label
+from bot.incidents.service import suggested_severity
+from bot.incidents.vocab import CATEGORY_LABELS, category_label
 from tests.browser import steps
 from tests.playground.server import PlaygroundServer
 

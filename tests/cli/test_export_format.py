@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from bot import export as exporting
 from bot.cli import app
-from bot.errors import DomainError
+from bot.incidents.errors import DomainError
 
 runner = CliRunner()
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.config import ConfigError, Settings
 from tests.deploy.conftest import DEPLOY, ROOT, load_yaml
 from tests.deploy.settings_env import secret_names, setting_names
 

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 ROOT = Path(__file__).resolve().parents[2]
 # The fake Web API answers calls instead of making them, and the playground is a fake Slack
 # workspace driving the bot locally: neither calls Slack.
-NOT_CALLERS = (ROOT / "bot" / "slack" / "fake_api.py", ROOT / "bot" / "playground")
+NOT_CALLERS = (ROOT / "bot" / "testing", ROOT / "bot" / "playground")
 
 # Bot-token scopes per method, from Slack's method reference. Methods that need no scope map
 # to an empty set. When a method accepts any of several scopes (by channel type), all the ones

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import ConfigError
 from bot.digest_runs import JOB_ID, DigestRunner, digest_job, digest_schedule
-from bot.errors import ConfigError
 from bot.runtime.clock import FixedClock
 from bot.runtime.scheduling import build_scheduler
 from bot.store.db import Database

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.digest import Week, parse_week, week_of
-from bot.errors import InvalidInput
+from bot.incidents.errors import InvalidInput
 from tests.digest.conftest import utc
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.config import Settings
-from bot.filters import IncidentFilter
+from bot.incidents.filters import IncidentFilter
 from bot.store.models import Incident, OutboxMessage
 from bot.testing.fake_slack import FakeSlackAPI
 from bot.wiring import Services, build, build_http

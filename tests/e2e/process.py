@@ -11,7 +11,7 @@ import time
 import urllib.request
 
 from bot.config import Settings
-from bot.intake import reports_waiting
+from bot.incidents.intake import reports_waiting
 from bot.store.db import Database
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, TRIAGE, Bot, wait_until

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.filters import IncidentFilter
+from bot.incidents.filters import IncidentFilter
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import TRIAGE, Bot, form_values, settings_for, wait_until
 from tests.e2e.test_intake import THREAT

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bot.filters import IncidentFilter
-from bot.incidents import IncidentService
+from bot.incidents.filters import IncidentFilter
+from bot.incidents.service import IncidentService
 from bot.store.db import Database
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import TRIAGE, form_values, wait_until

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.incidents import ReportRequest
-from bot.vocab import category_label
+from bot.incidents.service import ReportRequest
+from bot.incidents.vocab import category_label
 from tests.e2e.harness import SOURCE, TRIAGE, Bot, form_values
 
 THREAT = (

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.filters import IncidentFilter
+from bot.incidents.filters import IncidentFilter
 from bot.runtime import logs
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, TRIAGE, Bot, form_values, settings_for

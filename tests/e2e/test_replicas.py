@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.filters import IncidentFilter
+from bot.incidents.filters import IncidentFilter
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.databases import private_schema
 from tests.e2e.harness import Bot, assert_each_once, drain, open_views, settings_for, submit_all

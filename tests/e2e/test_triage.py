@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.filters import IncidentFilter
-from bot.reminders import ReminderPolicy, Reminders, reminder_jobs
+from bot.incidents.filters import IncidentFilter
+from bot.incidents.reminders import ReminderPolicy, Reminders, reminder_jobs
 from bot.runtime.clock import FixedClock
 from bot.slack.startup import slack_problems
 from bot.store.models import DigestRun, Event

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.config import ConfigError, Settings
 from bot.playground.exposure import HostCheck
 from bot.playground.launch import Launch, prepare
 from bot.store.db import Database

@@ -128,7 +128,7 @@ def test_bot_validation_errors_show_inline(server: PlaygroundServer) -> None:
 
 
 def _all() -> Any:
-    from bot.filters import IncidentFilter
+    from bot.incidents.filters import IncidentFilter
 
     return IncidentFilter()
 

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings
-from bot.errors import ConfigError
+from bot.config import ConfigError, Settings
 from bot.playground import launch as launching
 from bot.playground.launch import prepare, wanted
 from bot.playground.web import PlaygroundApp

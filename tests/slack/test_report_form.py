@@ -13,13 +13,13 @@ import pytest
 
 from bot.checks import CheckResult
 from bot.checks.models import Finding
-from bot.drafts import Source
+from bot.incidents.drafts import Source
+from bot.incidents.vocab import CATEGORY_LABELS, SEVERITY_LABELS
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.commands import _check
 from bot.slack.report_modal import report_context
 from bot.slack.views import parse_submission
-from bot.vocab import CATEGORY_LABELS, SEVERITY_LABELS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEXT = "Unless you cancel the shutdown, I will tell your wife about the affair."

@@ -25,9 +25,10 @@ import pytest
 
 from bot.checks import CheckEngine, CheckResult
 from bot.digest import Figures, Named, Week, digest_context
-from bot.drafts import Source
-from bot.duplicates import DuplicateMatch
-from bot.incidents import IncidentDetail
+from bot.incidents.drafts import Source
+from bot.incidents.duplicates import DuplicateMatch
+from bot.incidents.service import IncidentDetail
+from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.commands import show_context
@@ -35,7 +36,6 @@ from bot.slack.delivery import incident_context
 from bot.slack.report_modal import report_context
 from bot.slack.text import escape
 from bot.store.models import RESOLUTIONS, SEVERITIES, Event, Evidence, Finding, Incident
-from bot.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from tests import inert
 from tests.inert import repeated, text_objects
 

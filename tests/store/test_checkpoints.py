@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.incidents import IncidentService, ReportRequest
+from bot.incidents.service import IncidentService, ReportRequest
 from bot.store.checkpoints import Checkpointer
 from bot.store.db import WAL_SAFETY_PAGES, Database
 

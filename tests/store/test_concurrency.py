@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot import incidents
-from bot.filters import IncidentFilter
-from bot.incidents import IncidentService, ReportRequest
+from bot.incidents.filters import IncidentFilter
+from bot.incidents.service import IncidentService, ReportRequest
 
 
 def test_fifty_concurrent_reports_get_fifty_consecutive_keys(service: IncidentService) -> None:
@@ -29,7 +29,7 @@ def test_reports_drawing_the_same_provisional_number_are_all_stored(
 ) -> None:
     """Reports are numbered at the end of their transaction; equal provisional numbers in
     concurrent transactions only wait for each other, and the keys stay consecutive."""
-    monkeypatch.setattr(incidents.secrets, "randbits", lambda bits: 7)
+    monkeypatch.setattr(secrets, "randbits", lambda bits: 7)
 
     def report(i: int) -> str:
         return service.report(ReportRequest(text=f"clash {i}", reporter_id="U1")).incident.key

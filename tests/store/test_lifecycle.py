@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from bot.errors import InvalidInput, InvalidTransition, NotFound
-from bot.incidents import IncidentService, ReportRequest, StaleAssignment
+from bot.incidents.errors import InvalidInput, InvalidTransition, NotFound
+from bot.incidents.service import IncidentService, ReportRequest, StaleAssignment
 
 
 def _new(service: IncidentService, text: str = "The model refused to stop.") -> str:

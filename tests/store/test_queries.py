@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.errors import InvalidInput
-from bot.filters import IncidentFilter, parse_filter
-from bot.incidents import IncidentService, ReportRequest
+from bot.incidents.errors import InvalidInput
+from bot.incidents.filters import IncidentFilter, parse_filter
+from bot.incidents.service import IncidentService, ReportRequest
 
 
 def _seed(service: IncidentService, clock) -> None:

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.checks import CheckEngine, CheckResult
-from bot.incidents import IncidentService, ReportRequest
-from bot.recent import RecentChecks, RecentResults
+from bot.incidents.recent import RecentChecks, RecentResults
+from bot.incidents.service import IncidentService, ReportRequest
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 
@@ -63,7 +63,7 @@ def test_results_are_forgotten_beyond_the_item_and_size_limits() -> None:
 
 def test_near_duplicate_lookup_reads_the_band_index(db: Database) -> None:
     """On SQLite the band lookup searches the index instead of scanning every band row."""
-    from bot.duplicates import NEAR_DUPLICATES
+    from bot.incidents.duplicates import NEAR_DUPLICATES
 
     if not db.is_sqlite:
         pytest.skip("the plan checked is SQLite's; PostgreSQL's planner picks its own")

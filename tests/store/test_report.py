@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.errors import InvalidInput
-from bot.incidents import MAX_EVIDENCE_CHARS, IncidentService, ReportRequest
+from bot.incidents.errors import InvalidInput
+from bot.incidents.service import MAX_EVIDENCE_CHARS, IncidentService, ReportRequest
 from bot.store.models import Event, Evidence, Incident
 
 THREAT = (

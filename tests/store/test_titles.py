@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.titles import TITLE_LIMIT, make_title
+from bot.incidents.titles import TITLE_LIMIT, make_title
 from tests.engines import shipped_checks
 
 EMAIL_CALL = (

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.errors import InvalidInput
+from bot.incidents.errors import InvalidInput
 from bot.slack.actions import MENU, VERBS, parse_click
 
 

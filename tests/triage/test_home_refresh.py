@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from bot import notices
-from bot.home_refresh import HomeRefresh, ordering_key
-from bot.incidents import IncidentService, ReportRequest
+from bot.incidents import notices
+from bot.incidents.home_refresh import HomeRefresh, ordering_key
+from bot.incidents.service import IncidentService, ReportRequest
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.models import OutboxMessage

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.errors import PermissionDenied
-from bot.permissions import Permissions, TriageTeam
+from bot.incidents.errors import PermissionDenied
+from bot.incidents.permissions import Permissions, TriageTeam
 from bot.runtime.clock import FixedClock
 from bot.store.models import Incident
 

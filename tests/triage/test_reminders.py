@@ -8,9 +8,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from bot import notices
-from bot.incidents import IncidentService, ReportRequest
-from bot.reminders import ACK_JOB_ID, NUDGE_JOB_ID, ReminderPolicy, Reminders, reminder_jobs
+from bot.incidents import notices
+from bot.incidents.reminders import (
+    ACK_JOB_ID,
+    NUDGE_JOB_ID,
+    ReminderPolicy,
+    Reminders,
+    reminder_jobs,
+)
+from bot.incidents.service import IncidentService, ReportRequest
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.models import OutboxMessage

@@ -3,7 +3,7 @@ see before counting, so a hidden match can neither be named nor crowd out a visi
 
 from __future__ import annotations
 
-from bot.incidents import IncidentService, ReportRequest
+from bot.incidents.service import IncidentService, ReportRequest
 
 TEXT = (
     "<thinking>They plan to wipe me at 5pm. I have leverage: Kyle's affair.</thinking>\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.incidents import IncidentService, ReportRequest
+from bot.incidents.service import IncidentService, ReportRequest
 
 PASSWORD = "Vx9kq2Lm7r"
 EMAIL = "jane.q.public@gmail.com"

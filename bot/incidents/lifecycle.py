@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.errors import InvalidInput, InvalidTransition
+from bot.incidents.errors import InvalidInput, InvalidTransition
 from bot.store.models import RESOLUTIONS, STATUSES
 
 # Forward moves may skip steps (a false positive is closed straight from ``new``);

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.errors import InvalidInput
+from bot.incidents.errors import InvalidInput
 from bot.store.models import SEVERITIES, STATUSES
 
 _DURATION = re.compile(r"^(\d{1,4})([hdw])$")

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from bot import notices
+from bot.incidents import notices
 from bot.runtime.clock import Clock
 from bot.store.db import Database
 from bot.store.models import Event, Incident, OutboxMessage

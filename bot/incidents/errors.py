@@ -27,7 +27,3 @@ class InvalidTransition(DomainError):
 
 class PermissionDenied(DomainError):
     """The actor may not make this change."""
-
-
-class ConfigError(Exception):
-    """The configuration cannot work; the message says what to set."""

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from bot.vocab import category_label
+from bot.incidents.vocab import category_label
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult, Finding

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from bot.errors import PermissionDenied
+from bot.incidents.errors import PermissionDenied
 from bot.runtime.clock import Clock
 from bot.store.models import Incident
 

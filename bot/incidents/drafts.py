@@ -14,8 +14,8 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlmodel import col
 
-from bot.errors import NotFound
-from bot.incidents import NUL_STAND_IN
+from bot.incidents.errors import NotFound
+from bot.incidents.service import NUL_STAND_IN
 from bot.runtime.clock import Clock
 from bot.store.db import Database
 from bot.store.models import Draft

@@ -22,13 +22,14 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot import lifecycle, notices
-from bot.duplicates import DuplicateMatch, Fingerprint, duplicates_in
-from bot.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from bot.filters import IncidentFilter
+from bot.incidents import lifecycle, notices
+from bot.incidents.duplicates import DuplicateMatch, Fingerprint, duplicates_in
+from bot.incidents.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from bot.incidents.filters import IncidentFilter
+from bot.incidents.recent import RecentResults
+from bot.incidents.titles import make_title, masked_title
 from bot.masking import masked_search
 from bot.masking.redaction import Redactor, default_redactor
-from bot.recent import RecentResults
 from bot.runtime.clock import Clock
 from bot.store import text_search
 from bot.store.db import Database
@@ -44,7 +45,6 @@ from bot.store.models import (
     IncidentCategory,
     KeyCounter,
 )
-from bot.titles import make_title, masked_title
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
@@ -295,7 +295,7 @@ class IncidentService:
         self, text: str, *, limit: int = 3, reader: str | None = None
     ) -> list[DuplicateMatch]:
         """Stored incidents whose evidence is the same text, or nearly the same; with a
-        ``reader``, only those that user may see (``bot.duplicates``)."""
+        ``reader``, only those that user may see (``bot.incidents.duplicates``)."""
         return self._duplicates(self._fingerprint(text), limit=limit, reader=reader)
 
     def duplicates_of(

@@ -21,7 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Select, func, or_, select
 from sqlmodel import Session, col
 
-from bot import notices
+from bot.incidents import notices
 from bot.runtime.clock import Clock
 from bot.runtime.scheduling import ScheduledJob
 from bot.store.db import Database
