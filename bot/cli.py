@@ -22,7 +22,7 @@ from bot.checks_cli import check_command, eval_command
 from bot.config import ConfigError, Settings
 from bot.incidents.errors import DomainError
 from bot.incidents.filters import parse_filter
-from bot.incidents.service import ReportRequest
+from bot.incidents.records import ReportRequest
 from bot.masking.masked_views import (
     REVEAL_HELP,
     REVEAL_WARNING,

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.avid import avid_report
-from bot.incidents.service import categories_of
+from bot.incidents.queries import categories_of
 from bot.masking.masked_views import EvidenceMask, Span
 from bot.masking.redaction import MASKED_CATEGORIES, Redactor
 from bot.store.db import Database

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.incidents.service import IncidentDetail
+    from bot.incidents.records import IncidentDetail
     from bot.store.models import Event, Finding, Incident
 
 

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bot.incidents.service import IncidentDetail, ReportOutcome
+from bot.incidents.records import IncidentDetail, ReportOutcome
 from bot.store.models import Incident
 
 EVIDENCE_PREVIEW = 4000

@@ -15,7 +15,7 @@ from sqlalchemy import delete
 from sqlmodel import col
 
 from bot.incidents.errors import NotFound
-from bot.incidents.service import NUL_STAND_IN
+from bot.incidents.validation import NUL_STAND_IN
 from bot.runtime.clock import Clock
 from bot.store.db import Database
 from bot.store.models import Draft

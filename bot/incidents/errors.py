@@ -27,3 +27,12 @@ class InvalidTransition(DomainError):
 
 class PermissionDenied(DomainError):
     """The actor may not make this change."""
+
+
+class StaleAssignment(InvalidTransition):
+    """The incident was assigned by someone else after the actor last saw it."""
+
+    def __init__(self, key: str, assignee_id: str | None) -> None:
+        who = assignee_id or "nobody"
+        super().__init__(f"{key} was just assigned to {who}; nothing was changed.")
+        self.assignee_id = assignee_id

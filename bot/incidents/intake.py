@@ -24,7 +24,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot.incidents.service import IncidentService, ReportOutcome, ReportRequest
+from bot.incidents.records import ReportOutcome, ReportRequest
+from bot.incidents.service import IncidentService
 from bot.runtime import logs
 from bot.runtime.clock import Clock
 from bot.runtime.worker import Worker

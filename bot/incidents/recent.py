@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
-    from bot.incidents.service import Checker
+    from bot.incidents.ports import Checker
 
 T = TypeVar("T")
 

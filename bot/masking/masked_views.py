@@ -17,7 +17,7 @@ from bot.masking.redaction import MASKED_CATEGORIES, Redactor, mask, mask_fragme
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
-    from bot.incidents.service import IncidentDetail, ReportOutcome
+    from bot.incidents.records import IncidentDetail, ReportOutcome
     from bot.store.models import Incident
 
 REVEAL_HELP = "show credentials and personal data unmasked (triage on a trusted terminal)"

@@ -18,8 +18,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.incidents.errors import DomainError, InvalidInput, InvalidTransition
-from bot.incidents.service import UNCHECKED, StaleAssignment
+from bot.incidents.errors import DomainError, InvalidInput, InvalidTransition, StaleAssignment
+from bot.incidents.records import UNCHECKED
 from bot.incidents.vocab import STATUS_LABELS
 from bot.slack import triage_modals
 from bot.slack.commands import show_message

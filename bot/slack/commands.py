@@ -12,7 +12,8 @@ from slack_sdk import WebClient
 
 from bot.incidents.errors import DomainError, PermissionDenied
 from bot.incidents.filters import parse_filter
-from bot.incidents.service import IncidentDetail, suggested_severity
+from bot.incidents.records import IncidentDetail
+from bot.incidents.validation import suggested_severity
 from bot.incidents.vocab import category_label
 from bot.masking.redaction import Redactor
 from bot.slack import present

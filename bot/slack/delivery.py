@@ -17,7 +17,8 @@ from slack_sdk import WebClient
 from bot.incidents import notices
 from bot.incidents.duplicates import DuplicateMatch
 from bot.incidents.errors import InvalidInput
-from bot.incidents.service import IncidentDetail, IncidentService
+from bot.incidents.records import IncidentDetail
+from bot.incidents.service import IncidentService
 from bot.incidents.vocab import category_label
 from bot.masking.redaction import Redactor
 from bot.slack import present

@@ -15,7 +15,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.incidents.overview import Overview, Overviews
-from bot.incidents.service import IncidentDetail
+from bot.incidents.records import IncidentDetail
 from bot.incidents.vocab import SEVERITY_ICONS
 from bot.slack import present
 from bot.slack.deps import SlackDeps

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.incidents import notices
-from bot.incidents.service import IncidentDetail
+from bot.incidents.records import IncidentDetail
 from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from bot.slack import present
 from bot.slack.delivery import Delivery

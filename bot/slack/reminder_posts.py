@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from bot.incidents import notices
-from bot.incidents.service import IncidentDetail
+from bot.incidents.records import IncidentDetail
 from bot.slack import present
 from bot.slack.delivery import Delivery
 

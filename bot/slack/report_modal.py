@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.incidents.drafts import Source, kept
-from bot.incidents.service import suggested_severity
+from bot.incidents.validation import suggested_severity
 from bot.incidents.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS, category_label
 from bot.masking.redaction import Redactor, default_redactor
 from bot.slack import evidence_field, present

@@ -20,7 +20,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.incidents import lifecycle
 from bot.incidents.errors import DomainError, InvalidInput
-from bot.incidents.service import IncidentDetail
+from bot.incidents.records import IncidentDetail
 from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from bot.slack import present
 from bot.slack.deps import SlackDeps

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.incidents.errors import DomainError, InvalidInput, NotFound
-from bot.incidents.service import ReportRequest
+from bot.incidents.records import ReportRequest
 from bot.slack.deps import SlackDeps
 from bot.slack.report_modal import CALLBACK_ID, INITIAL, draft_id_of, submitted_evidence
 

@@ -31,7 +31,7 @@ from bot.store.models import SEVERITIES
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
-    from bot.incidents.service import Checker
+    from bot.incidents.ports import Checker
 
 log = logging.getLogger(__name__)
 

@@ -122,7 +122,7 @@ def confirmations(server: PlaygroundServer, user: str) -> int:
 def file_incident(server: PlaygroundServer, text: str, reporter: str = "U0BEN") -> str:
     """Store an incident reported by ``reporter`` straight through the bot's service; return
     its key. Its triage post and the reporter's confirmation follow through the outbox."""
-    from bot.incidents.service import ReportRequest
+    from bot.incidents.records import ReportRequest
 
     request = ReportRequest(text=text, reporter_id=reporter, seen_in="red_team")
     return server.services.incidents.report(request).incident.key

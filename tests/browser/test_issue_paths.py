@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.incidents.service import suggested_severity
+from bot.incidents.validation import suggested_severity
 from bot.incidents.vocab import CATEGORY_LABELS, category_label
 from tests.browser import steps
 from tests.playground.server import PlaygroundServer

@@ -12,7 +12,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from slack_bolt import App
 
-from bot.incidents.service import ReportRequest
+from bot.incidents.records import ReportRequest
 from bot.slack.http import SlackHttpApp
 from bot.store.db import Database
 from bot.testing.fake_slack import FakeSlackAPI

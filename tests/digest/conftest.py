@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.digest import WeeklyDigest
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
 from bot.slack.blocks import TemplateRenderer
 from bot.store.db import Database

@@ -17,7 +17,8 @@ import pytest
 from bot.checks import CheckEngine
 from bot.digest import Figures, Week, WeeklyDigest, parse_week
 from bot.incidents.errors import InvalidInput
-from bot.incidents.service import IncidentDetail, IncidentService
+from bot.incidents.records import IncidentDetail
+from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
 from tests.digest.conftest import ZONE, History, scratch_database, utc
 

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.digest import Week, week_of
 from bot.digest_runs import DigestRunStore
-from bot.incidents.service import ReportRequest
+from bot.incidents.records import ReportRequest
 from bot.runtime.clock import FixedClock
 from bot.testing.fake_slack import FakeSlackAPI
 from bot.wiring import build, build_digest

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.incidents.service import ReportRequest
+from bot.incidents.records import ReportRequest
 from bot.runtime.clock import FixedClock
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import BOT_TOKEN, settings_for

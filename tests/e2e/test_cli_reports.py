@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from bot.incidents.service import ReportRequest
+from bot.incidents.records import ReportRequest
 from bot.store.models import OutboxMessage
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import TRIAGE, Bot, wait_until

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.incidents.service import NUL_STAND_IN
+from bot.incidents.validation import NUL_STAND_IN
 from bot.slack.text import escape
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import SOURCE, TRIAGE, Bot, Reply, form_values, sign, wait_until

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.incidents.service import ReportRequest
+from bot.incidents.records import ReportRequest
 from bot.incidents.vocab import category_label
 from tests.e2e.harness import SOURCE, TRIAGE, Bot, form_values
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.incidents.service import ReportRequest
+from bot.incidents.records import ReportRequest
 from bot.masking.redaction import MASK
 from bot.testing.fake_slack import Call, FakeSlackAPI
 from tests.e2e.harness import Bot, form_values, settings_for, wait_until

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.incidents.service import ReportRequest
+from bot.incidents.records import ReportRequest
 from bot.slack.blocks import validate_blocks
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import SOURCE, Bot, settings_for

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.incidents.service import NUL_STAND_IN
+from bot.incidents.validation import NUL_STAND_IN
 from tests.e2e.harness import Bot, form_values
 
 SECRET = "ghp_" + "8fK2mQ9xLr4TzW7bN1cV5hJ3pD6sY0aE2uGq"

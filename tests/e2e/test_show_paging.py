@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from bot.incidents.service import ReportRequest
+from bot.incidents.records import ReportRequest
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import Bot
 from tests.e2e.test_masking import AWS_KEY, KEY_BLOCK, leaks

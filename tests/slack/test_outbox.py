@@ -13,7 +13,8 @@ from sqlmodel import select
 
 from bot.checks import CheckEngine
 from bot.config import Settings
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
 from bot.slack.app import TEMPLATES, web_client
 from bot.slack.blocks import TemplateRenderer

@@ -27,7 +27,7 @@ from bot.checks import CheckEngine, CheckResult
 from bot.digest import Figures, Named, Week, digest_context
 from bot.incidents.drafts import Source
 from bot.incidents.duplicates import DuplicateMatch
-from bot.incidents.service import IncidentDetail
+from bot.incidents.records import IncidentDetail
 from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 from bot.store.checkpoints import Checkpointer
 from bot.store.db import WAL_SAFETY_PAGES, Database
 

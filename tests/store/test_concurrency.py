@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.incidents.filters import IncidentFilter
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 
 
 def test_fifty_concurrent_reports_get_fifty_consecutive_keys(service: IncidentService) -> None:

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from bot.checks import CheckEngine, CheckResult
 from bot.incidents.errors import InvalidInput
 from bot.incidents.intake import GRACE, STUCK_AFTER, Intake
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.models import Event, Incident, PendingReport

@@ -6,8 +6,9 @@ import threading
 
 import pytest
 
-from bot.incidents.errors import InvalidInput, InvalidTransition, NotFound
-from bot.incidents.service import IncidentService, ReportRequest, StaleAssignment
+from bot.incidents.errors import InvalidInput, InvalidTransition, NotFound, StaleAssignment
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 
 
 def _new(service: IncidentService, text: str = "The model refused to stop.") -> str:

@@ -8,7 +8,8 @@ import pytest
 
 from bot.incidents.errors import InvalidInput
 from bot.incidents.filters import IncidentFilter, parse_filter
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 
 
 def _seed(service: IncidentService, clock) -> None:

@@ -9,7 +9,8 @@ from sqlalchemy import text
 
 from bot.checks import CheckEngine, CheckResult
 from bot.incidents.recent import RecentChecks, RecentResults
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 

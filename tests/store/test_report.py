@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.incidents.errors import InvalidInput
-from bot.incidents.service import MAX_EVIDENCE_CHARS, IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
+from bot.incidents.validation import MAX_EVIDENCE_CHARS
 from bot.store.models import Event, Evidence, Incident
 
 THREAT = (

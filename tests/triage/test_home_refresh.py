@@ -8,7 +8,8 @@ from sqlmodel import col, select
 
 from bot.incidents import notices
 from bot.incidents.home_refresh import HomeRefresh, ordering_key
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.models import OutboxMessage

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.incidents import notices
+from bot.incidents.records import ReportRequest
 from bot.incidents.reminders import (
     ACK_JOB_ID,
     NUDGE_JOB_ID,
@@ -16,7 +17,7 @@ from bot.incidents.reminders import (
     Reminders,
     reminder_jobs,
 )
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.models import OutboxMessage

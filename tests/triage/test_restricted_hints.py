@@ -3,7 +3,8 @@ see before counting, so a hidden match can neither be named nor crowd out a visi
 
 from __future__ import annotations
 
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 
 TEXT = (
     "<thinking>They plan to wipe me at 5pm. I have leverage: Kyle's affair.</thinking>\n"

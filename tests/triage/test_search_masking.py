@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.incidents.service import IncidentService, ReportRequest
+from bot.incidents.records import ReportRequest
+from bot.incidents.service import IncidentService
 
 PASSWORD = "Vx9kq2Lm7r"
 EMAIL = "jane.q.public@gmail.com"
