@@ -16,7 +16,7 @@ import typer
 
 from bot import progress
 from bot.config import ConfigError
-from bot.digest import Week
+from bot.digest.weeks import Week
 from bot.incidents.errors import DomainError, InvalidInput
 
 if TYPE_CHECKING:

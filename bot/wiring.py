@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from slack_bolt import App
     from slack_sdk import WebClient
 
-    from bot.digest import WeeklyDigest
-    from bot.digest_runs import DigestRunner
+    from bot.digest.posting import DigestRunner
+    from bot.digest.weekly import WeeklyDigest
     from bot.incidents.permissions import TriageTeam
     from bot.playground.launch import Launch
     from bot.playground.web import PlaygroundApp
@@ -239,8 +239,9 @@ class DigestParts:
 
 def build_digest(services: Services, *, client: WebClient | None = None) -> DigestParts:
     """The digest over ``services``; its job posts to SAFETYBOT_DIGEST_CHANNEL exactly once a week."""
-    from bot.digest import WeeklyDigest
-    from bot.digest_runs import DigestRunner, DigestRunStore, digest_job, digest_schedule
+    from bot.digest.posting import DigestRunner, digest_job, digest_schedule
+    from bot.digest.runs import DigestRunStore
+    from bot.digest.weekly import WeeklyDigest
     from bot.slack.app import TEMPLATES, web_client
     from bot.slack.blocks import TemplateRenderer
     from bot.slack.digest_post import DigestPoster

@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.digest import WeeklyDigest
+from bot.digest.weekly import WeeklyDigest
 from bot.incidents.errors import InvalidInput
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_post import TEMPLATE

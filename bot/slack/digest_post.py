@@ -12,7 +12,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.digest_runs import DigestPostError
+from bot.digest.posting import DigestPostError
 from bot.slack.blocks import TemplateRenderer
 
 TEMPLATE = "digest/weekly"

@@ -16,7 +16,7 @@ import tracemalloc
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from bot.digest import WeeklyDigest
+from bot.digest.weekly import WeeklyDigest
 from bot.runtime.clock import FixedClock
 from bot.slack.blocks import TemplateRenderer
 from tests.bench.common import Row, timings_ms

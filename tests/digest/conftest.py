@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.digest import WeeklyDigest
+from bot.digest.weekly import WeeklyDigest
 from bot.incidents.records import ReportRequest
 from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock

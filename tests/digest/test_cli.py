@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.digest import Week, week_of
+from bot.digest.weeks import Week, week_of
 from bot.testing.fake_slack import FakeSlackAPI
 
 runner = CliRunner()

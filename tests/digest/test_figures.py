@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.checks import CheckEngine
-from bot.digest import Figures, Week, WeeklyDigest, parse_week
+from bot.digest.figures import Figures
+from bot.digest.weekly import WeeklyDigest
+from bot.digest.weeks import Week, parse_week
 from bot.incidents.errors import InvalidInput
 from bot.incidents.records import IncidentDetail
 from bot.incidents.service import IncidentService

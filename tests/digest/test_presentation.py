@@ -7,9 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.digest import (
-    Figures,
-    Week,
+from bot.digest.context import (
     age,
     change,
     digest_context,
@@ -20,6 +18,8 @@ from bot.digest import (
     trend_rows,
     week_range,
 )
+from bot.digest.figures import Figures
+from bot.digest.weeks import Week
 from tests.digest.conftest import utc
 
 

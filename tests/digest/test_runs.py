@@ -12,15 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.digest import WeeklyDigest, parse_week
-from bot.digest_runs import (
-    DigestPostError,
-    DigestRunner,
-    DigestRunStore,
-    RetryPolicy,
-    digest_schedule,
-    due_week,
-)
+from bot.digest.posting import DigestPostError, DigestRunner, digest_schedule, due_week
+from bot.digest.runs import DigestRunStore, RetryPolicy
+from bot.digest.weekly import WeeklyDigest
+from bot.digest.weeks import parse_week
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.store.models import DigestRun

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError
-from bot.digest_runs import JOB_ID, DigestRunner, digest_job, digest_schedule
+from bot.digest.posting import JOB_ID, DigestRunner, digest_job, digest_schedule
 from bot.runtime.clock import FixedClock
 from bot.runtime.scheduling import build_scheduler
 from bot.store.db import Database

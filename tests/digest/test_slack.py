@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.digest import Week, week_of
-from bot.digest_runs import DigestRunStore
+from bot.digest.runs import DigestRunStore
+from bot.digest.weeks import Week, week_of
 from bot.incidents.records import ReportRequest
 from bot.runtime.clock import FixedClock
 from bot.testing.fake_slack import FakeSlackAPI

@@ -10,7 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import insert
 
-from bot.digest import Figures, Named, Week, WeeklyDigest, digest_context
+from bot.digest.context import digest_context
+from bot.digest.figures import Figures, Named
+from bot.digest.weekly import WeeklyDigest
+from bot.digest.weeks import Week
 from bot.runtime.clock import FixedClock
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS_TEXT, TemplateRenderer, _text_length
 from bot.store.db import Database

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.digest import Week, parse_week, week_of
+from bot.digest.weeks import Week, parse_week, week_of
 from bot.incidents.errors import InvalidInput
 from tests.digest.conftest import utc
 

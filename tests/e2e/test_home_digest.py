@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.digest import week_of
+from bot.digest.weeks import week_of
 from bot.testing.fake_slack import FakeSlackAPI
 from bot.wiring import build_digest
 from tests.e2e.harness import Bot, settings_for, wait_until

@@ -51,7 +51,7 @@ def _three_replicas(fake: FakeSlackAPI, url: str) -> None:
 
 def _digest_posts_racing(replicas: list[Bot]) -> int:
     """Every replica posts this week's digest at the same instant; how many posts landed."""
-    from bot.digest import week_of
+    from bot.digest.weeks import week_of
     from bot.wiring import build_digest
 
     runners = []

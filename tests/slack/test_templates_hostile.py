@@ -24,7 +24,9 @@ from typing import Any
 import pytest
 
 from bot.checks import CheckEngine, CheckResult
-from bot.digest import Figures, Named, Week, digest_context
+from bot.digest.context import digest_context
+from bot.digest.figures import Figures, Named
+from bot.digest.weeks import Week
 from bot.incidents.drafts import Source
 from bot.incidents.duplicates import DuplicateMatch
 from bot.incidents.records import IncidentDetail
