@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.avid import avid_report
 from bot.checks.models import CATEGORIES
 from bot.checks.taxonomy import SEP_NAMES, TAXONOMY
+from bot.export.avid import avid_report
 
 # A sample of the AVID SEP view as avidtools' SepEnum spells it (code: name).
 KNOWN_SEP = {

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from bot.checks import CheckEngine
 from bot.checks.evaluation import PRF, evaluate_corpus, language, score_spans
-from bot.checks_cli import check_command, eval_command
+from bot.cli.checks import check_command
+from bot.cli.evaluate import eval_command
 from tests.bench.common import shared_data
 
 CORPUS = shared_data() / "checks/corpus.jsonl"

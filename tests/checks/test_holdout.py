@@ -19,7 +19,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from bot import checks_cli
 from bot.checks.evaluation import EvaluationError, language
 from bot.checks.holdout import (
     Slice,
@@ -29,6 +28,7 @@ from bot.checks.holdout import (
     load_slices,
 )
 from bot.checks.language import detect, group
+from bot.cli import checks, evaluate
 
 SLICE_A = [
     {"id": "a1", "text": "please <coercion> now", "labels": ["coercion"]},
@@ -255,15 +255,16 @@ def test_load_slices_errors(tmp_path: Path) -> None:
 def cli(monkeypatch: pytest.MonkeyPatch) -> MemorisingTrainer:
     """The eval command with the fake engine and a memorising trainer."""
     trainer = MemorisingTrainer()
-    monkeypatch.setattr(checks_cli, "_load_engine", FakeEngine)
-    monkeypatch.setattr(checks_cli, "_make_trainer", lambda engine: trainer)
+    monkeypatch.setattr(checks, "load_engine", FakeEngine)
+    monkeypatch.setattr(evaluate, "load_engine", FakeEngine)
+    monkeypatch.setattr(evaluate, "_make_trainer", lambda engine: trainer)
     return trainer
 
 
 def _invoke(args: list[str]) -> Any:
     app = typer.Typer()
-    app.command("check")(checks_cli.check_command)
-    app.command("eval")(checks_cli.eval_command)
+    app.command("check")(checks.check_command)
+    app.command("eval")(evaluate.eval_command)
     return CliRunner().invoke(app, ["eval", *args], env={"COLUMNS": "220"})
 
 

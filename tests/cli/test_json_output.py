@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from bot.cli import app
+from bot.cli.main import app
 from bot.masking.redaction import default_redactor
 
 KEY = "AKIAQ3EGRK7LXW2PZV4N"

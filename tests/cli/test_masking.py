@@ -12,8 +12,8 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner, Result
 
-from bot import cli
-from bot.cli import app
+from bot.cli import common
+from bot.cli.main import app
 from bot.config import Settings
 from bot.masking.masked_views import EvidenceMask, masked_incident
 from bot.masking.redaction import default_redactor
@@ -38,8 +38,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SAFETYBOT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("COLUMNS", "400")  # no table cell folds a secret across lines
-    monkeypatch.setattr(cli, "out", Console(width=400))
-    monkeypatch.setattr(cli, "err", Console(width=400, stderr=True))
+    monkeypatch.setattr(common, "out", Console(width=400))
+    monkeypatch.setattr(common, "err", Console(width=400, stderr=True))
     yield
 
 

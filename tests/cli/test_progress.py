@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot import progress
-from bot.cli import app
+from bot.cli import progress
+from bot.cli.main import app
 
 
 class _Stream(io.StringIO):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
+from bot.cli.main import app as cli
 from tests.deploy.conftest import DEPLOY, tool
 
 DOCKERFILE = DEPLOY / "Dockerfile"

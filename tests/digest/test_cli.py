@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from bot.digest.weeks import Week, week_of
 from bot.testing.fake_slack import FakeSlackAPI
 

@@ -52,7 +52,7 @@ def test_no_tokens_on_a_non_loopback_address_is_refused(host: str) -> None:
 
 def test_run_without_tokens_in_the_image_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
     """`safetybot run` as the image runs it (SAFETYBOT_HOST=0.0.0.0, no tokens) prints one error line and exits 1."""
-    from bot.cli import app
+    from bot.cli.main import app
 
     served: list[Launch] = []
     monkeypatch.setattr(Launch, "serve", lambda self, _app: served.append(self))

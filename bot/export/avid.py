@@ -14,7 +14,7 @@ LIFECYCLE = {"production": "L06: Deployment", "user_report": "L06: Deployment"}
 
 
 def avid_report(record: dict[str, Any]) -> dict[str, Any]:
-    """One exported incident record (see ``bot.export``) as an AVID report."""
+    """One exported incident record (see ``bot.export.formats``) as an AVID report."""
     codes = sorted(
         {code for c in record["categories"] for code in TAXONOMY.get(c, {}).get("avid", [])}
     )

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from bot.avid import avid_report
+from bot.export.avid import avid_report
 from bot.incidents.queries import categories_of
 from bot.masking.masked_views import EvidenceMask, Span
 from bot.masking.redaction import MASKED_CATEGORIES, Redactor

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot import progress
+from bot.cli import common, progress
 from bot.config import ConfigError
 from bot.digest.weeks import Week
 from bot.incidents.errors import DomainError, InvalidInput
@@ -38,13 +38,12 @@ def digest(
     blocks: bool = typer.Option(False, "--blocks", help="print the Block Kit message as JSON"),
 ) -> None:
     """Preview the weekly digest, or post it (once per week unless --force)."""
-    from bot.cli import _services, err, out, user_errors
     from bot.wiring import build_digest
 
-    with user_errors():
+    with common.user_errors():
         if force and not post:
             raise InvalidInput("--force only applies to --post.")
-        services = _services()
+        services = common.services()
         parts = build_digest(services)
         report = parts.digest
         if post:
@@ -58,12 +57,12 @@ def digest(
                 context = report.context(chosen, terminal=not blocks)
             if blocks:
                 message = parts.poster.message(context)
-                out.print_json(json.dumps(message, ensure_ascii=False))
+                common.out.print_json(json.dumps(message, ensure_ascii=False))
             else:
                 text = parts.poster.text(context)
-                out.print(text, markup=False, highlight=False, soft_wrap=True)
+                common.out.print(text, markup=False, highlight=False, soft_wrap=True)
         if post:
-            _post(parts, chosen, force=force, say=err.print)
+            _post(parts, chosen, force=force, say=common.err.print)
 
 
 def _post(parts: DigestParts, week: Week, *, force: bool, say: Callable[..., None]) -> None:

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import getpass
-import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from sqlalchemy.exc import OperationalError
 
-from bot import digest_cli, json_views, progress, render_cli
-from bot.checks_cli import check_command, eval_command
-from bot.config import ConfigError, Settings
+from bot.cli import common, digest, json_views, progress, render
+from bot.cli.checks import check_command
+from bot.cli.evaluate import eval_command
+from bot.config import Settings
 from bot.incidents.errors import DomainError
 from bot.incidents.filters import parse_filter
 from bot.incidents.records import ReportRequest
 from bot.masking.masked_views import (
-    REVEAL_HELP,
-    REVEAL_WARNING,
     masked_detail,
     masked_incidents,
     masked_outcome,
@@ -39,8 +32,6 @@ if TYPE_CHECKING:
 app = typer.Typer(help="safetybot: AI-safety incident reporting.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-out = Console()
-err = Console(stderr=True)
 
 
 def _print_version(value: bool) -> None:
@@ -60,91 +51,10 @@ def _options(
     """safetybot: AI-safety incident reporting."""
 
 
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn every error a user can cause into one line on stderr and exit code 1."""
-    try:
-        yield
-    except (DomainError, ConfigError) as exc:
-        _fail(str(exc))
-    except ValidationError as exc:
-        _fail("configuration: " + "; ".join(_setting_error(e) for e in exc.errors()))
-    except OperationalError as exc:
-        _fail(f"cannot use the database: {str(exc.orig).strip().splitlines()[0]}")
-    except OSError as exc:
-        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
-
-
-def _setting_error(error: object) -> str:
-    data = dict(error)  # type: ignore[call-overload]
-    return f"{'.'.join(str(p) for p in data.get('loc', ()))}: {data.get('msg')}"
-
-
-def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True, soft_wrap=True)
-    raise typer.Exit(1)
-
-
-def _services() -> Services:
-    from bot.wiring import build
-
-    services = build(Settings())
-    services.db.upgrade()
-    return services
-
-
-def json_option() -> bool:
-    """The ``--json`` option of ``list``, ``show`` and ``search`` (shapes in docs/cli.md)."""
-    return typer.Option(False, "--json", help="print JSON (shapes in docs/cli.md)")
-
-
-def _print_json(data: object) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def reveal_option() -> bool:
-    """The ``--reveal-secrets`` option shared by every command that shows evidence."""
-    return typer.Option(False, "--reveal-secrets", help=REVEAL_HELP)
-
-
-def _redactor(services: Services, reveal: bool) -> Redactor | None:
-    """``None`` (and a warning on stderr) to reveal, else the masking redactor."""
-    if reveal:
-        err.print(REVEAL_WARNING, markup=False, highlight=False, soft_wrap=True)
-        return None
-    return _masking(services)
-
-
-def _masking(services: Services) -> Redactor:
-    """The redactor over the quick checks' engine: the built-in and the operators' packs."""
-    from bot.masking.redaction import Redactor
-
-    return Redactor(services.checks)
-
-
-def read_text(source: str) -> str:
-    """Read UTF-8 text from a file or ``-`` (stdin); invalid UTF-8 is a clear error."""
-    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        name = "standard input" if source == "-" else source
-        raise DomainError(
-            f"{name} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
-
-
 @app.command()
 def run() -> None:
     """Run the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP."""
-    with user_errors():
+    with common.user_errors():
         from bot.web.serve import serve
 
         serve(Settings())
@@ -160,14 +70,14 @@ def report(
     restricted: bool = typer.Option(False, help="only the triage team sees the content"),
 ) -> None:
     """File an incident from a file (or stdin) and print its key."""
-    with user_errors():
-        text = read_text(file)
+    with common.user_errors():
+        text = common.read_text(file)
         model_name, _, version = (model or "").partition(" ")
-        services = _services()
+        services = common.services()
         request = ReportRequest(
             text=text,
-            reporter_id=_actor(),
-            prompt=read_text(str(prompt)) if prompt else None,
+            reporter_id=common.actor(),
+            prompt=common.read_text(str(prompt)) if prompt else None,
             title=title,
             model_name=model_name or None,
             model_version=version or None,
@@ -176,7 +86,7 @@ def report(
         )
         with progress.bar("checking and filing"):
             outcome = services.incidents.report(request)
-        render_cli.reported(out, masked_outcome(outcome, text, _masking(services)))
+        render.reported(common.out, masked_outcome(outcome, text, common.masking(services)))
 
 
 @app.command("list")
@@ -185,41 +95,45 @@ def list_(
         None, help="open, closed, status:NAME, sev:high, model:NAME, since:7d"
     ),
     limit: int = typer.Option(50, min=1, max=1000),
-    json_output: bool = json_option(),
-    reveal_secrets: bool = reveal_option(),
+    json_output: bool = common.json_option(),
+    reveal_secrets: bool = common.reveal_option(),
 ) -> None:
     """List incidents, newest first."""
-    with user_errors():
-        services = _services()
+    with common.user_errors():
+        services = common.services()
         where = parse_filter(filters or [], user_id=None, now=services.clock.now())
         incidents = services.incidents.list_incidents(where, limit=limit)
-        _table(services, incidents, _redactor(services, reveal_secrets), json_output)
+        _table(services, incidents, common.redactor(services, reveal_secrets), json_output)
 
 
 @app.command()
 def show(
-    key: str, json_output: bool = json_option(), reveal_secrets: bool = reveal_option()
+    key: str,
+    json_output: bool = common.json_option(),
+    reveal_secrets: bool = common.reveal_option(),
 ) -> None:
     """Show one incident with its evidence, findings and timeline."""
-    with user_errors():
-        services = _services()
+    with common.user_errors():
+        services = common.services()
         detail = services.incidents.detail(key)
-        shown = masked_detail(detail, _redactor(services, reveal_secrets))
+        shown = masked_detail(detail, common.redactor(services, reveal_secrets))
         if json_output:
-            _print_json(json_views.detail_json(shown))
+            common.print_json(json_views.detail_json(shown))
         else:
-            render_cli.incident_detail(out, shown)
+            render.incident_detail(common.out, shown)
 
 
 @app.command()
 def search(
-    words: list[str], json_output: bool = json_option(), reveal_secrets: bool = reveal_option()
+    words: list[str],
+    json_output: bool = common.json_option(),
+    reveal_secrets: bool = common.reveal_option(),
 ) -> None:
     """Find incidents whose title or evidence contains all the words."""
-    with user_errors():
-        services = _services()
+    with common.user_errors():
+        services = common.services()
         incidents = services.incidents.search(" ".join(words), include_restricted=True)
-        _table(services, incidents, _redactor(services, reveal_secrets), json_output)
+        _table(services, incidents, common.redactor(services, reveal_secrets), json_output)
 
 
 def _table(
@@ -229,9 +143,9 @@ def _table(
     shown = masked_incidents(incidents, redactor)
     categories = services.incidents.categories(ids)
     if as_json:
-        _print_json(json_views.incidents_json(shown, categories))
+        common.print_json(json_views.incidents_json(shown, categories))
     else:
-        render_cli.incident_table(out, shown, categories)
+        render.incident_table(common.out, shown, categories)
 
 
 @app.command()
@@ -240,30 +154,30 @@ def export(
     since: str | None = typer.Option(None, help="only incidents newer than this, like 30d"),
     include_restricted: bool = typer.Option(False, help="include restricted evidence"),
     output: Path | None = typer.Option(None, "--output", "-o", help="file (default stdout)"),
-    reveal_secrets: bool = reveal_option(),
+    reveal_secrets: bool = common.reveal_option(),
 ) -> None:
     """Write incidents as CSV, JSON Lines or AVID reports."""
-    from bot import export as exporting
+    from bot.export import formats as exporting
     from bot.incidents.filters import parse_duration
 
-    with user_errors():
+    with common.user_errors():
         if format not in exporting.FORMATS:
             raise DomainError(
                 f"unknown format {format!r}; use one of: {', '.join(exporting.FORMATS)}"
             )
-        services = _services()
+        services = common.services()
         start = services.clock.now() - parse_duration(since) if since else None
         records = exporting.incident_records(
             services.db,
             since=start,
             include_restricted=include_restricted,
-            redactor=_redactor(services, reveal_secrets),
+            redactor=common.redactor(services, reveal_secrets),
         )
         total = exporting.count_incidents(services.db, since=start)
         with progress.bar("exporting", total) as update:
             counted = progress.advancing(records, update)
             count = _write_output(output, lambda s: exporting.write(counted, format, s))
-        err.print(f"exported {count} incident(s)")
+        common.err.print(f"exported {count} incident(s)")
 
 
 def _write_output(output: Path | None, write: Callable[[TextIO], int]) -> int:
@@ -287,18 +201,18 @@ def _write_output(output: Path | None, write: Callable[[TextIO], int]) -> int:
 
 app.command("check")(check_command)
 app.command("eval")(eval_command)
-digest_cli.register(app)
+digest.register(app)
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations up to the newest."""
-    with user_errors():
+    with common.user_errors():
         from bot.store.db import Database
 
         settings = Settings()
         Database(settings.database_url).upgrade()
-        out.print("database is up to date")
+        common.out.print("database is up to date")
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Incidents written out for other tools: CSV, JSON Lines and AVID reports."""
