@@ -17,7 +17,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-# The search document of an evidence row on PostgreSQL; ``bot.incidents`` uses the same text.
+# The search document of an evidence row on PostgreSQL; ``bot.store.text_search`` uses the same text.
 FTS_DOCUMENT = "to_tsvector('simple'::regconfig, left(text, 200000))"
 
 
