@@ -1,8 +1,10 @@
 """The Slack edge: ack latency against a bare Bolt app, a burst of reports, memory.
 
-Both apps run as their own processes, served the same way (our ASGI adapter under uvicorn
+The apps run as their own processes, served the same way (our ASGI adapter under uvicorn
 on loopback): the bot as ``safetybot run`` starts it, the baseline a Bolt app whose
-handlers only ack. They receive the same signed requests; the fake Web API answers on
+handlers only ack, answering on the request's thread (``process_before_response=True``).
+Bolt's default ``App``, which waits for the ack with a 10 ms poll, is measured beside them
+for reference. They receive the same signed requests; the fake Web API answers on
 loopback from the benchmark's process. Single requests are sent one at a time, ten a
 second, so each meets an idle app; the burst then measures requests queued behind each
 other. This process's garbage collector is paused while measuring (see
@@ -54,6 +56,7 @@ def run() -> list[Row]:
     rows: list[Row] = []
     with _collector_paused(), _fake() as fake, tempfile.TemporaryDirectory() as tmp:
         bare = _latencies(_BareProcess(fake), fake, ours=False)
+        polling = _help_latencies(_BareProcess(fake, mode="poll"))
         ours = _latencies(ProcessBot(fake, f"sqlite:///{tmp}/ack.db", free_port()), fake)
         for name, target in (
             ("/safety help", "p50, p99 ≤ 2× bare"),
@@ -65,6 +68,10 @@ def run() -> list[Row]:
                 rows.append(
                     Row("ack", f"{name} p{q}", value, "ms", base, target, value <= 2 * base)
                 )
+        for q in (50, 99):
+            value, base = percentile(polling, q), percentile(bare["/safety help"], q)
+            figure = f"/safety help p{q}, Bolt's default App (10 ms poll), for reference"
+            rows.append(Row("ack", figure, value, "ms", base))
         views_open = percentile(ours["views.open after request"], 99)
         rows.append(
             Row(
@@ -115,12 +122,13 @@ def _fake() -> Iterator[FakeSlackAPI]:
 
 
 class _BareProcess(ProcessBot):
-    """The harness's request helpers, pointed at the bare app in its own process."""
+    """The harness's request helpers, pointed at a bare app in its own process: ``sync``
+    (the baseline) or ``poll`` (Bolt's default ``App``)."""
 
-    def __init__(self, fake: FakeSlackAPI) -> None:
+    def __init__(self, fake: FakeSlackAPI, *, mode: str = "sync") -> None:
         port = free_port()
         super().__init__(fake, "sqlite://", port)
-        self.argv = ("-m", "tests.bench.bare_app", str(port), fake.url)
+        self.argv = ("-m", "tests.bench.bare_app", str(port), fake.url, mode)
 
 
 def _timed(call: Callable[[], Any]) -> float:
@@ -159,6 +167,15 @@ def _latencies(bot: ProcessBot, fake: FakeSlackAPI, *, ours: bool = True) -> dic
             "views.open after request": opened_ms,
             "view submission": submit_ms,
         }
+    finally:
+        bot.stop()
+
+
+def _help_latencies(bot: ProcessBot) -> list[float]:
+    """``/safety help`` ``SAMPLES`` times, one at a time, ``PACE`` apart."""
+    bot.start()
+    try:
+        return [_paced(lambda: bot.command("help")) for _ in range(SAMPLES)]
     finally:
         bot.stop()
 
