@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bot.playground.launch import Launch
     from bot.playground.web import PlaygroundApp
     from bot.runtime.scheduling import ScheduledJob
+    from bot.slack.after_ack import ListenerPool
     from bot.slack.deps import SlackDeps
     from bot.slack.digest_post import DigestPoster
     from bot.slack.http import SlackHttpApp
@@ -92,6 +93,7 @@ class SlackParts:
     app: App
     outbox: Outbox
     intake: Intake
+    listeners: ListenerPool  # the listeners' work after each ack
     startup_checks: Callable[[], object] = lambda: None
     scheduler: BackgroundScheduler | None = None
     checkpoints: Checkpointer | None = None
@@ -109,9 +111,11 @@ class SlackParts:
             self.scheduler.start()
 
     def stop(self) -> None:
-        """Finish the report and the send in flight; the rest waits for the next start."""
+        """Finish the work after acks, the report and the send in flight; the rest waits
+        for the next start."""
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        self.listeners.shutdown(wait=True)
         self.intake.stop()
         self.outbox.stop()
         if self.checkpoints is not None:
@@ -123,7 +127,8 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
     from bot.incidents.permissions import Permissions
     from bot.runtime.ratelimit import RateLimiter
     from bot.runtime.scheduling import build_scheduler
-    from bot.slack.app import TEMPLATES, create_app, web_client
+    from bot.slack.after_ack import AfterAck, ListenerPool
+    from bot.slack.app import TEMPLATES, create_app, error_reporter, web_client
     from bot.slack.blocks import TemplateRenderer
     from bot.slack.delivery import Delivery, tell_report_waiting
     from bot.slack.deps import SlackDeps
@@ -155,6 +160,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
     )
     services.metrics.watch_outbox_depth(outbox.depth)
     team = _triage_team(services, client)
+    listeners = ListenerPool()
     deps = SlackDeps(
         settings=settings,
         clock=services.clock,
@@ -163,6 +169,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         intake=services.intake,
         renderer=renderer,
         delivery=delivery,
+        after_ack=AfterAck(listeners, report=error_reporter(renderer)),
         dedupe=Deduplicator(services.db, services.clock),
         limiter=RateLimiter(settings.user_rate_per_minute),
         permissions=Permissions(team),
@@ -173,6 +180,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         app=create_app(deps, client),
         outbox=outbox,
         intake=services.intake,
+        listeners=listeners,
         startup_checks=lambda: warn_about_slack(client, settings),
         checkpoints=Checkpointer(services.db),
         scheduler=build_scheduler(

@@ -238,17 +238,22 @@ def register(app: App, deps: SlackDeps) -> None:
 def _listener(deps: SlackDeps) -> Callable[..., None]:
     def clicked(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        turn = None
-        try:
-            turn = Turn(deps, client, parse_click(body))
-            verb = VERBS.get(turn.click.verb)
-            if verb is None:
-                raise InvalidInput("I don't know that button; the message may be out of date.")
-            verb(turn)
-        except DomainError as exc:
-            _answer_error(deps, client, body, turn, escape(str(exc)))
+        deps.after_ack(lambda: click(deps, client, body), body=body)
 
     return clicked
+
+
+def click(deps: SlackDeps, client: WebClient, body: dict[str, Any]) -> None:
+    """Apply the click in ``body``; a refusal is answered to the clicker."""
+    turn = None
+    try:
+        turn = Turn(deps, client, parse_click(body))
+        verb = VERBS.get(turn.click.verb)
+        if verb is None:
+            raise InvalidInput("I don't know that button; the message may be out of date.")
+        verb(turn)
+    except DomainError as exc:
+        _answer_error(deps, client, body, turn, escape(str(exc)))
 
 
 def _answer_error(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextvars
 import logging
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.config import Settings
@@ -25,6 +23,8 @@ from bot.slack import (
     triage_modals,
     views,
 )
+from bot.slack.after_ack import Report
+from bot.slack.blocks import TemplateRenderer
 from bot.slack.deps import SlackDeps
 
 log = logging.getLogger(__name__)
@@ -63,15 +63,13 @@ def web_client(settings: Settings) -> WebClient:
     return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
 
 
-class ContextThreadPool(ThreadPoolExecutor):
-    """Runs listeners with the submitting request's context (request id, incident key)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
-
-
 def create_app(deps: SlackDeps, client: WebClient) -> App:
-    """A Bolt app with every listener registered; makes no network call."""
+    """A Bolt app with every listener registered; makes no network call.
+
+    Each listener runs on the request's thread and its ack is the answer
+    (``process_before_response``); the work after an ack goes to ``deps.after_ack``, whose
+    pool Bolt is given too, so no thread is started outside it.
+    """
     secret = deps.settings.slack_signing_secret
     app = App(
         client=client,
@@ -79,25 +77,28 @@ def create_app(deps: SlackDeps, client: WebClient) -> App:
         token_verification_enabled=False,
         request_verification_enabled=not deps.settings.socket_mode,
         raise_error_for_unhandled_request=False,
-        listener_executor=ContextThreadPool(
-            max_workers=16, thread_name_prefix="safetybot-listener"
-        ),
+        process_before_response=True,
+        listener_executor=deps.after_ack.pool,
     )
     middleware.register(app, deps)
     for module in (commands, shortcuts, views, actions, evidence_pages, triage_modals, home):
         module.register(app, deps)
-    app.error(_error_handler(deps))
+    app.error(error_reporter(deps.renderer))
     return app
 
 
-def _error_handler(deps: SlackDeps) -> Any:
-    def handle(error: Exception, body: dict[str, Any], respond: Any) -> None:
+def error_reporter(renderer: TemplateRenderer) -> Report:
+    """What becomes of an error in a listener, before its ack or after it: a DomainError is
+    told to the user as it is; anything else is logged with its traceback and the user hears
+    that nothing was lost."""
+
+    def report(error: Exception, body: dict[str, Any], respond: Respond) -> None:
         if isinstance(error, DomainError):
-            message = commands.notice(deps, str(error))
+            message = _notice(renderer, str(error))
         else:
             log.exception("unhandled error in a Slack listener", exc_info=error)
-            message = commands.notice(
-                deps, "Something went wrong on our side; nothing was lost. Please try again."
+            message = _notice(
+                renderer, "Something went wrong on our side; nothing was lost. Please try again."
             )
         if body.get("response_url"):
             try:
@@ -105,4 +106,8 @@ def _error_handler(deps: SlackDeps) -> Any:
             except Exception:
                 log.exception("could not tell the user about an error")
 
-    return handle
+    return report
+
+
+def _notice(renderer: TemplateRenderer, message: str) -> dict[str, Any]:
+    return renderer.render_message("messages/notice", message=message, warning=True)

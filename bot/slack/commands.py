@@ -72,8 +72,12 @@ def _report(
     deps: SlackDeps, ack: Ack, client: WebClient, user_id: str, rest: str, command: dict[str, Any]
 ) -> None:
     ack()
-    view = report_view(deps, user_id=user_id, text=rest)
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    def open_form() -> None:
+        view = report_view(deps, user_id=user_id, text=rest)
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    deps.after_ack(open_form, body=command)
 
 
 def _check(

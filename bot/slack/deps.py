@@ -11,6 +11,7 @@ from bot.incidents.permissions import Permissions, TriageTeam
 from bot.incidents.service import IncidentService
 from bot.runtime.clock import Clock
 from bot.runtime.ratelimit import RateLimiter
+from bot.slack.after_ack import AfterAck
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.delivery import Delivery
 from bot.store.idempotency import Deduplicator
@@ -27,6 +28,7 @@ class SlackDeps:
     intake: Intake
     renderer: TemplateRenderer
     delivery: Delivery
+    after_ack: AfterAck  # the work after an ack goes here, never on the request's thread
     dedupe: Deduplicator | None = None
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20))
     permissions: Permissions | None = None

@@ -56,14 +56,17 @@ def register(app: App, deps: SlackDeps) -> None:
     @app.action(ACTIONS)
     def pressed(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        try:
-            press = parse_press(body)
-            message = show_message(
-                deps, press.key, press.user, page=press.page, finding=press.finding
-            )
-            _redraw(client, body, message)
-        except DomainError as exc:
-            _answer(deps, body, escape(str(exc)))
+        deps.after_ack(lambda: turn_page(deps, client, body), body=body)
+
+
+def turn_page(deps: SlackDeps, client: WebClient, body: dict[str, Any]) -> None:
+    """Redraw ``show`` at the page pressed; a refusal is answered on its own."""
+    try:
+        press = parse_press(body)
+        message = show_message(deps, press.key, press.user, page=press.page, finding=press.finding)
+        _redraw(client, body, message)
+    except DomainError as exc:
+        _answer(deps, body, escape(str(exc)))
 
 
 def _redraw(client: WebClient, body: dict[str, Any], message: dict[str, Any]) -> None:

@@ -52,16 +52,22 @@ def register(app: App, deps: SlackDeps) -> None:
     """Publish the home when it is opened; the Report button opens the report modal."""
 
     @app.event("app_home_opened")
-    def opened(event: dict[str, Any], client: WebClient) -> None:
+    def opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
-        publish(deps, client, str(event["user"]))
+        # Bolt acks an event once its listener returns: the home is published after that.
+        deps.after_ack(lambda: publish(deps, client, str(event["user"])), body=body)
 
     @app.action(REPORT_ACTION)
     def report(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        view = report_view(deps, user_id=body["user"]["id"], text="")
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        deps.after_ack(lambda: open_report(deps, client, body), body=body)
+
+
+def open_report(deps: SlackDeps, client: WebClient, body: dict[str, Any]) -> None:
+    """Open a blank report form from the home's Report button."""
+    view = report_view(deps, user_id=body["user"]["id"], text="")
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def publish(deps: SlackDeps, client: WebClient, user_id: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -86,7 +85,8 @@ def _refusal(deps: SlackDeps, body: dict[str, Any], wait: int) -> BoltResponse:
     )
     message = deps.renderer.render_message("messages/notice", message=text, warning=True)
     if body.get("type") == "message_action" and body.get("response_url"):
-        _respond_later(str(body["response_url"]), message)
+        url = str(body["response_url"])
+        deps.after_ack(lambda: _tell_refused(url, message), body=body)
         return BoltResponse(status=200, body="")
     answer = {"response_type": "ephemeral", **message}
     return BoltResponse(
@@ -94,13 +94,9 @@ def _refusal(deps: SlackDeps, body: dict[str, Any], wait: int) -> BoltResponse:
     )
 
 
-def _respond_later(response_url: str, message: dict[str, Any]) -> None:
-    """Tell a shortcut's user through its response URL, after the ack."""
-
-    def send() -> None:
-        try:
-            WebhookClient(response_url, timeout=5).send(response_type="ephemeral", **message)
-        except Exception:
-            log.exception("could not tell the user about the rate limit")
-
-    threading.Thread(target=send, name="safetybot-respond", daemon=True).start()
+def _tell_refused(response_url: str, message: dict[str, Any]) -> None:
+    """Tell a shortcut's user through its response URL (after the ack) why nothing opened."""
+    try:
+        WebhookClient(response_url, timeout=5).send(response_type="ephemeral", **message)
+    except Exception:
+        log.exception("could not tell the user about the rate limit")

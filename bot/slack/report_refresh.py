@@ -41,20 +41,25 @@ def register(app: App, deps: SlackDeps) -> None:
     @app.block_action({"block_id": "evidence", "action_id": "value"})
     def evidence_entered(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        view = body.get("view") or {}
-        user_id = str((body.get("user") or {}).get("id") or "")
-        text = str(((body.get("actions") or [{}])[0] or {}).get("value") or "")
-        if view.get("callback_id") != CALLBACK_ID or not should_refresh(view, text):
-            return
-        if not deps.limiter.allow(user_id):
-            return  # the submission still follows the checks of the submitted text
-        try:
-            refreshed = refreshed_view(deps, user_id=user_id, view=view, text=text)
-            client.views_update(view_id=view["id"], hash=view.get("hash"), view=refreshed)
-        except NotFound:
-            log.info("report form %s has no draft; not refreshed", view.get("id"))
-        except SlackApiError as exc:  # hash_conflict: a newer update is already shown
-            log.info("report form not refreshed: %s", exc.response.get("error"))
+        deps.after_ack(lambda: refresh(deps, client, body), body=body)
+
+
+def refresh(deps: SlackDeps, client: WebClient, body: dict[str, Any]) -> None:
+    """Update the form in ``body`` for the evidence entered, when a paste's worth changed."""
+    view = body.get("view") or {}
+    user_id = str((body.get("user") or {}).get("id") or "")
+    text = str(((body.get("actions") or [{}])[0] or {}).get("value") or "")
+    if view.get("callback_id") != CALLBACK_ID or not should_refresh(view, text):
+        return
+    if not deps.limiter.allow(user_id):
+        return  # the submission still follows the checks of the submitted text
+    try:
+        refreshed = refreshed_view(deps, user_id=user_id, view=view, text=text)
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=refreshed)
+    except NotFound:
+        log.info("report form %s has no draft; not refreshed", view.get("id"))
+    except SlackApiError as exc:  # hash_conflict: a newer update is already shown
+        log.info("report form not refreshed: %s", exc.response.get("error"))
 
 
 def should_refresh(view: dict[str, Any], text: str) -> bool:

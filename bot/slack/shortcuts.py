@@ -27,21 +27,31 @@ def register(app: App, deps: SlackDeps) -> None:
     @app.message_shortcut(MESSAGE_SHORTCUT)
     def report_message(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         ack()
-        message = shortcut.get("message") or {}
-        channel = shortcut.get("channel") or {}
-        source = Source(
-            channel=channel.get("id"),
-            ts=message.get("ts"),
-            author=message.get("user") or message.get("bot_id"),
-        )
-        user_id = shortcut["user"]["id"]
-        defaults = defaults_for(client, message, channel, deps.settings.channel_model_map)
-        text = message_text(message)
-        view = report_view(deps, user_id=user_id, text=text, source=source, defaults=defaults)
-        client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+        deps.after_ack(lambda: open_for_message(deps, client, shortcut), body=shortcut)
 
     @app.shortcut(GLOBAL_SHORTCUT)
     def new_incident(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         ack()
-        view = report_view(deps, user_id=shortcut["user"]["id"], text="")
-        client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+        deps.after_ack(lambda: open_blank(deps, client, shortcut), body=shortcut)
+
+
+def open_for_message(deps: SlackDeps, client: WebClient, shortcut: dict[str, Any]) -> None:
+    """Open the report form for the flagged message, prefilled from its checks."""
+    message = shortcut.get("message") or {}
+    channel = shortcut.get("channel") or {}
+    source = Source(
+        channel=channel.get("id"),
+        ts=message.get("ts"),
+        author=message.get("user") or message.get("bot_id"),
+    )
+    user_id = shortcut["user"]["id"]
+    defaults = defaults_for(client, message, channel, deps.settings.channel_model_map)
+    text = message_text(message)
+    view = report_view(deps, user_id=user_id, text=text, source=source, defaults=defaults)
+    client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+
+
+def open_blank(deps: SlackDeps, client: WebClient, shortcut: dict[str, Any]) -> None:
+    """Open a blank report form."""
+    view = report_view(deps, user_id=shortcut["user"]["id"], text="")
+    client.views_open(trigger_id=shortcut["trigger_id"], view=view)

@@ -150,7 +150,7 @@ def _listener(deps: SlackDeps, handler: Submission, first_block: str) -> Callabl
             return
         ack()
         if meta.origin:
-            _refresh_origin(deps, meta, user_id)
+            deps.after_ack(lambda: _refresh_origin(deps, meta, user_id), body=body)
 
     return submit
 

@@ -119,6 +119,8 @@ def _ack(**message: Any) -> None:
 
 
 def _deps(settings: Settings, services: Any) -> SlackDeps:
+    from bot.slack.after_ack import AfterAck, ListenerPool
+    from bot.slack.app import error_reporter
     from bot.slack.blocks import TemplateRenderer
     from bot.slack.delivery import Delivery
 
@@ -134,6 +136,7 @@ def _deps(settings: Settings, services: Any) -> SlackDeps:
         delivery=Delivery(
             client=client, renderer=renderer, incidents=services.incidents, triage_channel=None
         ),
+        after_ack=AfterAck(ListenerPool(max_workers=1), report=error_reporter(renderer)),  # unused
     )
 
 
