@@ -12,6 +12,7 @@ from bot.incidents.drafts import Source
 from bot.slack import report_refresh
 from bot.slack.deps import SlackDeps
 from bot.slack.form_defaults import defaults_for
+from bot.slack.listener import bound
 from bot.slack.message_text import message_text
 from bot.slack.report_modal import report_view
 
@@ -23,16 +24,20 @@ GLOBAL_SHORTCUT = "new_incident"
 def register(app: App, deps: SlackDeps) -> None:
     """Listen for both shortcuts, and for evidence entered in the form they open."""
     report_refresh.register(app, deps)
+    app.message_shortcut(MESSAGE_SHORTCUT)(bound(report_message, deps))
+    app.shortcut(GLOBAL_SHORTCUT)(bound(new_incident, deps))
 
-    @app.message_shortcut(MESSAGE_SHORTCUT)
-    def report_message(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
-        ack()
-        deps.after_ack(lambda: open_for_message(deps, client, shortcut), body=shortcut)
 
-    @app.shortcut(GLOBAL_SHORTCUT)
-    def new_incident(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
-        ack()
-        deps.after_ack(lambda: open_blank(deps, client, shortcut), body=shortcut)
+def report_message(deps: SlackDeps, ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+    """The message shortcut: ack, then open the form for the message after the ack."""
+    ack()
+    deps.after_ack(lambda: open_for_message(deps, client, shortcut), body=shortcut)
+
+
+def new_incident(deps: SlackDeps, ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+    """The global shortcut: ack, then open a blank form after the ack."""
+    ack()
+    deps.after_ack(lambda: open_blank(deps, client, shortcut), body=shortcut)
 
 
 def open_for_message(deps: SlackDeps, client: WebClient, shortcut: dict[str, Any]) -> None:
