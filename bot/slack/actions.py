@@ -24,6 +24,7 @@ from bot.incidents.vocab import STATUS_LABELS
 from bot.slack import triage_modals
 from bot.slack.commands import show_message
 from bot.slack.deps import SlackDeps
+from bot.slack.listener import bound
 from bot.slack.present import mention
 from bot.slack.text import escape
 from bot.store.models import STATUSES, Incident
@@ -230,17 +231,15 @@ VERBS: dict[str, Callable[[Turn], None]] = {
 
 def register(app: App, deps: SlackDeps) -> None:
     """Listen for every incident button and the App Home's menu."""
-    listener = _listener(deps)
+    listener = bound(clicked, deps)
     for action_id in (*VERBS, MENU):
         app.action(action_id)(listener)
 
 
-def _listener(deps: SlackDeps) -> Callable[..., None]:
-    def clicked(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        deps.after_ack(lambda: click(deps, client, body), body=body)
-
-    return clicked
+def clicked(deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """A button or menu click: ack, then apply it after the ack."""
+    ack()
+    deps.after_ack(lambda: click(deps, client, body), body=body)
 
 
 def click(deps: SlackDeps, client: WebClient, body: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ from bot.slack import present
 from bot.slack.delivery import evidence_context, incident_context
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_command import digest
+from bot.slack.listener import bound
 from bot.slack.report_modal import report_view
 from bot.slack.text import unescape
 
@@ -29,20 +30,22 @@ LIST_LIMIT = 20
 
 def register(app: App, deps: SlackDeps) -> None:
     """Listen for the configured slash command."""
+    app.command(deps.settings.command)(bound(safety, deps))
 
-    @app.command(deps.settings.command)
-    def safety(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
-        # Slack sends command text escaped (&lt; for <): the checks must see what was typed.
-        name, rest = split_subcommand(unescape(command.get("text") or ""))
-        handler = SUBCOMMANDS.get(name.lower())
-        user_id = command["user_id"]
-        if handler is None:
-            ack(**help_message(deps, unknown=name))
-            return
-        try:
-            handler(deps, ack, client, user_id, rest, command)
-        except DomainError as exc:
-            ack(**notice(deps, str(exc)))
+
+def safety(deps: SlackDeps, ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+    """The slash command: its subcommand answers in the ack, or acks and hands work over."""
+    # Slack sends command text escaped (&lt; for <): the checks must see what was typed.
+    name, rest = split_subcommand(unescape(command.get("text") or ""))
+    handler = SUBCOMMANDS.get(name.lower())
+    user_id = command["user_id"]
+    if handler is None:
+        ack(**help_message(deps, unknown=name))
+        return
+    try:
+        handler(deps, ack, client, user_id, rest, command)
+    except DomainError as exc:
+        ack(**notice(deps, str(exc)))
 
 
 def split_subcommand(text: str) -> tuple[str, str]:

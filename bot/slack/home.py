@@ -19,6 +19,7 @@ from bot.incidents.records import IncidentDetail
 from bot.incidents.vocab import SEVERITY_ICONS
 from bot.slack import present
 from bot.slack.deps import SlackDeps
+from bot.slack.listener import bound
 from bot.slack.report_modal import report_view
 from bot.slack.text import escape
 from bot.store.models import Incident
@@ -50,18 +51,22 @@ _MENUS: dict[str, tuple[tuple[str, str], ...]] = {
 
 def register(app: App, deps: SlackDeps) -> None:
     """Publish the home when it is opened; the Report button opens the report modal."""
+    app.event("app_home_opened")(bound(opened, deps))
+    app.action(REPORT_ACTION)(bound(report, deps))
 
-    @app.event("app_home_opened")
-    def opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") != "home" or not event.get("user"):
-            return
-        # Bolt acks an event once its listener returns: the home is published after that.
-        deps.after_ack(lambda: publish(deps, client, str(event["user"])), body=body)
 
-    @app.action(REPORT_ACTION)
-    def report(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        deps.after_ack(lambda: open_report(deps, client, body), body=body)
+def opened(deps: SlackDeps, event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    """The home tab was opened: its home is published after Bolt's ack."""
+    if event.get("tab", "home") != "home" or not event.get("user"):
+        return
+    # Bolt acks an event once its listener returns: the home is published after that.
+    deps.after_ack(lambda: publish(deps, client, str(event["user"])), body=body)
+
+
+def report(deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """The home's Report button: ack, then open the form after the ack."""
+    ack()
+    deps.after_ack(lambda: open_report(deps, client, body), body=body)
 
 
 def open_report(deps: SlackDeps, client: WebClient, body: dict[str, Any]) -> None:

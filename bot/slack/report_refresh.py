@@ -25,6 +25,7 @@ from bot.incidents.errors import NotFound
 from bot.incidents.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS
 from bot.slack import present
 from bot.slack.deps import SlackDeps
+from bot.slack.listener import bound
 from bot.slack.report_modal import BASIS, CALLBACK_ID, report_context
 from bot.slack.views import chosen_categories, chosen_severity, multi, selected
 
@@ -37,11 +38,13 @@ ACTION_IDS = ("value", "suggested")
 
 def register(app: App, deps: SlackDeps) -> None:
     """Listen for evidence entered in a refreshable report form."""
+    app.block_action({"block_id": "evidence", "action_id": "value"})(bound(evidence_entered, deps))
 
-    @app.block_action({"block_id": "evidence", "action_id": "value"})
-    def evidence_entered(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        deps.after_ack(lambda: refresh(deps, client, body), body=body)
+
+def evidence_entered(deps: SlackDeps, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """Evidence typed or pasted: ack, then refresh the form after the ack."""
+    ack()
+    deps.after_ack(lambda: refresh(deps, client, body), body=body)
 
 
 def refresh(deps: SlackDeps, client: WebClient, body: dict[str, Any]) -> None:

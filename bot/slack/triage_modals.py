@@ -24,6 +24,7 @@ from bot.incidents.records import IncidentDetail
 from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from bot.slack import present
 from bot.slack.deps import SlackDeps
+from bot.slack.listener import bound
 from bot.slack.text import truncate
 from bot.store.models import RESOLUTIONS, SEVERITIES
 
@@ -134,25 +135,32 @@ Submission = Callable[[SlackDeps, str, Meta, Values], None]
 def register(app: App, deps: SlackDeps) -> None:
     """Listen for the submission of every triage modal."""
     for callback, (handler, first_block) in SUBMISSIONS.items():
-        app.view(callback)(_listener(deps, handler, first_block))
+        app.view(callback)(bound(submit, deps, handler, first_block))
 
 
-def _listener(deps: SlackDeps, handler: Submission, first_block: str) -> Callable[..., None]:
-    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user_id = body["user"]["id"]
-        values: Values = (view.get("state") or {}).get("values") or {}
-        try:
-            meta = Meta.decode(view)
-            handler(deps, user_id, meta, values)
-        except DomainError as exc:
-            block = exc.field if exc.field in _inputs(view) else first_block
-            ack(response_action="errors", errors={block: truncate(str(exc), ERROR_LIMIT)})
-            return
-        ack()
-        if meta.origin:
-            deps.after_ack(lambda: _refresh_origin(deps, meta, user_id), body=body)
-
-    return submit
+def submit(
+    deps: SlackDeps,
+    handler: Submission,
+    first_block: str,
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+) -> None:
+    """Apply a triage modal's submission with ``handler`` before the ack, or ack with the
+    error shown on its input (``first_block`` when it names none); an ephemeral ``show`` it
+    was opened from is redrawn after the ack."""
+    user_id = body["user"]["id"]
+    values: Values = (view.get("state") or {}).get("values") or {}
+    try:
+        meta = Meta.decode(view)
+        handler(deps, user_id, meta, values)
+    except DomainError as exc:
+        block = exc.field if exc.field in _inputs(view) else first_block
+        ack(response_action="errors", errors={block: truncate(str(exc), ERROR_LIMIT)})
+        return
+    ack()
+    if meta.origin:
+        deps.after_ack(lambda: _refresh_origin(deps, meta, user_id), body=body)
 
 
 def _assign(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:

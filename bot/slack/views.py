@@ -12,6 +12,7 @@ from slack_bolt import Ack, App
 from bot.incidents.errors import DomainError, InvalidInput, NotFound
 from bot.incidents.records import ReportRequest
 from bot.slack.deps import SlackDeps
+from bot.slack.listener import bound
 from bot.slack.report_modal import CALLBACK_ID, INITIAL, draft_id_of, submitted_evidence
 
 log = logging.getLogger(__name__)
@@ -19,19 +20,21 @@ log = logging.getLogger(__name__)
 
 def register(app: App, deps: SlackDeps) -> None:
     """Listen for report modal submissions."""
+    app.view(CALLBACK_ID)(bound(submit, deps))
 
-    @app.view(CALLBACK_ID)
-    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        user_id = body["user"]["id"]
-        try:
-            request = parse_submission(deps, view, user_id)
-            accepted = deps.intake.accept(request)
-        except (InvalidInput, NotFound) as exc:
-            ack(response_action="errors", errors={_field_of(exc, view): str(exc)[:150]})
-            return
-        ack()
-        if not accepted:
-            log.info("view %s submitted again while its report waits", view["id"])
+
+def submit(deps: SlackDeps, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    """Accept a report before the ack, or ack with the errors to show in the form."""
+    user_id = body["user"]["id"]
+    try:
+        request = parse_submission(deps, view, user_id)
+        accepted = deps.intake.accept(request)
+    except (InvalidInput, NotFound) as exc:
+        ack(response_action="errors", errors={_field_of(exc, view): str(exc)[:150]})
+        return
+    ack()
+    if not accepted:
+        log.info("view %s submitted again while its report waits", view["id"])
 
 
 def parse_submission(deps: SlackDeps, view: dict[str, Any], user_id: str) -> ReportRequest:
