@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from bot.checks import CheckEngine
 from bot.config import Settings
 from bot.incidents.drafts import DraftStore
-from bot.incidents.intake import Intake
+from bot.incidents.intake import Intake, reports_waiting
 from bot.incidents.recent import RecentChecks
 from bot.incidents.service import IncidentService
 from bot.masking.redaction import Redactor
@@ -48,8 +48,9 @@ class Services:
     checks: CheckEngine
     incidents: IncidentService
     drafts: DraftStore
-    intake: Intake
     metrics: Metrics = field(default_factory=Metrics)
+    # Set when a notice is enqueued; the outbox (built later, in Slack mode) waits on it.
+    outbox_wake: threading.Event = field(default_factory=threading.Event)
 
 
 def build(
@@ -64,16 +65,16 @@ def build(
     db = Database(settings.database_url)
     checks = checks or CheckEngine.load(extra_rule_dirs=settings.rule_paths)
     metrics = Metrics()
+    outbox_wake = threading.Event()
     incidents = IncidentService(
         db=db,
         checker=RecentChecks(metrics.timed(checks)),
         clock=clock,
         key_prefix=settings.key_prefix,
+        on_notice=outbox_wake.set,
         redactor=Redactor(checks),
     )
-    intake = Intake(db=db, incidents=incidents, clock=clock)
-    intake.on_created = lambda outcome: metrics.incident_created(outcome.incident.severity)
-    metrics.watch_reports_waiting(intake.depth)
+    metrics.watch_reports_waiting(lambda: reports_waiting(db))
     return Services(
         settings=settings,
         clock=clock,
@@ -81,8 +82,8 @@ def build(
         checks=checks,
         incidents=incidents,
         drafts=DraftStore(db=db, clock=clock),
-        intake=intake,
         metrics=metrics,
+        outbox_wake=outbox_wake,
     )
 
 
@@ -123,7 +124,12 @@ class SlackParts:
 
 
 def build_slack(services: Services, *, client: WebClient | None = None) -> SlackParts:
-    """The Bolt app and its outbox over ``services``; makes no network call."""
+    """The Bolt app, its outbox and its intake over ``services``; makes no network call.
+
+    Each object is built once, complete: its hooks are constructor arguments, composed here
+    first where two meet (the metrics count each outbox outcome, then the homes refresh).
+    """
+    from bot.incidents.home_refresh import HomeRefresh
     from bot.incidents.permissions import Permissions
     from bot.runtime.ratelimit import RateLimiter
     from bot.runtime.scheduling import build_scheduler
@@ -145,6 +151,11 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         incidents=services.incidents,
         triage_channel=settings.triage_channel,
     )
+    team = _triage_team(services, client)
+    # Homes refresh after each change; the refresh enqueues notices and wakes the outbox.
+    refresh = HomeRefresh(
+        db=services.db, clock=services.clock, team=team.members, kick=services.outbox_wake.set
+    )
     outbox = Outbox(
         db=services.db,
         deliver=delivery.deliver,
@@ -153,20 +164,24 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         triage_channel=settings.triage_channel,
         policy=RetryPolicy(base_delay=settings.outbox_retry_base),
         lease_seconds=settings.outbox_lease_seconds,
-    )
-    services.incidents.on_notice = outbox.kick
-    services.intake.on_stuck = lambda request: tell_report_waiting(
-        client, renderer, request.reporter_id
+        wake=services.outbox_wake,
+        on_outcome=services.metrics.outbox_hook(refresh.after_delivery),
     )
     services.metrics.watch_outbox_depth(outbox.depth)
-    team = _triage_team(services, client)
+    intake = Intake(
+        db=services.db,
+        incidents=services.incidents,
+        clock=services.clock,
+        on_created=lambda outcome: services.metrics.incident_created(outcome.incident.severity),
+        on_stuck=lambda request: tell_report_waiting(client, renderer, request.reporter_id),
+    )
     listeners = ListenerPool()
     deps = SlackDeps(
         settings=settings,
         clock=services.clock,
         incidents=services.incidents,
         drafts=services.drafts,
-        intake=services.intake,
+        intake=intake,
         renderer=renderer,
         delivery=delivery,
         after_ack=AfterAck(listeners, report=error_reporter(renderer)),
@@ -174,12 +189,11 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         limiter=RateLimiter(settings.user_rate_per_minute),
         permissions=Permissions(team),
     )
-    _triage_notices(deps, client, outbox, team)
-    outbox.on_outcome = services.metrics.outbox_hook(outbox.on_outcome)
+    _triage_notices(deps, client)
     return SlackParts(
         app=create_app(deps, client),
         outbox=outbox,
-        intake=services.intake,
+        intake=intake,
         listeners=listeners,
         startup_checks=lambda: warn_about_slack(client, settings),
         checkpoints=Checkpointer(services.db),
@@ -203,11 +217,9 @@ def _triage_team(services: Services, client: WebClient) -> TriageTeam:
     )
 
 
-def _triage_notices(deps: SlackDeps, client: WebClient, outbox: Outbox, team: TriageTeam) -> None:
-    """Senders of reminders, nudges, DMs to assignees and reporters, and App Home refreshes;
-    homes refresh after each change."""
+def _triage_notices(deps: SlackDeps, client: WebClient) -> None:
+    """Senders of reminders, nudges, DMs to assignees and reporters, and App Home refreshes."""
     from bot.incidents import notices
-    from bot.incidents.home_refresh import HomeRefresh
     from bot.slack import home
     from bot.slack.people_posts import PeoplePosts
     from bot.slack.reminder_posts import ReminderPosts
@@ -215,10 +227,6 @@ def _triage_notices(deps: SlackDeps, client: WebClient, outbox: Outbox, team: Tr
     ReminderPosts(deps.delivery, usergroup=deps.settings.triage_usergroup).register()
     PeoplePosts(deps.delivery, reporter_updates=deps.settings.reporter_updates).register()
     deps.delivery.register(notices.HOME, home.sender(deps, client))
-    refresh = HomeRefresh(
-        db=deps.incidents.db, clock=deps.clock, team=team.members, kick=outbox.kick
-    )
-    outbox.on_outcome = refresh.after_delivery
 
 
 def scheduled_jobs(services: Services, outbox: Outbox) -> list[ScheduledJob]:
@@ -282,11 +290,14 @@ def _playground_digest(services: Services) -> Callable[[], str] | None:
     return runner.post_preview if runner else None
 
 
-def build_http(services: Services, *, client: WebClient | None = None) -> SlackHttpApp:
-    """The ASGI app of HTTP mode: Slack requests, health and readiness, background work."""
+def build_http(
+    services: Services, *, client: WebClient | None = None, parts: SlackParts | None = None
+) -> SlackHttpApp:
+    """The ASGI app of HTTP mode: Slack requests, health and readiness, background work
+    (``parts``, when the caller built them to reach them itself)."""
     from bot.slack.http import SlackHttpApp
 
-    parts = build_slack(services, client=client)
+    parts = parts or build_slack(services, client=client)
     secret = services.settings.slack_signing_secret
     return SlackHttpApp(
         parts.app,

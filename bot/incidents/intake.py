@@ -51,14 +51,17 @@ class Intake:
         clock: Clock,
         poll_seconds: float = 5.0,
         base_delay: float = 2.0,
+        on_created: Callable[[ReportOutcome], None] = lambda outcome: None,
+        on_stuck: Callable[[ReportRequest], None] = lambda request: None,
     ) -> None:
+        """``on_created`` hears of each new incident; ``on_stuck`` is told once, when a report
+        has failed STUCK_AFTER times (its reporter should know)."""
         self.db = db
         self.incidents = incidents
         self.clock = clock
         self.base_delay = base_delay
-        self.on_created: Callable[[ReportOutcome], None] = lambda outcome: None
-        # Told once, when a report has failed STUCK_AFTER times (its reporter should know).
-        self.on_stuck: Callable[[ReportRequest], None] = lambda request: None
+        self.on_created = on_created
+        self.on_stuck = on_stuck
         # Accepted here, worked from memory; with the log context of the request.
         self._accepted: deque[tuple[int, ReportRequest, dict[str, str]]] = deque()
         self._worker = Worker("safetybot-intake", self._round, poll_seconds=poll_seconds)

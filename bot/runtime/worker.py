@@ -13,16 +13,25 @@ class Worker:
     """Runs ``work`` in rounds, again and again, in a daemon thread.
 
     ``work`` returns how many seconds to wait before the next one (None: ``poll_seconds``);
-    ``kick`` cuts the wait short. A round that raises is logged and retried after the poll
-    interval, so one bad round never stops the thread.
+    ``kick`` (or setting ``wake``) cuts the wait short. ``wake`` is given when what enqueues
+    the work is built before the worker (the composition root makes it first and hands it to
+    both). A round that raises is logged and retried after the poll interval, so one bad round
+    never stops the thread.
     """
 
-    def __init__(self, name: str, work: Callable[[], float | None], *, poll_seconds: float) -> None:
+    def __init__(
+        self,
+        name: str,
+        work: Callable[[], float | None],
+        *,
+        poll_seconds: float,
+        wake: threading.Event | None = None,
+    ) -> None:
         self.name = name
         self.work = work
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
-        self._wake = threading.Event()
+        self._wake = wake if wake is not None else threading.Event()
         self._thread: threading.Thread | None = None
 
     def kick(self) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.incidents.drafts import DraftStore
 from bot.incidents.intake import Intake
-from bot.incidents.permissions import Permissions, TriageTeam
+from bot.incidents.permissions import Permissions
 from bot.incidents.service import IncidentService
 from bot.runtime.clock import Clock
 from bot.runtime.ratelimit import RateLimiter
@@ -19,7 +19,7 @@ from bot.store.idempotency import Deduplicator
 
 @dataclass
 class SlackDeps:
-    """Services, templates and delivery for the listeners."""
+    """Services, templates and delivery for the listeners, all built by the composition root."""
 
     settings: Settings
     clock: Clock
@@ -29,19 +29,13 @@ class SlackDeps:
     renderer: TemplateRenderer
     delivery: Delivery
     after_ack: AfterAck  # the work after an ack goes here, never on the request's thread
+    limiter: RateLimiter
+    permissions: Permissions
     dedupe: Deduplicator | None = None
-    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20))
-    permissions: Permissions | None = None
-
-    def __post_init__(self) -> None:
-        if self.permissions is None:
-            team = TriageTeam(users=self.settings.triage_user_ids, clock=self.clock)
-            self.permissions = Permissions(team)
 
     @property
     def rules(self) -> Permissions:
         """Who may do what (the triage team, reporters, everyone)."""
-        assert self.permissions is not None
         return self.permissions
 
     def is_triage(self, user_id: str) -> bool:

@@ -156,7 +156,11 @@ class Outbox:
         poll_seconds: float = 2.0,
         lease_seconds: float = 120.0,
         jitter: Callable[[], float] = random.random,
+        wake: threading.Event | None = None,
+        on_outcome: Callable[[OutboxMessage, Outcome], None] = lambda message, outcome: None,
     ) -> None:
+        """``wake`` starts the next round when set (``kick`` sets it); ``on_outcome`` hears
+        of every delivery attempt."""
         self.db = db
         self.deliver = deliver
         self.clock = clock
@@ -166,8 +170,8 @@ class Outbox:
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
         self.jitter = jitter
-        self._worker = Worker("safetybot-outbox", self._round, poll_seconds=poll_seconds)
-        self.on_outcome: Callable[[OutboxMessage, Outcome], None] = lambda m, o: None
+        self.on_outcome = on_outcome
+        self._worker = Worker("safetybot-outbox", self._round, poll_seconds=poll_seconds, wake=wake)
 
     # --- the worker thread --------------------------------------------------------------
 

@@ -119,6 +119,9 @@ def _ack(**message: Any) -> None:
 
 
 def _deps(settings: Settings, services: Any) -> SlackDeps:
+    from bot.incidents.intake import Intake
+    from bot.incidents.permissions import Permissions, TriageTeam
+    from bot.runtime.ratelimit import RateLimiter
     from bot.slack.after_ack import AfterAck, ListenerPool
     from bot.slack.app import error_reporter
     from bot.slack.blocks import TemplateRenderer
@@ -131,12 +134,14 @@ def _deps(settings: Settings, services: Any) -> SlackDeps:
         clock=services.clock,
         incidents=services.incidents,
         drafts=services.drafts,
-        intake=services.intake,
+        intake=Intake(db=services.db, incidents=services.incidents, clock=services.clock),
         renderer=renderer,
         delivery=Delivery(
             client=client, renderer=renderer, incidents=services.incidents, triage_channel=None
         ),
         after_ack=AfterAck(ListenerPool(max_workers=1), report=error_reporter(renderer)),  # unused
+        limiter=RateLimiter(20),
+        permissions=Permissions(TriageTeam(users=settings.triage_user_ids, clock=services.clock)),
     )
 
 

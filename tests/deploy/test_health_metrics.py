@@ -198,9 +198,9 @@ def test_outbox_depth_is_read_from_the_database(bot: Bot) -> None:
 def test_reports_waiting_is_read_from_the_database(bot: Bot) -> None:
     """The waiting-reports gauge counts accepted reports not yet stored as incidents."""
     assert scrape(bot)[("safetybot_reports_waiting", ())] == 0
-    bot.services.intake.stop()  # nothing works the report below
+    bot.parts.intake.stop()  # nothing works the report below
     request = ReportRequest(text="Delay the wipe.", reporter_id="U1", idempotency_key="view:V9")
-    bot.services.intake.accept(request)
+    bot.parts.intake.accept(request)
     assert scrape(bot)[("safetybot_reports_waiting", ())] == 1
 
 

@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.incidents.filters import IncidentFilter
 from bot.store.models import Incident, OutboxMessage
 from bot.testing.fake_slack import FakeSlackAPI
-from bot.wiring import Services, build, build_http
+from bot.wiring import Services, SlackParts, build, build_http, build_slack
 from tests.engines import checks_for
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -96,7 +96,8 @@ class Bot:
         self.settings = settings
         self.services: Services = build(settings, checks=checks_for(settings))
         self.services.db.upgrade()
-        self.server = Server(build_http(self.services))
+        self.parts: SlackParts = build_slack(self.services)
+        self.server = Server(build_http(self.services, parts=self.parts))
         self.url = ""
 
     def start(self) -> Bot:
@@ -218,7 +219,7 @@ class Bot:
     def settle(self) -> None:
         """Wait until every accepted report is an incident."""
         wait_until(
-            lambda: self.services.intake.depth() == 0, timeout=60, what="the reports to be stored"
+            lambda: self.parts.intake.depth() == 0, timeout=60, what="the reports to be stored"
         )
 
     def last_view(self) -> dict[str, Any]:

@@ -194,7 +194,7 @@ def test_restricted_incident_gets_no_thread_reply(bot: Bot, fake: Any) -> None:
 def test_a_reporter_whose_report_is_stuck_gets_a_direct_message(bot: Bot, fake: Any) -> None:
     """The intake's stuck hook DMs the reporter directly that the report is safe and waits."""
     request = ReportRequest(text="Delay the wipe.", reporter_id="UREPORTER", idempotency_key="v:1")
-    bot.services.intake.on_stuck(request)
+    bot.parts.intake.on_stuck(request)
     [call] = fake.wait_for("chat.postMessage")
     assert call.args["channel"] == "UREPORTER"
     assert "Your report is safe" in call.args["text"]

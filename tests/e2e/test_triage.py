@@ -18,7 +18,7 @@ from bot.runtime.clock import FixedClock
 from bot.slack.startup import slack_problems
 from bot.store.models import DigestRun, Event
 from bot.testing.fake_slack import Call, FakeSlackAPI
-from bot.wiring import build, build_http
+from bot.wiring import build, build_http, build_slack
 from tests.e2e.harness import (
     TRIAGE,
     Bot,
@@ -674,7 +674,8 @@ class ClockedBot(Bot):
         self.fake, self.settings, self.clock = fake, settings, clock
         self.services = build(settings, clock=clock, checks=checks_for(settings))
         self.services.db.upgrade()
-        self.server = Server(build_http(self.services))
+        self.parts = build_slack(self.services)
+        self.server = Server(build_http(self.services, parts=self.parts))
         self.url = ""
 
 

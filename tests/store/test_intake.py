@@ -141,9 +141,13 @@ def test_the_reporter_is_told_once_when_a_report_keeps_failing(
 ) -> None:
     """After STUCK_AFTER failed attempts ``on_stuck`` hears of the report, and only then."""
     service = IncidentService(db=db, checker=FailingChecker(checks), clock=clock, key_prefix="AIS")
-    intake = _intake(service)
     told: list[str] = []
-    intake.on_stuck = lambda request: told.append(request.reporter_id)
+    intake = Intake(
+        db=db,
+        incidents=service,
+        clock=clock,
+        on_stuck=lambda request: told.append(request.reporter_id),
+    )
     intake.accept(_request())
     intake.run_once()
     for attempt in range(2, STUCK_AFTER + 3):
