@@ -87,6 +87,14 @@ def build(
     )
 
 
+def start(settings: Settings) -> Services:
+    """The services of a process that starts for real: built, with the database schema
+    brought up to date (the CLI, HTTP mode, Socket Mode and the ASGI factory all start here)."""
+    services = build(settings)
+    services.db.upgrade()
+    return services
+
+
 @dataclass
 class SlackParts:
     """The Bolt app and the background work that goes with it."""

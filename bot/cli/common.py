@@ -55,11 +55,9 @@ def fail(message: str) -> None:
 
 
 def services() -> Services:
-    from bot.wiring import build
+    from bot.wiring import start
 
-    services = build(Settings())
-    services.db.upgrade()
-    return services
+    return start(Settings())
 
 
 def json_option() -> bool:

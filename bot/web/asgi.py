@@ -17,13 +17,10 @@ from bot.web.asgi_io import ASGIApp, within_time
 def create() -> ASGIApp:
     """Build the HTTP app from the environment (each worker builds its own); a body slower
     than SAFETYBOT_REQUEST_TIMEOUT gets 408."""
-    from bot.web.serve import configure_logging
-    from bot.wiring import build, build_http
+    from bot.web.serve import start_serving
+    from bot.wiring import build_http
 
     settings = Settings()
-    settings.require_slack()
-    configure_logging(settings)
-    services = build(settings)
-    services.db.upgrade()
+    services = start_serving(settings)
     app = build_http(services)
     return within_time(app, settings.request_timeout, settings.max_body_bytes)

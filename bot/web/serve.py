@@ -22,12 +22,9 @@ def serve(settings: Settings) -> None:
 
     launch = prepare(settings) if wanted(settings) else None  # no tokens at all: the playground
     settings = launch.settings if launch else settings
-    settings.require_slack()
-    configure_logging(settings)
-    from bot.wiring import build, build_http
+    services = start_serving(settings)
+    from bot.wiring import build_http
 
-    services = build(settings)
-    services.db.upgrade()
     if settings.socket_mode:
         from bot.slack.runner import SocketModeRunner
 
@@ -41,6 +38,16 @@ def serve(settings: Settings) -> None:
         launch.serve(build_playground(services, build_http(services), launch))
         return
     serve_http(build_http(services), settings)
+
+
+def start_serving(settings: Settings) -> Services:
+    """What every way of serving Slack does first: insist on Slack's credentials, configure
+    logging, build the services and upgrade the database."""
+    from bot.wiring import start
+
+    settings.require_slack()
+    configure_logging(settings)
+    return start(settings)
 
 
 def serve_http(app: ASGIApp, settings: Settings) -> None:
