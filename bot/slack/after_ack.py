@@ -6,6 +6,11 @@ acks, hands what comes next (opening a modal, applying a click, publishing a hom
 the listener in a pool and checks for the ack every 10 ms, which made every ack cost at
 least that.
 
+Where the ack is sent (the HTTP adapter, the Socket Mode handler), :func:`answer_first`
+holds the work handed over until the ack has been written: the work then never competes
+with its own ack for the interpreter (a 10 KB report form's checks would otherwise delay the
+shortcut's ack by a thread switch or two).
+
 The work runs with the request's logging context (request id, user). Its errors are
 reported as Bolt reports a listener's: logged with the traceback, and told to the user
 through the request's response URL when it has one.
@@ -15,8 +20,10 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from slack_bolt.context.respond import Respond
@@ -25,17 +32,32 @@ log = logging.getLogger(__name__)
 
 # Told of an error in a listener: the error, the request's body, and how to answer its user.
 Report = Callable[[Exception, dict[str, Any], Respond], None]
+# The work handed over while the request's ack is being sent: started once it is.
+_HELD: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+    "safetybot_after_ack_held", default=None
+)
 
 
 class ListenerPool(ThreadPoolExecutor):
-    """Threads for the work after the ack, each run in the context of the request that
-    handed it over."""
+    """Threads for the listeners' work after their acks."""
 
     def __init__(self, max_workers: int = 16) -> None:
         super().__init__(max_workers=max_workers, thread_name_prefix="safetybot-listener")
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
+
+@contextmanager
+def answer_first() -> Iterator[None]:
+    """Hold the work handed over in this block (and in threads started from it with its
+    context, as ``asyncio.to_thread`` does) until the block ends; end it once the ack is sent.
+    """
+    held: list[Callable[[], None]] = []
+    token = _HELD.set(held)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+        for start in held:
+            start()
 
 
 class AfterAck:
@@ -46,7 +68,8 @@ class AfterAck:
         self.report = report
 
     def __call__(self, work: Callable[[], object], *, body: dict[str, Any]) -> None:
-        """Run ``work`` in the pool; an error in it is reported for the request ``body``.
+        """Run ``work`` in the pool, once the ack is sent when that is held back
+        (:func:`answer_first`); an error in it is reported for the request ``body``.
 
         Never raises: Bolt would turn the ack already given into a 500. Once the pool is
         shut down (the bot is stopping), the work runs here instead of being dropped.
@@ -58,8 +81,16 @@ class AfterAck:
             except Exception as error:
                 self.report(error, body, Respond(response_url=body.get("response_url")))
 
+        start = partial(self._start, contextvars.copy_context(), run)
+        held = _HELD.get()
+        if held is None:
+            start()
+        else:
+            held.append(start)
+
+    def _start(self, context: contextvars.Context, run: Callable[[], None]) -> None:
         try:
-            self.pool.submit(run)
+            self.pool.submit(context.run, run)
         except RuntimeError:  # shut down
             log.info("stopping: the work after an ack runs on the request's thread")
-            run()
+            context.run(run)

@@ -1,7 +1,8 @@
 """HTTP mode: a small ASGI app serving Slack's requests, health and readiness.
 
 Bolt's dispatch is synchronous (it stores a submitted report before acking), so it runs in
-a worker thread and the event loop stays free to accept the next request.
+a worker thread and the event loop stays free to accept the next request. What a listener
+leaves for after its ack starts once the ack has been sent (``answer_first``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 
+from bot.slack.after_ack import answer_first
 from bot.slack.payloads import MalformedRequest, malformed, parse_body
 from bot.web.asgi_io import Receive, Send, read_body, reply
 from bot.web.health import HealthEndpoints
@@ -117,21 +119,22 @@ class SlackHttpApp:
             await reply(send, 400, f"malformed request: {problem}".encode())
             return
         scope["safetybot.kind"] = request_kind(request.body)
-        try:
-            response = await asyncio.to_thread(self.bolt.dispatch, request)
-        except Exception:  # Bolt's own parsing of a payload shape it did not foresee
-            log.exception("Bolt could not dispatch a signed request")
-            await reply(send, 400, b"malformed request")
-            return
-        await reply(
-            send,
-            response.status,
-            response.body.encode("utf-8") if isinstance(response.body, str) else response.body,
-            {
-                k: str(v[0]) if isinstance(v, list | tuple) else str(v)
-                for k, v in response.headers.items()
-            },
-        )
+        with answer_first():  # the listener's work after its ack starts once the ack is sent
+            try:
+                response = await asyncio.to_thread(self.bolt.dispatch, request)
+            except Exception:  # Bolt's own parsing of a payload shape it did not foresee
+                log.exception("Bolt could not dispatch a signed request")
+                await reply(send, 400, b"malformed request")
+                return
+            await reply(
+                send,
+                response.status,
+                response.body.encode("utf-8") if isinstance(response.body, str) else response.body,
+                {
+                    k: str(v[0]) if isinstance(v, list | tuple) else str(v)
+                    for k, v in response.headers.items()
+                },
+            )
 
     def _signed(self, body: bytes, headers: dict[str, str]) -> bool:
         """Slack's signature and a timestamp within 5 minutes; garbled headers are unsigned."""

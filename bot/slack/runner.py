@@ -14,6 +14,7 @@ from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+from bot.slack.after_ack import answer_first
 from bot.slack.payloads import malformed
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,9 @@ class CountingHandler(SocketModeHandler):
             client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
             status = 400
         else:
-            response = run_bolt_app(self.app, req)
-            send_response(client, req, response, time.time())
+            with answer_first():  # the listener's work after its ack starts once it is sent
+                response = run_bolt_app(self.app, req)
+                send_response(client, req, response, time.time())
             status = response.status
         self.count(req.payload or {}, status, time.perf_counter() - started)
 
