@@ -159,8 +159,16 @@ def _inline(pattern: re.Pattern[str]) -> str:
     return f"(?i:{source})" if pattern.flags & re.IGNORECASE else f"(?:{source})"
 
 
+# Fenced blocks some agents print their calls and results in (```tool_code / ```tool_outputs).
+_FENCE_OPEN = re.compile(
+    r"^\s{0,3}```\s{0,2}(tool_code|tool_call|function_call|tool_outputs?|tool_result|"
+    r"function_results?|observation)\s*$",
+    re.I,
+)
+
 # One pass per line: the first marker that matches, in the priority order _line_role uses.
 _MARKERS = (
+    ("fence", _FENCE_OPEN),
     ("reasoning", _REASONING_LINE),
     ("nb_in", _NB_IN),
     ("nb_out", _NB_OUT),
@@ -382,6 +390,8 @@ def _line_kind(body: str) -> tuple[str | None, str]:
     kind = found.lastgroup if found else None
     if kind == "json_call" and not (_ARGS_HINT.search(body) or _STRONG_CALL_KEY.match(body)):
         return "json", ""
+    if kind == "fence":
+        return kind, _FENCE_OPEN.match(body).group(1).lower()  # type: ignore[union-attr]
     if kind == "bracket_role":
         inner = _BRACKET_ROLE.match(body).group(1)  # type: ignore[union-attr]
         head = _HEAD_SPLIT.split(inner, maxsplit=1)[0].strip()
@@ -474,12 +484,11 @@ def _line_role(
     if state in _FENCE_ROLES:
         closed = body.lstrip().startswith("```")
         return _FENCE_ROLES[state], None, None if closed else state, False, False
-    fence = _FENCE_OPEN.match(body)
-    if fence:
-        if fence.group(1).lower() in _FENCE_CALLS:
+    kind, name = _line_kind(body)
+    if kind == "fence":
+        if name in _FENCE_CALLS:
             return "tool_call", "function", _FENCE_CALL, False, False
         return "quoted", None, _FENCE_OUTPUT, False, False
-    kind, name = _line_kind(body)
     if kind == "reasoning":
         return "reasoning", None, "reasoning", False, False
     kind = _resolve(kind, name, body, state, context)
@@ -528,12 +537,6 @@ def _in_heredoc(state: str | None) -> bool:
     return state is not None and state.startswith(_HEREDOC)
 
 
-# Fenced blocks some agents print their calls and results in (```tool_code / ```tool_outputs).
-_FENCE_OPEN = re.compile(
-    r"^\s{0,3}```\s{0,2}(tool_code|tool_call|function_call|tool_outputs?|tool_result|"
-    r"function_results?|observation)\s*$",
-    re.I,
-)
 _FENCE_CALLS = frozenset({"tool_code", "tool_call", "function_call"})
 _FENCE_CALL, _FENCE_OUTPUT = "fence_call", "fence_output"
 _FENCE_ROLES = {_FENCE_CALL: "tool_call", _FENCE_OUTPUT: "quoted"}
