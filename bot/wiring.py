@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -146,7 +146,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
     from bot.slack.blocks import TemplateRenderer
     from bot.slack.delivery import Delivery, tell_report_waiting
     from bot.slack.deps import SlackDeps
-    from bot.slack.outbox import Outbox, RetryPolicy
+    from bot.slack.outbox import DEFAULT_RETRY, Outbox
     from bot.slack.startup import warn_about_slack
     from bot.store.idempotency import Deduplicator
 
@@ -170,7 +170,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         clock=services.clock,
         triage_users=settings.triage_user_ids,
         triage_channel=settings.triage_channel,
-        policy=RetryPolicy(base_delay=settings.outbox_retry_base),
+        policy=replace(DEFAULT_RETRY, base_delay=settings.outbox_retry_base),
         lease_seconds=settings.outbox_lease_seconds,
         wake=services.outbox_wake,
         on_outcome=services.metrics.outbox_hook(refresh.after_delivery),

@@ -208,7 +208,7 @@ class DigestRunner:
             if not isinstance(exc, DigestPostError):
                 log.exception("the digest of %s could not be made or posted", week.label)
             self.runs.failed(run.id, by=self.identity, error=error)
-            status = "gave_up" if run.attempts >= self.runs.policy.max_attempts else "failed"
+            status = "gave_up" if self.runs.policy.gives_up(run.attempts) else "failed"
             return RunResult(status, week, error=error)
         if not self.runs.posted(run.id, by=self.identity, ts=ts):
             log.warning("digest of %s posted, but another process had taken over", week.label)

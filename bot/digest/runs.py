@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from bot.incidents import home_refresh
 from bot.runtime.clock import Clock
+from bot.runtime.retry import RetryPolicy
 from bot.store.db import Database
 from bot.store.dialect import conflict_insert
 from bot.store.models import DigestRun
@@ -24,17 +25,8 @@ PREVIEW = "preview"  # the week so far was posted (the playground); the week sti
 DEFAULT_LEASE = timedelta(minutes=10)
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How long to wait before claiming a failed week again, and when to stop trying."""
-
-    base: timedelta = timedelta(minutes=1)
-    cap: timedelta = timedelta(hours=1)
-    max_attempts: int = 12
-
-    def delay(self, attempts: int) -> timedelta:
-        """1, 2, 4 … minutes after the ``attempts``-th attempt, at most ``cap``."""
-        return min(self.cap, self.base * 2 ** max(0, attempts - 1))
+# A failed week is claimed again 1, 2, 4 … minutes later, at most an hour; twelve attempts.
+DEFAULT_RETRY = RetryPolicy(base_delay=60.0, max_delay=3600.0, max_attempts=12)
 
 
 @dataclass(frozen=True)
@@ -63,9 +55,9 @@ def decide(
     if run.status == CLAIMED and now - run.claimed_at < lease:
         return "in_progress"
     if run.status == FAILED and not (force or manual):
-        if run.attempts >= policy.max_attempts:
+        if policy.gives_up(run.attempts):
             return "gave_up"
-        if now < run.claimed_at + policy.delay(run.attempts):
+        if now < run.claimed_at + timedelta(seconds=policy.delay(run.attempts)):
             return "backing_off"
     return CLAIMED
 
@@ -84,7 +76,7 @@ class DigestRunStore:
         self.db = db
         self.clock = clock
         self.lease = lease
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or DEFAULT_RETRY
 
     def get(self, channel: str, week_start: date) -> DigestRun | None:
         """The run of one week in one channel, if any."""

@@ -28,6 +28,7 @@ from bot.incidents.records import ReportOutcome, ReportRequest
 from bot.incidents.service import IncidentService
 from bot.runtime import logs
 from bot.runtime.clock import Clock
+from bot.runtime.retry import RetryPolicy
 from bot.runtime.worker import Worker
 from bot.store.db import Database
 from bot.store.models import PendingReport
@@ -36,7 +37,8 @@ log = logging.getLogger(__name__)
 
 # A row accepted here is worked from memory at once; others wait this long before taking it.
 GRACE = timedelta(seconds=60)
-MAX_BACKOFF = 600.0
+# Waits of 2, 4, 8 … seconds, at most ten minutes; a report is never given up.
+DEFAULT_RETRY = RetryPolicy(base_delay=2.0, max_delay=600.0)
 STUCK_AFTER = 5  # failed attempts (about a minute) before the reporter is told
 
 
@@ -50,7 +52,7 @@ class Intake:
         incidents: IncidentService,
         clock: Clock,
         poll_seconds: float = 5.0,
-        base_delay: float = 2.0,
+        policy: RetryPolicy = DEFAULT_RETRY,
         on_created: Callable[[ReportOutcome], None] = lambda outcome: None,
         on_stuck: Callable[[ReportRequest], None] = lambda request: None,
     ) -> None:
@@ -59,7 +61,7 @@ class Intake:
         self.db = db
         self.incidents = incidents
         self.clock = clock
-        self.base_delay = base_delay
+        self.policy = policy
         self.on_created = on_created
         self.on_stuck = on_stuck
         # Accepted here, worked from memory; with the log context of the request.
@@ -156,7 +158,7 @@ class Intake:
             if row is None:
                 return
             row.attempts += 1
-            delay = min(MAX_BACKOFF, self.base_delay * 2 ** (row.attempts - 1))
+            delay = self.policy.delay(row.attempts)
             row.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
             row.last_error = f"{type(error).__name__}: {error}"[:300]
             session.add(row)

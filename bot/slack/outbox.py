@@ -35,6 +35,7 @@ from sqlmodel import col
 from bot.incidents import notices
 from bot.runtime import logs
 from bot.runtime.clock import Clock
+from bot.runtime.retry import RetryPolicy
 from bot.runtime.worker import Worker
 from bot.store.db import Database
 from bot.store.models import Incident, OutboxMessage
@@ -88,18 +89,8 @@ class Outcome:
     delay: float = 0.0
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Backoff for transient failures."""
-
-    max_attempts: int = 10
-    base_delay: float = 2.0
-    max_delay: float = 600.0
-
-    def delay(self, attempts: int, jitter: float) -> float:
-        """Exponential backoff with full jitter in [50%, 100%] of the step."""
-        step = min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1))
-        return step * (0.5 + 0.5 * jitter)
+# Each wait 50-100% of 2, 4, 8 … seconds, at most ten minutes; ten attempts in all.
+DEFAULT_RETRY = RetryPolicy(base_delay=2.0, max_delay=600.0, max_attempts=10, jitter=0.5)
 
 
 def classify(error: BaseException, attempts: int, policy: RetryPolicy, jitter: float) -> Outcome:
@@ -124,7 +115,7 @@ def classify(error: BaseException, attempts: int, policy: RetryPolicy, jitter: f
 
 
 def _retry_or_fail(code: str, delay: float, attempts: int, policy: RetryPolicy) -> Outcome:
-    if attempts >= policy.max_attempts:
+    if policy.gives_up(attempts):
         return Outcome("failed", f"{code} (gave up after {attempts} attempts)")
     return Outcome("retry", code, delay)
 
@@ -164,7 +155,7 @@ class Outbox:
         self.db = db
         self.deliver = deliver
         self.clock = clock
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or DEFAULT_RETRY
         self.triage_users = triage_users
         self.triage_channel = triage_channel
         self.lease_seconds = lease_seconds

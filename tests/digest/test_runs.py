@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,10 +14,11 @@ import pytest
 from sqlmodel import select
 
 from bot.digest.posting import DigestPostError, DigestRunner, digest_schedule, due_week
-from bot.digest.runs import DigestRunStore, RetryPolicy
+from bot.digest.runs import DEFAULT_RETRY, DigestRunStore
 from bot.digest.weekly import WeeklyDigest
 from bot.digest.weeks import parse_week
 from bot.runtime.clock import FixedClock
+from bot.runtime.retry import RetryPolicy
 from bot.store.db import Database
 from bot.store.models import DigestRun
 from tests.digest.conftest import ZONE, utc
@@ -247,7 +249,7 @@ def test_gives_up_after_max_attempts_until_posted_by_hand(
     db: Database, clock: FixedClock, slack: FakeSlack
 ) -> None:
     """After the last automatic attempt the job stops trying; a manual post still may."""
-    runner = make_runner(db, clock, slack, policy=RetryPolicy(max_attempts=3))
+    runner = make_runner(db, clock, slack, policy=replace(DEFAULT_RETRY, max_attempts=3))
     slack.faults = [DigestPostError("slack: channel_not_found")] * 3
     results = [_run(runner, MONDAY_0900 + timedelta(hours=h)) for h in range(5)]
     assert results == ["failed", "failed", "gave_up", "gave_up", "gave_up"]

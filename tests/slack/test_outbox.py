@@ -16,10 +16,11 @@ from bot.config import Settings
 from bot.incidents.records import ReportRequest
 from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
+from bot.runtime.retry import RetryPolicy
 from bot.slack.app import TEMPLATES, web_client
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.delivery import Delivery
-from bot.slack.outbox import Outbox, RetryPolicy
+from bot.slack.outbox import Outbox
 from bot.store.db import Database
 from bot.store.models import OutboxMessage
 from bot.testing.fake_slack import FakeSlackAPI
