@@ -2,7 +2,7 @@
 
 Point ``slack_sdk.WebClient(base_url=fake.start(), token="xoxb-test")`` at it. It
 records every call, checks what Slack checks (auth, required arguments, Block Kit
-via :mod:`bot.slack.blocks`, trigger ids) and can be told to fail::
+via :mod:`bot.slack.block_limits`, trigger ids) and can be told to fail::
 
     with FakeSlackAPI() as fake:
         fake.add_channel("C1", name="triage", is_private=True)
@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.slack.blocks import BlockKitError, validate_blocks, validate_view
+from bot.slack.block_limits import BlockKitError, validate_blocks, validate_view
 
 Args = dict[str, Any]
 Answer = dict[str, Any]

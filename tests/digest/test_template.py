@@ -15,7 +15,8 @@ from bot.digest.figures import Figures, Named
 from bot.digest.weekly import WeeklyDigest
 from bot.digest.weeks import Week
 from bot.runtime.clock import FixedClock
-from bot.slack.blocks import MAX_MESSAGE_BLOCKS_TEXT, TemplateRenderer, _text_length
+from bot.slack.block_limits import MAX_MESSAGE_BLOCKS_TEXT, _text_length
+from bot.slack.blocks import TemplateRenderer
 from bot.store.db import Database
 from bot.store.models import Incident, IncidentCategory
 from tests.digest.conftest import ZONE

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.incidents.records import ReportRequest
-from bot.slack.blocks import validate_blocks
+from bot.slack.block_limits import validate_blocks
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import SOURCE, Bot, settings_for
 

@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 
 from bot.masking.redaction import MASK
-from bot.slack.blocks import (
+from bot.slack.block_limits import (
     BlockKitError,
-    TemplateError,
-    TemplateRenderer,
     validate_blocks,
     validate_message,
     validate_view,
 )
+from bot.slack.blocks import TemplateError, TemplateRenderer
 from tests.inert import repeated
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -6,7 +6,7 @@ the code uses it) with a hostile value in every slot that holds user or model te
 template without an entry fails here until one is added.
 
 Rendering validates (the ``slack_sdk.models`` round trip and Slack's limits, see
-``bot.slack.blocks``); on top of that every shown text must hold no live markup but the
+``bot.slack.block_limits``); on top of that every shown text must hold no live markup but the
 bot's own, no control or bidi characters, no evaluated template syntax and no credential.
 """
 
