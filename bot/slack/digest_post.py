@@ -6,13 +6,12 @@ answer was lost (a timeout) can look for it in the channel first instead of post
 
 from __future__ import annotations
 
-import http.client
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.digest.posting import DigestPostError
+from bot.slack.api_errors import SEND_ERRORS, describe
 from bot.slack.blocks import TemplateRenderer
 
 TEMPLATE = "digest/weekly"
@@ -43,8 +42,8 @@ class DigestPoster:
             response = self.client.chat_postMessage(
                 channel=channel, metadata=metadata, unfurl_links=False, **message
             )
-        except (SlackApiError, OSError, http.client.HTTPException) as exc:
-            raise DigestPostError(describe(exc)) from exc
+        except SEND_ERRORS as exc:
+            raise DigestPostError(str(describe(exc))) from exc
         return str(response["ts"])
 
     def find(self, channel: str, week_label: str) -> str | None:
@@ -53,23 +52,11 @@ class DigestPoster:
             page = self.client.conversations_history(
                 channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT
             )
-        except (SlackApiError, OSError, http.client.HTTPException) as exc:
-            raise DigestPostError(describe(exc)) from exc
+        except SEND_ERRORS as exc:
+            raise DigestPostError(str(describe(exc))) from exc
         for item in page.get("messages") or []:
             meta = item.get("metadata") or {}
             payload = meta.get("event_payload") or {}
             if meta.get("event_type") == METADATA_TYPE and payload.get("week") == week_label:
                 return str(item["ts"])
         return None
-
-
-def describe(error: BaseException) -> str:
-    """Slack's error code (``not_in_channel``, ``ratelimited``), or the kind of network failure."""
-    if isinstance(error, SlackApiError):
-        response = error.response
-        status = getattr(response, "status_code", 200)
-        code = response.get("error") if response is not None else None
-        return f"slack: {code or f'http_{status}'}"
-    name = type(error).__name__
-    kind = "timeout" if isinstance(error, TimeoutError) or "timed out" in str(error) else "network"
-    return f"{kind}: {name}"

@@ -18,7 +18,6 @@ process) delivers.
 
 from __future__ import annotations
 
-import http.client
 import logging
 import random
 import re
@@ -28,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, select
 from sqlmodel import col
 
@@ -37,6 +35,7 @@ from bot.runtime import logs
 from bot.runtime.clock import Clock
 from bot.runtime.retry import RetryPolicy
 from bot.runtime.worker import Worker
+from bot.slack.api_errors import SEND_ERRORS, describe
 from bot.store.db import Database
 from bot.store.models import Incident, OutboxMessage
 
@@ -95,41 +94,23 @@ DEFAULT_RETRY = RetryPolicy(base_delay=2.0, max_delay=600.0, max_attempts=10, ji
 
 def classify(error: BaseException, attempts: int, policy: RetryPolicy, jitter: float) -> Outcome:
     """Map a failed send to retry or failed."""
-    if isinstance(error, SlackApiError):
-        response = error.response
-        status = getattr(response, "status_code", 200)
-        code = str(response.get("error") or f"http_{status}") if response is not None else "error"
-        if status == 429 or code == "ratelimited":
-            retry_after = _retry_after(response)
-            return _retry_or_fail(code, retry_after, attempts, policy)
-        if code in PERMANENT_ERRORS or (400 <= status < 500 and status != 408):
-            return Outcome("failed", code)
-        return _retry_or_fail(code, policy.delay(attempts, jitter), attempts, policy)
-    if not isinstance(error, OSError | http.client.HTTPException):
+    if not isinstance(error, SEND_ERRORS):
         return Outcome("failed", f"bug:{type(error).__name__}: {error}")
-    # No answer came back: Slack may or may not have acted, so the next attempt checks first.
-    name = type(error).__name__
-    timed_out = isinstance(error, TimeoutError) or "timed out" in str(error).lower()
-    code = f"timeout:{name}" if timed_out else f"network:{name}"
-    return _retry_or_fail(code, policy.delay(attempts, jitter), attempts, policy)
+    failure = describe(error)
+    if failure.rate_limited:
+        return _retry_or_fail(failure.short, failure.retry_after, attempts, policy)
+    if failure.answered and (
+        failure.code in PERMANENT_ERRORS or (400 <= failure.status < 500 and failure.status != 408)
+    ):
+        return Outcome("failed", failure.short)
+    # 5xx and unanswered calls are retried; an unanswered one may have reached Slack (UNCERTAIN).
+    return _retry_or_fail(failure.short, policy.delay(attempts, jitter), attempts, policy)
 
 
 def _retry_or_fail(code: str, delay: float, attempts: int, policy: RetryPolicy) -> Outcome:
     if policy.gives_up(attempts):
         return Outcome("failed", f"{code} (gave up after {attempts} attempts)")
     return Outcome("retry", code, delay)
-
-
-def _retry_after(response: Any) -> float:
-    headers = getattr(response, "headers", None) or {}
-    for name, value in headers.items():
-        if name.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list | tuple) else value
-            try:
-                return max(0.0, float(raw))
-            except (TypeError, ValueError):
-                break
-    return 1.0
 
 
 class Outbox:
