@@ -7,7 +7,7 @@ It is one class because it is the one door to the incident domain: every operati
 Slack listeners, the command line and the intake call is a method here, one transaction
 each. What a method needs beyond that transaction lives beside it: the values it takes and
 gives (``records``), validation, the rows a report writes (``reporting``, ``rows``),
-reading (``queries``) and search (``search``).
+reading (``queries``), search (``search``) and what each change writes (``changes``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot.incidents import lifecycle, notices, queries, reporting, rows, search, validation
+from bot.incidents import changes, lifecycle, queries, reporting, search, validation
 from bot.incidents.duplicates import DuplicateMatch, Fingerprint, duplicates_in
 from bot.incidents.errors import (
-    InvalidInput,
     InvalidTransition,
     NotFound,
     PermissionDenied,
@@ -40,11 +39,10 @@ from bot.incidents.records import (
     Unchecked,
 )
 from bot.incidents.titles import make_title, masked_title
-from bot.incidents.validation import NUL_STAND_IN
 from bot.masking.redaction import Redactor, default_redactor
 from bot.runtime.clock import Clock
 from bot.store.db import Database
-from bot.store.models import SEVERITIES, Event, Evidence, Incident
+from bot.store.models import Event, Evidence, Incident
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
@@ -246,34 +244,16 @@ class IncidentService:
                     "nothing was changed."
                 )
             lifecycle.check_transition(incident.status, target, resolution=resolution)
-            self._apply_status(session, incident, target, actor, resolution, summary)
+            changes.set_status(
+                session,
+                incident,
+                target,
+                actor=actor,
+                resolution=resolution,
+                summary=summary,
+                now=self.clock.now(),
+            )
         return incident
-
-    def _apply_status(
-        self,
-        session: Session,
-        incident: Incident,
-        target: str,
-        actor: str,
-        resolution: str | None,
-        summary: str | None,
-    ) -> None:
-        now = self.clock.now()
-        before = incident.status
-        incident.status = target
-        incident.updated_at = now
-        if target != "new" and incident.acknowledged_at is None:
-            incident.acknowledged_at = now
-        if target == "closed":
-            incident.closed_at = now
-            incident.resolution = resolution
-            incident.resolution_summary = (summary or "").strip()[:300] or None
-        session.add(incident)
-        kind = "acknowledged" if target == "acknowledged" else "status"
-        note = f"{resolution}: {summary}" if target == "closed" and summary else resolution
-        event = rows.event(incident.id or 0, actor, kind, now, before, target, note=note)
-        session.add(event)
-        notices.changed(session, incident, [event], now)
 
     def acknowledge(self, key: str, *, actor: str) -> Incident:
         """Acknowledge a new incident; a second acknowledgement is refused."""
@@ -283,19 +263,7 @@ class IncidentService:
         """Reopen a closed incident; it goes back to acknowledged and the close is cleared."""
         with self._changing() as session:
             incident = queries.load(session, key, lock=True)
-            if incident.status != "closed":
-                raise InvalidTransition(f"{incident.key} is {incident.status}, not closed.")
-            now = self.clock.now()
-            incident.status, incident.closed_at = lifecycle.REOPEN_TO, None
-            incident.resolution = incident.resolution_summary = None
-            incident.duplicate_of_id = None
-            incident.updated_at = now
-            session.add(incident)
-            event = rows.event(
-                incident.id or 0, actor, "reopened", now, "closed", lifecycle.REOPEN_TO, note=note
-            )
-            session.add(event)
-            notices.changed(session, incident, [event], now)
+            changes.reopen(session, incident, actor=actor, note=note, now=self.clock.now())
         return incident
 
     def assign(
@@ -312,59 +280,26 @@ class IncidentService:
             incident = queries.load(session, key, lock=True)
             if not isinstance(expected, Unchecked) and incident.assignee_id != expected:
                 raise StaleAssignment(incident.key, incident.assignee_id)
-            if incident.assignee_id == assignee_id:
-                who = f"<{assignee_id}>" if assignee_id else "nobody"
-                raise InvalidTransition(f"{incident.key} is already assigned to {who}.")
-            now = self.clock.now()
-            before, incident.assignee_id, incident.updated_at = (
-                incident.assignee_id,
-                assignee_id,
-                now,
-            )
-            session.add(incident)
-            event = rows.event(incident.id or 0, actor, "assigned", now, before, assignee_id)
-            session.add(event)
-            notices.changed(session, incident, [event], now)
+            changes.assign(session, incident, assignee_id, actor=actor, now=self.clock.now())
         return incident
 
     def set_severity(
         self, key: str, severity: str, *, actor: str, reason: str | None = None
     ) -> Incident:
         """Change the severity the triage team decided on; ``reason`` goes on the timeline."""
-        if severity not in SEVERITIES:
-            raise InvalidInput(
-                f"Unknown severity '{severity}'. Use one of: {', '.join(SEVERITIES)}."
-            )
-        reason = (reason or "").replace("\x00", NUL_STAND_IN).strip() or None
-        if reason and len(reason) > 300:
-            raise InvalidInput(f"The reason is {len(reason):,} characters; the limit is 300.")
+        reason = changes.severity_reason(severity, reason)
         with self._changing() as session:
             incident = queries.load(session, key, lock=True)
-            if incident.severity == severity:
-                raise InvalidTransition(f"{incident.key} is already {severity}.")
             now = self.clock.now()
-            before, incident.severity, incident.updated_at = incident.severity, severity, now
-            session.add(incident)
-            event = rows.event(
-                incident.id or 0, actor, "severity", now, before, severity, note=reason
-            )
-            session.add(event)
-            notices.changed(session, incident, [event], now)
+            changes.set_severity(session, incident, severity, actor=actor, reason=reason, now=now)
         return incident
 
     def add_note(self, key: str, note: str, *, actor: str) -> Event:
         """Add a note to the timeline."""
-        text = (note or "").replace("\x00", NUL_STAND_IN).strip()
-        if not text:
-            raise InvalidInput("The note is empty.")
-        if len(text) > 10_000:
-            raise InvalidInput(f"The note is {len(text):,} characters; the limit is 10,000.")
+        text = changes.note_text(note)
         with self._changing() as session:
             incident = queries.load(session, key)
-            now = self.clock.now()
-            event = rows.event(incident.id or 0, actor, "note", now, note=text)
-            session.add(event)
-            notices.changed(session, incident, [event], now)
+            event = changes.add_note(session, incident, text, actor=actor, now=self.clock.now())
         return event
 
     def mark_duplicate(self, key: str, of_key: str, *, actor: str) -> Incident:
@@ -372,34 +307,7 @@ class IncidentService:
         with self._changing() as session:
             incident = queries.load(session, key, lock=True)
             root = queries.root(session, queries.load(session, of_key))
-            if root.id == incident.id:
-                raise InvalidInput(f"{incident.key} cannot be a duplicate of itself.")
-            if incident.status == "closed":
-                raise InvalidTransition(f"{incident.key} is closed; reopen it first.")
-            now = self.clock.now()
-            before = incident.status
-            incident.status, incident.resolution, incident.duplicate_of_id = (
-                "closed",
-                "duplicate",
-                root.id,
-            )
-            incident.closed_at = incident.updated_at = now
-            if incident.acknowledged_at is None:
-                incident.acknowledged_at = now
-            session.add(incident)
-            merged = rows.event(
-                incident.id or 0,
-                actor,
-                "merged",
-                now,
-                before,
-                root.key,
-                note=f"duplicate of {root.key}",
-            )
-            linked = rows.event(root.id or 0, actor, "duplicate_linked", now, to=incident.key)
-            session.add_all([merged, linked])
-            notices.changed(session, incident, [merged], now)
-            notices.changed(session, root, [linked], now)
+            changes.merge(session, incident, root, actor=actor, now=self.clock.now())
         return incident
 
     def stop_reporter_updates(self, key: str, *, actor: str) -> Incident:
