@@ -21,7 +21,7 @@ from bot.incidents.records import IncidentDetail
 from bot.incidents.service import IncidentService
 from bot.incidents.vocab import category_label
 from bot.masking.redaction import Redactor
-from bot.slack import present
+from bot.slack import earlier_post, present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.outbox import is_uncertain
 from bot.slack.pages import paginate
@@ -88,38 +88,24 @@ class Delivery:
         searched for that id first, and a post found there counts as delivered.
         """
         notice: OutboxMessage | None = getattr(self._local, "notice", None)
-        if notice is not None and is_uncertain(notice):
-            found = self._find_post(notice, channel, thread_ts)
+        stamped = None
+        if notice is not None:
+            stamped = earlier_post.stamp(METADATA_TYPE, notice_id=notice.id)
+            found = self._find_post(stamped, channel, thread_ts) if is_uncertain(notice) else None
             if found is not None:
                 log.info("notice #%s was already posted; not posting again", notice.id)
                 return found
-        metadata = None
-        if notice is not None:
-            metadata = {"event_type": METADATA_TYPE, "event_payload": {"notice_id": notice.id}}
         return self.client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, metadata=metadata, **message
+            channel=channel, thread_ts=thread_ts, metadata=stamped, **message
         )
 
     def _find_post(
-        self, notice: OutboxMessage, channel: str, thread_ts: str | None
+        self, stamped: dict[str, Any], channel: str, thread_ts: str | None
     ) -> dict[str, Any] | None:
         if channel[:1] in ("U", "W"):
             channel = self.client.conversations_open(users=channel)["channel"]["id"]
-        if thread_ts:
-            page = self.client.conversations_replies(
-                channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
-            )
-        else:
-            # The newest 200 messages: a retry follows its attempt within minutes.
-            page = self.client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=200
-            )
-        for item in page.get("messages") or []:
-            meta = item.get("metadata") or {}
-            payload = meta.get("event_payload") or {}
-            if meta.get("event_type") == METADATA_TYPE and payload.get("notice_id") == notice.id:
-                return {"channel": channel, "ts": item["ts"]}
-        return None
+        ts = earlier_post.find(self.client, channel, stamped, thread_ts=thread_ts)
+        return None if ts is None else {"channel": channel, "ts": ts}
 
     def incident_message(self, detail: IncidentDetail, *, buttons: bool = True) -> dict[str, Any]:
         """The triage post of an incident, as it should look now."""

@@ -11,12 +11,12 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.digest.posting import DigestPostError
+from bot.slack import earlier_post
 from bot.slack.api_errors import SEND_ERRORS, describe
 from bot.slack.blocks import TemplateRenderer
 
 TEMPLATE = "digest/weekly"
 METADATA_TYPE = "safetybot_digest"
-HISTORY_LIMIT = 200
 
 
 class DigestPoster:
@@ -37,7 +37,7 @@ class DigestPoster:
     def post(self, channel: str, context: dict[str, Any]) -> str:
         """Post the digest to ``channel`` and return the message ``ts``."""
         message = self.message(context)
-        metadata = {"event_type": METADATA_TYPE, "event_payload": {"week": context["week_label"]}}
+        metadata = earlier_post.stamp(METADATA_TYPE, week=context["week_label"])
         try:
             response = self.client.chat_postMessage(
                 channel=channel, metadata=metadata, unfurl_links=False, **message
@@ -49,14 +49,8 @@ class DigestPoster:
     def find(self, channel: str, week_label: str) -> str | None:
         """The ``ts`` of this week's digest among the channel's newest messages, if there."""
         try:
-            page = self.client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT
+            return earlier_post.find(
+                self.client, channel, earlier_post.stamp(METADATA_TYPE, week=week_label)
             )
         except SEND_ERRORS as exc:
             raise DigestPostError(str(describe(exc))) from exc
-        for item in page.get("messages") or []:
-            meta = item.get("metadata") or {}
-            payload = meta.get("event_payload") or {}
-            if meta.get("event_type") == METADATA_TYPE and payload.get("week") == week_label:
-                return str(item["ts"])
-        return None
