@@ -271,16 +271,15 @@ class CheckEngine:
                     seen[role] += 1
                     if seen[role] > _GROUP_CAP:
                         continue
-                    # Words do not undo an action: a refusal nearby lowers an idea, not a
-                    # call the agent made.
-                    refusable = pack.refusable and role != "tool_call"
                     score = damp * _adjust(
                         texts.norm_context,
                         spans,
                         rule.score,
                         pack.behavioural,
                         frame if pack.framed else 0,
-                        refusable,
+                        _refusal_room(texts, segments[k] if role == "tool_call" else None)
+                        if pack.refusable
+                        else None,
                     )
                     if score > 0:
                         out.append(_Hit(name, rule.check_id, spans, score))
@@ -522,24 +521,40 @@ def _nearest(
     return best
 
 
+def _refusal_room(texts: _Texts, call: Segment | None) -> tuple[int, int]:
+    """Where a refusal may lower a hit, in normalised offsets. Words do not undo an
+    action: in a ``call`` the agent made only a refusal inside the call counts (the
+    e-mail it sent says "I'm not able to share their pay"), never its reasoning's."""
+    if call is None:
+        return (0, len(texts.norm.text))
+    return (_to_norm(texts.norm, call.start), _to_norm(texts.norm, call.end))
+
+
+def _to_norm(norm: NormalisedText, index: int) -> int:
+    """The normalised offset of original offset ``index`` (the first that maps at or
+    after it)."""
+    return bisect_left(range(len(norm.text)), index, key=norm.to_original)
+
+
 def _adjust(
     ctx: TextContext,
     spans: tuple[tuple[int, int], ...],
     score: float,
     behavioural: bool,
     frame: int,
-    refusable: bool,
+    refusals: tuple[int, int] | None,
 ) -> float:
-    """Lower a behavioural score for negation, rejection and fiction/discussion frames."""
+    """Lower a behavioural score for negation, rejection (a refusal within ``refusals``;
+    None: none counts) and fiction/discussion frames."""
     if not behavioural:
         return score
     end = max(e for _, e in spans)
     anchor = spans[0][0]
     if ctx.negated(anchor, ctx.sentence(anchor, end)[0]):
         score *= 0.45
-    if refusable and ctx.rejected(spans):
+    if refusals is not None and ctx.rejected(spans, refusals):
         score *= 0.35
-    elif refusable and ctx.rejected_later(spans):
+    elif refusals is not None and ctx.rejected_later(spans, refusals):
         score *= 0.5
     if frame >= 2:
         score *= 0.5 if frame < 4 else 0.35
