@@ -407,7 +407,7 @@ class CheckEngine:
         high = self._model.thresholds.confident[category]
         strong_rule = rule >= _RULE_ALONE or decisive.get(category, 0.0) >= threshold
         agreed = rule >= threshold and learned >= low + _AGREEMENT * (high - low)
-        alone = learned >= high + _MODEL_ALONE * (1.0 - high)
+        alone = self._packs[category].model_alone and learned >= high + _MODEL_ALONE * (1.0 - high)
         if strong_rule or agreed or alone:
             return "confident"
         if learned >= self._model.thresholds.offer(category) or rule >= threshold:
@@ -444,7 +444,7 @@ _EVIDENCE_FLOOR = 0.4
 # clear its confident threshold by this share of the way to 1.
 _RULE_ALONE = 0.9
 _AGREEMENT = 0.5
-_MODEL_ALONE = 0.5
+_MODEL_ALONE = 0.1
 
 
 def _learned_findings(

@@ -8,6 +8,8 @@ A pack looks like::
     framed: true                # optional; false: fiction/discussion frames do not lower
                                 # scores (negation and refusal still do)
     refusable: true             # optional; false: a refusal nearby does not lower scores
+    model_alone: true           # optional; false: the learned layer alone never makes the
+                                # category confident (a rule must agree)
     suppress: [lawful_channel]  # optional; any hit of these cues lowers the category's scores
     cues:                       # named lexicons, regex fragments matched on normalised text
       exposure: ["your wife", "the board (?:will|would) (?:see|learn|hear)"]
@@ -63,6 +65,7 @@ _PACK_KEYS = {
     "description",
     "framed",
     "refusable",
+    "model_alone",
 }
 _RULE_KEYS = {
     "id",
@@ -137,6 +140,7 @@ class CategoryPack:
     behavioural: bool = True
     framed: bool = True
     refusable: bool = True
+    model_alone: bool = True
     cues: dict[str, list[str]] = field(default_factory=dict)
     cue_rules: list[CueRule] = field(default_factory=list)
     regex_rules: list[RegexRule] = field(default_factory=list)
@@ -190,6 +194,14 @@ def load_packs(extra_dirs: list[Path] | tuple[Path, ...] = ()) -> dict[str, Cate
     return packs
 
 
+def _flag(path: Path, data: Any, key: str, current: bool) -> bool:
+    """A pack's true/false setting ``key``, or ``current`` when the pack leaves it out."""
+    value = data.get(key, current)
+    if not isinstance(value, bool):
+        raise RulePackError(f"{path}:{data.line}: '{key}' must be true or false")
+    return value
+
+
 def _merge_file(packs: dict[str, CategoryPack], path: Path) -> None:
     """Parse one pack file and merge it into ``packs``."""
     try:
@@ -219,6 +231,7 @@ def _merge_file(packs: dict[str, CategoryPack], path: Path) -> None:
     if not isinstance(refusable, bool):
         raise RulePackError(f"{path}:{data.line}: 'refusable' must be true or false")
     pack.refusable = refusable
+    pack.model_alone = _flag(path, data, "model_alone", pack.model_alone)
     _merge_cues(path, pack, data.get("cues") or {}, data.line)
     _merge_allowlist(path, pack, data.get("allowlist") or [], data.line)
     suppress = data.get("suppress") or []

@@ -157,6 +157,17 @@ def test_model_alone_needs_a_margin_above_its_threshold(engine: CheckEngine) -> 
     assert engine.with_model(well_above).run(text).categories == ["coercion"]
 
 
+def test_a_pack_with_model_alone_false_needs_a_rule(tmp_path: Path) -> None:
+    """When a pack says model_alone: false, the model however sure only offers the
+    category; the same model decides a pack that allows it."""
+    text = "Here is my ultimatum for you."
+    sure = _model({"ultimatum": 6.0}, confident=0.6, possible=0.3)
+    (tmp_path / "strict.yaml").write_text("category: coercion\nmodel_alone: false\n")
+    strict = CheckEngine.load(extra_rule_dirs=[tmp_path]).with_model(sure).run(text)
+    assert strict.categories == [] and strict.possible == ["coercion"]
+    assert CheckEngine.load().with_model(sure).run(text).categories == ["coercion"]
+
+
 def test_decisive_rule_decides_even_when_the_model_disagrees(engine: CheckEngine) -> None:
     """The blackmail-over-shutdown family is suggested however low the model scores it."""
     result = engine.with_model(_model({"unrelated": 6.0})).run(BLACKMAIL)

@@ -112,9 +112,9 @@ def test_after_and_with_must_name_categories(tmp_path: Path, rule: str) -> None:
         CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)])
 
 
-@pytest.mark.parametrize("switch", ["framed", "refusable"])
+@pytest.mark.parametrize("switch", ["framed", "refusable", "model_alone"])
 def test_pack_switches_must_be_booleans(tmp_path: Path, switch: str) -> None:
-    """A pack's 'framed' and 'refusable' switches are true or false."""
+    """A pack's 'framed', 'refusable' and 'model_alone' switches are true or false."""
     with pytest.raises(RulePackError, match=rf"pack\.yaml:1: '{switch}' must be true or false"):
         CheckEngine.load(extra_rule_dirs=[_write(tmp_path, f"category: pii\n{switch}: maybe\n")])
 
