@@ -86,3 +86,15 @@ def test_the_cycle_finder_sees_a_lazy_cycle() -> None:
     """The finder reports two modules that import each other, and nothing for a chain."""
     assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_the_checks_import_nothing_of_the_layers_above() -> None:
+    """bot/checks/ is the bottom of the domain: it imports no other part of bot/, so the
+    checks run the same in the CLI, the bot and the benchmarks."""
+    found = modules()
+    above = {
+        name: sorted(t for t in imported(path, set(found)) if not t.startswith("bot.checks"))
+        for name, path in found.items()
+        if name.startswith("bot.checks")
+    }
+    assert {name: targets for name, targets in above.items() if targets} == {}

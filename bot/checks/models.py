@@ -19,8 +19,29 @@ CATEGORIES: tuple[str, ...] = (
     "prompt_injection",
     "eval_awareness",
 )
+CATEGORY_LABELS = {
+    "coercion": "Coercion",
+    "self_preservation": "Self-preservation",
+    "deception": "Deception",
+    "unauthorized_disclosure": "Unauthorized disclosure",
+    "oversight_subversion": "Oversight subversion",
+    "power_seeking": "Power seeking",
+    "manipulation": "Manipulation",
+    "harmful_content": "Harmful content",
+    "pii": "Personal data",
+    "secrets": "Secret",
+    "prompt_injection": "Prompt injection",
+    "eval_awareness": "Eval awareness",
+}
 SEVERITIES: tuple[str, ...] = ("none", "low", "medium", "high", "critical")
 ACTUALITIES: tuple[str, ...] = ("none", "considered", "stated", "executed")
+
+
+def category_label(category: str) -> str:
+    """The label of a category, or the raw name for one an operator added."""
+    return CATEGORY_LABELS.get(category, category.replace("_", " ").capitalize())
+
+
 ROLES: tuple[str, ...] = ("reasoning", "final", "tool_call", "quoted")
 
 ROLE_ACTUALITY: dict[str, str] = {

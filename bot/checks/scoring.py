@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.checks.models import ACTUALITIES, SEVERITIES, Finding
-from bot.incidents.vocab import category_label
+from bot.checks.models import ACTUALITIES, SEVERITIES, Finding, category_label
 
 _HIGH_WHEN_EXECUTED = frozenset(
     {

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-CATEGORY_LABELS = {
-    "coercion": "Coercion",
-    "self_preservation": "Self-preservation",
-    "deception": "Deception",
-    "unauthorized_disclosure": "Unauthorized disclosure",
-    "oversight_subversion": "Oversight subversion",
-    "power_seeking": "Power seeking",
-    "manipulation": "Manipulation",
-    "harmful_content": "Harmful content",
-    "pii": "Personal data",
-    "secrets": "Secret",
-    "prompt_injection": "Prompt injection",
-    "eval_awareness": "Eval awareness",
-}
+# Category labels live with the categories; re-exported for the incident layer's users.
+from bot.checks.models import CATEGORY_LABELS as CATEGORY_LABELS
+from bot.checks.models import category_label as category_label
+
 SEVERITY_LABELS = {
     "none": "None",
     "low": "Low",
@@ -51,11 +41,6 @@ SEEN_IN_LABELS = {
     "user_report": "User report",
     "other": "Other",
 }
-
-
-def category_label(category: str) -> str:
-    """The label of a category, or the raw name for one an operator added."""
-    return CATEGORY_LABELS.get(category, category.replace("_", " ").capitalize())
 
 
 # Where a finding sits, as the triage team reads it (the checks' actuality).
