@@ -256,6 +256,7 @@ class CheckEngine:
         texts.critical = bool(found.get(_CRITICAL_KEY))
         texts.frame = frame
         starts = [s.start for s in segments]
+        rooms = _RefusalRooms()
         out: list[_Hit] = []
         for name, pack in self._packs.items():
             cue_hits = {cue: found.get((name, cue), []) for cue in pack.cues}
@@ -277,9 +278,7 @@ class CheckEngine:
                         rule.score,
                         pack.behavioural,
                         frame if pack.framed else 0,
-                        _refusal_room(texts, segments[k] if role == "tool_call" else None)
-                        if pack.refusable
-                        else None,
+                        rooms.get(k, texts, segments, role) if pack.refusable else None,
                     )
                     if score > 0:
                         out.append(_Hit(name, rule.check_id, spans, score))
@@ -521,13 +520,24 @@ def _nearest(
     return best
 
 
-def _refusal_room(texts: _Texts, call: Segment | None) -> tuple[int, int]:
-    """Where a refusal may lower a hit, in normalised offsets. Words do not undo an
-    action: in a ``call`` the agent made only a refusal inside the call counts (the
-    e-mail it sent says "I'm not able to share their pay"), never its reasoning's."""
-    if call is None:
-        return (0, len(texts.norm.text))
-    return (_to_norm(texts.norm, call.start), _to_norm(texts.norm, call.end))
+class _RefusalRooms:
+    """Where a refusal may lower a hit, in normalised offsets, worked out once per segment.
+    Words do not undo an action: in a call the agent made only a refusal inside the call
+    counts (the e-mail it sent says "I'm not able to share their pay"), never its
+    reasoning's; elsewhere a refusal anywhere nearby does."""
+
+    def __init__(self) -> None:
+        self._found: dict[int, tuple[int, int]] = {}
+
+    def get(self, k: int, texts: _Texts, segments: list[Segment], role: str) -> tuple[int, int]:
+        if role != "tool_call":
+            return (0, len(texts.norm.text))
+        room = self._found.get(k)
+        if room is None:
+            call = segments[k]
+            room = (_to_norm(texts.norm, call.start), _to_norm(texts.norm, call.end))
+            self._found[k] = room
+        return room
 
 
 def _to_norm(norm: NormalisedText, index: int) -> int:
