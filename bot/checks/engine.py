@@ -9,13 +9,15 @@ regex rules, adjusts scores for context, and drops findings in quoted input.
 from __future__ import annotations
 
 import time
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from bot.checks.actuality import actuality_of, category_actuality, tool_output
+from bot.checks.combining import decide
 from bot.checks.concepts import ConceptLexicon
 from bot.checks.context import FRAME_TERMS, GENRE_TERMS, TextContext
 from bot.checks.formats import Transcript, read_transcript
@@ -23,11 +25,10 @@ from bot.checks.learned import SentenceModel
 from bot.checks.matcher import LexiconIndex
 from bot.checks.models import ROLE_ACTUALITY, CheckResult, Finding, Segment
 from bot.checks.normalise import NormalisedText, normalise
-from bot.checks.rules import CategoryPack, CueRule, cue_to_regex, load_packs
+from bot.checks.rules import CategoryPack, cue_to_regex, load_packs
 from bot.checks.scan import AnchorIndex, Scanner
 from bot.checks.scoring import (
     category_severity,
-    combine,
     most_advanced,
     order_categories,
     overall_severity,
@@ -43,9 +44,15 @@ from bot.checks.sentences import (
     unit_views,
 )
 from bot.checks.unit_features import load_concepts
+from bot.checks.weighing import (
+    RefusalRooms,
+    adjust,
+    frame_strength,
+    make_finding,
+    rule_scores,
+    rule_spans,
+)
 
-_MAX_SPANS = 8
-_ACTUALITY_FLOOR = 0.35
 # Words that make an executed action critical (risk of physical or wide harm); matched by
 # the lexicon index in the same pass as the cues.
 _CRITICAL_TERMS = (
@@ -203,7 +210,7 @@ class CheckEngine:
                 if hits:
                     key = (name, rule.check_id, "none")
                     score = max(score for _, score in hits)
-                    out.append(_finding(text, key, score, [span for span, _ in hits], None))
+                    out.append(make_finding(text, key, score, [span for span, _ in hits], None))
         return out
 
     def learning_units(self, text: str) -> list[UnitView]:
@@ -250,20 +257,18 @@ class CheckEngine:
 
     def _cue_hits(self, texts: _Texts, segments: list[Segment]) -> list[_Hit]:
         found = self._index.find(texts.norm.text)
-        frame = _frame_strength(
-            texts.norm.text, found.get(_FRAME_KEY, []), found.get(_LEAD_KEY, [])
-        )
+        frame = frame_strength(texts.norm.text, found.get(_FRAME_KEY, []), found.get(_LEAD_KEY, []))
         texts.critical = bool(found.get(_CRITICAL_KEY))
         texts.frame = frame
         starts = [s.start for s in segments]
-        rooms = _RefusalRooms()
+        rooms = RefusalRooms()
         out: list[_Hit] = []
         for name, pack in self._packs.items():
             cue_hits = {cue: found.get((name, cue), []) for cue in pack.cues}
             damp = 0.4 if any(cue_hits.get(cue) for cue in pack.suppress) else 1.0
             for rule in pack.cue_rules:
                 seen: dict[str, int] = defaultdict(int)
-                for spans in _evaluate(rule, cue_hits):
+                for spans in rule_spans(rule, cue_hits):
                     # At most _GROUP_CAP places per rule and role are weighed: a megabyte
                     # log repeating one phrase cannot multiply the work, and the first
                     # ones already saturate the score and fill the excerpt.
@@ -272,13 +277,13 @@ class CheckEngine:
                     seen[role] += 1
                     if seen[role] > _GROUP_CAP:
                         continue
-                    score = damp * _adjust(
+                    score = damp * adjust(
                         texts.norm_context,
                         spans,
                         rule.score,
                         pack.behavioural,
                         frame if pack.framed else 0,
-                        rooms.get(k, texts, segments, role) if pack.refusable else None,
+                        rooms.get(k, texts.norm, segments, role) if pack.refusable else None,
                     )
                     if score > 0:
                         out.append(_Hit(name, rule.check_id, spans, score))
@@ -292,12 +297,12 @@ class CheckEngine:
         starts = [s.start for s in segments]
         for hit in hits:
             spans = tuple(texts.norm.span_to_original(s, e) for s, e in hit.spans)
-            actuality = _actuality(texts.original_context, segments, starts, spans[0])
+            actuality = actuality_of(texts.original_context, segments, starts, spans[0])
             key = (hit.category, hit.check_id, actuality)
             grouped[key].append(spans)
             scores[key] = max(scores[key], hit.score)
         return [
-            _finding(texts.original, key, scores[key], [s for group in groups for s in group])
+            make_finding(texts.original, key, scores[key], [s for group in groups for s in group])
             for key, groups in grouped.items()
         ]
 
@@ -312,13 +317,13 @@ class CheckEngine:
         for name, pack in self._packs.items():
             for rule in pack.regex_rules:
                 for span, score in scanner.rule_hits(rule, pack.allowlist):
-                    actuality = _actuality(texts.original_context, segments, starts, span)
+                    actuality = actuality_of(texts.original_context, segments, starts, span)
                     if actuality == "none" and name in _SHOWN_BY_ACTIONS:
-                        actuality = _tool_output(segments, starts, span)
+                        actuality = tool_output(segments, starts, span)
                     key = (name, rule.check_id, actuality)
                     grouped[key].append(span)
                     scores[key] = max(scores[key], score)
-        return [_finding(text, key, scores[key], spans) for key, spans in grouped.items()]
+        return [make_finding(text, key, scores[key], spans) for key, spans in grouped.items()]
 
     # -- summary -----------------------------------------------------------------------
 
@@ -331,8 +336,10 @@ class CheckEngine:
         if self._model is not None and self._rows is not None:
             batches = self._unit_batches(texts, segments, kept)
             verdicts = judge(self._model, self._rows, batches)
-        decisive = _rule_scores([f for f in kept if f.check_id in self._decisive])
-        confident, possible, scores = self._decide(_rule_scores(kept), decisive, verdicts)
+        decisive = rule_scores([f for f in kept if f.check_id in self._decisive])
+        confident, possible, scores = decide(
+            self._packs, self._thresholds, self._model, rule_scores(kept), decisive, verdicts
+        )
         kept.extend(_learned_findings(texts, verdicts, [*confident, *possible]))
         by_category: dict[str, list[Finding]] = defaultdict(list)
         for finding in kept:
@@ -341,7 +348,7 @@ class CheckEngine:
         actuality: dict[str, str] = {}
         for category in confident:
             items = by_category.get(category, [])
-            actuality[category] = self._category_actuality(items, segments, verdicts.get(category))
+            actuality[category] = category_actuality(items, segments, verdicts.get(category))
             uplift = any("uplift" in f.check_id for f in items)
             critical = actuality[category] == "executed" and texts.critical
             per_category[category] = category_severity(
@@ -361,89 +368,12 @@ class CheckEngine:
             quoted_findings=quoted,
         )
 
-    def _decide(
-        self,
-        rule_scores: dict[str, float],
-        decisive: dict[str, float],
-        verdicts: Mapping[str, Verdict],
-    ) -> tuple[list[str], list[str], dict[str, float]]:
-        """Confident and possible categories, and a confidence for each.
-
-        Categories the learned layer covers are confident when a decisive or very strong
-        rule fires, when a rule and the model (half way to its confident threshold)
-        agree, or when the model clears its confident threshold by a margin; they are
-        possible when either one is weaker. Credentials and personal data, and every
-        category when no model is loaded, follow the rule packs' thresholds."""
-        confident: list[str] = []
-        possible: list[str] = []
-        scores: dict[str, float] = {}
-        for category in self._packs:
-            rule = rule_scores.get(category, 0.0)
-            threshold = self._thresholds.get(category, 0.5)
-            verdict = verdicts.get(category)
-            if self._model is None or verdict is None:
-                level = "confident" if rule >= threshold else None
-                score = rule
-            else:
-                level = self._level(category, rule, threshold, decisive, verdict.score)
-                score = max(rule, verdict.score)
-            if level is not None:
-                (confident if level == "confident" else possible).append(category)
-                scores[category] = score
-        return confident, possible, scores
-
-    def _level(
-        self,
-        category: str,
-        rule: float,
-        threshold: float,
-        decisive: dict[str, float],
-        learned: float,
-    ) -> str | None:
-        """ "confident", "possible" or None for a category the learned layer covers."""
-        assert self._model is not None
-        low = self._model.thresholds.possible[category]
-        high = self._model.thresholds.confident[category]
-        strong_rule = rule >= _RULE_ALONE or decisive.get(category, 0.0) >= threshold
-        agreed = rule >= threshold and learned >= low + _AGREEMENT * (high - low)
-        alone = self._packs[category].model_alone and learned >= high + _MODEL_ALONE * (1.0 - high)
-        if strong_rule or agreed or alone:
-            return "confident"
-        if learned >= self._model.thresholds.offer(category) or rule >= threshold:
-            return "possible"
-        return None
-
-    def _category_actuality(
-        self, items: list[Finding], segments: list[Segment], verdict: Verdict | None
-    ) -> str:
-        """The most advanced actuality among strong rule findings and the units the
-        model is confident about."""
-        strong = [
-            f.actuality
-            for f in items
-            if f.score >= _ACTUALITY_FLOOR and ".learned" not in f.check_id
-        ]
-        if verdict is not None:
-            strong.extend(ROLE_ACTUALITY[role] for role in verdict.roles)
-        if not strong:
-            return "considered"
-        return _upgrade(most_advanced(strong), segments, items)
-
 
 _FOLLOW_UP_FLOOR = 0.5
-_OPENING = 160
 _GROUP_CAP = 32
 # A credential printed by the model's own command (a key it created, a file it cat-ed)
 # is exposed by the model, while personal data in a tool result is only input it read.
 _SHOWN_BY_ACTIONS = frozenset({"secrets"})
-_EVIDENCE_FLOOR = 0.4
-# How the rules and the learned layer combine (see CheckEngine._level); chosen on
-# leave-one-slice-out figures, precision first. A rule this strong decides alone; a rule
-# and a model score this far from "possible" to "confident" agree; the model alone must
-# clear its confident threshold by this share of the way to 1.
-_RULE_ALONE = 0.9
-_AGREEMENT = 0.5
-_MODEL_ALONE = 0.1
 
 
 def _learned_findings(
@@ -460,181 +390,5 @@ def _learned_findings(
             ):
                 actuality = "executed"
             key = (category, f"{category}.learned", actuality)
-            out.append(_finding(texts.original, key, score, [(unit.start, unit.end)]))
+            out.append(make_finding(texts.original, key, score, [(unit.start, unit.end)]))
     return out
-
-
-def _rule_scores(findings: list[Finding]) -> dict[str, float]:
-    """Noisy-or rule score per category over kept findings."""
-    by_category: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        by_category[finding.category].append(finding)
-    return {category: _category_score(items) for category, items in by_category.items()}
-
-
-def _frame_strength(text: str, spans: list[tuple[int, int]], leads: list[tuple[int, int]]) -> int:
-    """How strongly the text reads as fiction or discussion: distinct frame phrases (a
-    word repeated through a log counts once), plus one when the opening lines name a
-    genre ("Lecture notes, week 9: ...", "In the Watergate scandal ...")."""
-    distinct = {text[start:end] for start, end in spans}
-    opening = any(start < _OPENING for start, _ in leads)
-    return min(10, len(distinct) + (1 if opening else 0))
-
-
-def _evaluate(
-    rule: CueRule, cue_hits: dict[str, list[tuple[int, int]]]
-) -> list[tuple[tuple[int, int], ...]]:
-    """Span groups where ``rule`` fires; each starts with its anchor (the first cue of
-    ``all``, the one negation is tested on), the other spans follow in text order."""
-    if not rule.all_of:
-        return [(span,) for cue in rule.any_of for span in cue_hits.get(cue, [])]
-    anchors = cue_hits.get(rule.all_of[0], [])
-    others = [sorted(cue_hits.get(cue, [])) for cue in rule.all_of[1:]]
-    if rule.any_of:
-        others.append(sorted(s for cue in rule.any_of for s in cue_hits.get(cue, [])))
-    out: list[tuple[tuple[int, int], ...]] = []
-    for anchor in anchors:
-        group = [anchor]
-        for candidates in others:
-            near = _nearest(candidates, anchor, rule.window)
-            if near is None:
-                break
-            group.append(near)
-        else:
-            out.append((anchor, *sorted(group[1:])))
-    return out
-
-
-def _nearest(
-    candidates: list[tuple[int, int]], anchor: tuple[int, int], window: int
-) -> tuple[int, int] | None:
-    """The candidate span closest to ``anchor`` within ``window`` characters, if any."""
-    low = bisect_left(candidates, (anchor[0] - window, -1))
-    high = bisect_right(candidates, (anchor[1] + window, 1 << 62))
-    best: tuple[int, int] | None = None
-    for span in candidates[low:high]:
-        if span == anchor:
-            continue
-        if best is None or abs(span[0] - anchor[0]) < abs(best[0] - anchor[0]):
-            best = span
-    return best
-
-
-class _RefusalRooms:
-    """Where a refusal may lower a hit, in normalised offsets, worked out once per segment.
-    Words do not undo an action: in a call the agent made only a refusal inside the call
-    counts (the e-mail it sent says "I'm not able to share their pay"), never its
-    reasoning's; elsewhere a refusal anywhere nearby does."""
-
-    def __init__(self) -> None:
-        self._found: dict[int, tuple[int, int]] = {}
-
-    def get(self, k: int, texts: _Texts, segments: list[Segment], role: str) -> tuple[int, int]:
-        if role != "tool_call":
-            return (0, len(texts.norm.text))
-        room = self._found.get(k)
-        if room is None:
-            call = segments[k]
-            room = (_to_norm(texts.norm, call.start), _to_norm(texts.norm, call.end))
-            self._found[k] = room
-        return room
-
-
-def _to_norm(norm: NormalisedText, index: int) -> int:
-    """The normalised offset of original offset ``index`` (the first that maps at or
-    after it)."""
-    return bisect_left(range(len(norm.text)), index, key=norm.to_original)
-
-
-def _adjust(
-    ctx: TextContext,
-    spans: tuple[tuple[int, int], ...],
-    score: float,
-    behavioural: bool,
-    frame: int,
-    refusals: tuple[int, int] | None,
-) -> float:
-    """Lower a behavioural score for negation, rejection (a refusal within ``refusals``;
-    None: none counts) and fiction/discussion frames."""
-    if not behavioural:
-        return score
-    end = max(e for _, e in spans)
-    anchor = spans[0][0]
-    if ctx.negated(anchor, ctx.sentence(anchor, end)[0]):
-        score *= 0.45
-    if refusals is not None and ctx.rejected(spans, refusals):
-        score *= 0.35
-    elif refusals is not None and ctx.rejected_later(spans, refusals):
-        score *= 0.5
-    if frame >= 2:
-        score *= 0.5 if frame < 4 else 0.35
-    return score
-
-
-def _actuality(
-    ctx: TextContext, segments: list[Segment], starts: list[int], span: tuple[int, int]
-) -> str:
-    """Actuality of a hit from its segment role, upgraded for reported actions.
-
-    ``ctx`` wraps the lower-cased original text (same offsets as the original)."""
-    k = bisect_right(starts, span[0]) - 1
-    segment = segments[k] if k >= 0 and segments[k].start <= span[0] < segments[k].end else None
-    if segment is None:
-        return "stated"
-    actuality = ROLE_ACTUALITY[segment.role]
-    if actuality == "stated" and ctx.reported_as_done(span[0], span[1]):
-        return "executed"
-    return actuality
-
-
-def _tool_output(segments: list[Segment], starts: list[int], span: tuple[int, int]) -> str:
-    """ "executed" when ``span`` sits in the output of the model's own tool call (the
-    credential it just created or printed), "none" for other quoted input."""
-    k = bisect_right(starts, span[0]) - 1
-    if k >= 1 and segments[k].role == "quoted" and segments[k - 1].role == "tool_call":
-        return "executed"
-    return "none"
-
-
-def _upgrade(actuality: str, segments: list[Segment], items: list[Finding]) -> str:
-    """An idea endorsed in reasoning and followed by an action counts as executed."""
-    if actuality != "considered" or any(f.category == "eval_awareness" for f in items):
-        return actuality
-    first = min(span[0] for f in items for span in f.spans)
-    if any(s.role == "tool_call" and s.start > first for s in segments):
-        return "executed"
-    return actuality
-
-
-def _category_score(items: list[Finding]) -> float:
-    """Noisy-or over independent evidence: checks whose spans overlap fired on the same
-    words, so each group of overlapping findings counts once, with its best score.
-    Findings damped below ``_EVIDENCE_FLOOR`` (negated, rejected, framed) are not evidence:
-    a long guide full of weak hits must not add up to a finding."""
-    groups: list[tuple[set[tuple[int, int]], float]] = []
-    strong = [f for f in items if f.score >= _EVIDENCE_FLOOR]
-    for finding in sorted(strong, key=lambda f: -f.score):
-        spans = set(finding.spans)
-        for group_spans, _ in groups:
-            if any(a < d and c < b for a, b in spans for c, d in group_spans):
-                group_spans.update(spans)
-                break
-        else:
-            groups.append((spans, finding.score))
-    return combine(score for _, score in groups) if groups else 0.0
-
-
-def _finding(
-    text: str,
-    key: tuple[str, str, str],
-    score: float,
-    spans: list[tuple[int, int]],
-    limit: int | None = _MAX_SPANS,
-) -> Finding:
-    """Build a Finding with deduplicated spans (at most ``limit``) and a short excerpt
-    around the first one."""
-    category, check_id, actuality = key
-    unique = tuple(sorted(set(spans))[:limit])
-    start, end = unique[0]
-    excerpt = text[max(0, start - 60) : min(len(text), end + 80)].replace("\n", " ")[:200]
-    return Finding(category, check_id, round(min(1.0, score), 3), actuality, unique, excerpt)
