@@ -11,14 +11,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlmodel import col
 
 from bot.incidents.errors import NotFound
 from bot.incidents.validation import NUL_STAND_IN
 from bot.runtime.clock import Clock
 from bot.store.db import Database
-from bot.store.models import Draft
+from bot.store.models import Draft, PendingReport
 
 KEEP_FOR = timedelta(days=2)
 
@@ -70,8 +70,13 @@ class DraftStore:
         return draft
 
     def purge(self) -> int:
-        """Delete drafts older than two days; returns how many."""
+        """Delete drafts older than two days, but for those whose text a report waiting to be
+        stored holds (``PendingReport.draft_id``); returns how many."""
         cutoff = self.clock.now() - KEEP_FOR
+        waiting = select(col(PendingReport.draft_id)).where(
+            col(PendingReport.draft_id).is_not(None)
+        )
+        old = delete(Draft).where(col(Draft.created_at) < cutoff, col(Draft.id).not_in(waiting))
         with self.db.write() as session:
-            result = session.execute(delete(Draft).where(col(Draft.created_at) < cutoff))
+            result = session.execute(old)
         return int(result.rowcount or 0)  # type: ignore[attr-defined]

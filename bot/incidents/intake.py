@@ -3,7 +3,9 @@
 A submission is validated and stored as it came (one row, committed) before Slack gets its
 answer; a worker thread then runs the checks and stores the incident, deleting the row in
 the same transaction. So the ack costs one small write however busy the bot is, and a report
-survives a crash between the ack and its incident.
+survives a crash between the ack and its incident. A report whose text is its draft's points
+at the draft instead of copying it; the draft goes in the incident's transaction too, so the
+text is held in one row at any time (the draft's, then the evidence's).
 
 A row left behind (the process died, the database failed mid-report) is taken up again when
 its ``next_attempt_at`` passes, by this process or another replica, and by every process
@@ -31,7 +33,7 @@ from bot.runtime.clock import Clock
 from bot.runtime.retry import RetryPolicy
 from bot.runtime.worker import Worker
 from bot.store.db import Database
-from bot.store.models import PendingReport
+from bot.store.models import Draft, PendingReport
 
 log = logging.getLogger(__name__)
 
@@ -71,18 +73,26 @@ class Intake:
 
     # --- before the ack -----------------------------------------------------------------
 
-    def accept(self, request: ReportRequest) -> bool:
+    def accept(
+        self, request: ReportRequest, *, draft: Draft | None = None, wake: bool = True
+    ) -> bool:
         """Store ``request`` for the worker, or raise ``InvalidInput`` and store nothing.
 
+        With the ``draft`` it came from, the row points at the draft's text when it is the
+        request's. Without ``wake``, the worker waits for ``wake()`` (the caller's ack first).
         Returns False when a report with the same idempotency key is already waiting.
         """
         if not request.idempotency_key:
             raise ValueError("an accepted report needs an idempotency key")
         self.incidents.validate(request)
         now = self.clock.now()
+        stored = asdict(request)
+        if draft is not None and draft.text == request.text:
+            del stored["text"]
         row = PendingReport(
             idempotency_key=request.idempotency_key,
-            request=asdict(request),
+            request=stored,
+            draft_id=draft.id if draft is not None else None,
             received_at=now,
             next_attempt_at=now + GRACE,
         )
@@ -95,8 +105,13 @@ class Intake:
         except IntegrityError:
             return False
         self._accepted.append((row_id, request, logs.context()))
-        self._worker.kick()
+        if wake:
+            self.wake()
         return True
+
+    def wake(self) -> None:
+        """Have the worker take the reports accepted here now."""
+        self._worker.kick()
 
     # --- after the ack ------------------------------------------------------------------
 
@@ -133,7 +148,7 @@ class Intake:
         """The report still waiting as ``row_id``; None once another process stored it."""
         with self.db.session() as session:
             row = session.get(PendingReport, row_id)
-            return _request_of(row.request) if row is not None else None
+            return _request_of(session, row) if row is not None else None
 
     def _work(self, row_id: int, request: ReportRequest) -> None:
         with logs.bound(submission=request.idempotency_key):
@@ -201,14 +216,25 @@ def reports_waiting(db: Database) -> int:
         return int(session.scalar(select(func.count()).select_from(PendingReport)) or 0)
 
 
-def _request_of(stored: dict[str, Any]) -> ReportRequest:
-    """The stored request; fields a later version no longer has are left out."""
+def _request_of(session: Session, row: PendingReport) -> ReportRequest:
+    """The stored request, with its draft's text where it points at it; fields a later
+    version no longer has are left out."""
     known = {f.name for f in fields(ReportRequest)}
-    return ReportRequest(**{k: v for k, v in stored.items() if k in known})
+    stored: dict[str, Any] = {k: v for k, v in row.request.items() if k in known}
+    if "text" not in stored:
+        draft = session.get(Draft, row.draft_id) if row.draft_id else None
+        if draft is None:  # drafts.purge keeps a waiting report's draft
+            raise LookupError(f"the draft of the report waiting as {row.id} is missing")
+        stored["text"] = draft.text
+    return ReportRequest(**stored)
 
 
 def _deleting(row_id: int) -> Callable[[Session], object]:
+    """Deletes the waiting row and the draft it came from, with the incident."""
+
     def delete_row(session: Session) -> object:
+        draft_id = select(col(PendingReport.draft_id)).where(col(PendingReport.id) == row_id)
+        session.execute(delete(Draft).where(col(Draft.id) == draft_id.scalar_subquery()))
         return session.execute(delete(PendingReport).where(col(PendingReport.id) == row_id))
 
     return delete_row

@@ -145,6 +145,11 @@ class IncidentService:
             return make_title(text, result)
         return masked_title(typed, text, result, self.checker.run(typed))
 
+    def reported(self, idempotency_key: str) -> str | None:
+        """The key of the incident a report with ``idempotency_key`` became, if it is stored."""
+        incident = self._by_idempotency_key(idempotency_key)
+        return incident.key if incident is not None else None
+
     def _by_idempotency_key(self, key: str) -> Incident | None:
         with self.db.session() as session:
             return queries.by_idempotency_key(session, key)

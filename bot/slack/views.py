@@ -11,9 +11,11 @@ from slack_bolt import Ack, App
 
 from bot.incidents.errors import DomainError, InvalidInput, NotFound
 from bot.incidents.records import ReportRequest
+from bot.runtime import logs
 from bot.slack.deps import SlackDeps
 from bot.slack.listener import bound
 from bot.slack.report_modal import CALLBACK_ID, INITIAL, draft_id_of, submitted_evidence
+from bot.store.models import Draft
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +29,30 @@ def submit(deps: SlackDeps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
     """Accept a report before the ack, or ack with the errors to show in the form."""
     user_id = body["user"]["id"]
     try:
-        request = parse_submission(deps, view, user_id)
-        accepted = deps.intake.accept(request)
-    except (InvalidInput, NotFound) as exc:
+        draft = deps.drafts.get(draft_id_of(view), user_id=user_id)
+        accepted = deps.intake.accept(parse_submission(deps, view, draft), draft=draft, wake=False)
+    except NotFound as exc:
+        stored = deps.incidents.reported(_idempotency_key(view))
+        if stored is None:
+            ack(response_action="errors", errors={_field_of(exc, view): str(exc)[:150]})
+            return
+        ack()  # submitted again once its report was stored, and its draft deleted with it
+        with logs.bound(incident=stored):
+            log.info("view %s submitted again; its report is already stored", view["id"])
+        return
+    except InvalidInput as exc:
         ack(response_action="errors", errors={_field_of(exc, view): str(exc)[:150]})
         return
     ack()
+    # The worker starts on the report once the ack is sent, so it does not delay it.
+    deps.after_ack(deps.intake.wake, body=body)
     if not accepted:
         log.info("view %s submitted again while its report waits", view["id"])
 
 
-def parse_submission(deps: SlackDeps, view: dict[str, Any], user_id: str) -> ReportRequest:
+def parse_submission(deps: SlackDeps, view: dict[str, Any], draft: Draft) -> ReportRequest:
     """The report a submitted modal describes; the draft supplies long text and the source."""
     values = (view.get("state") or {}).get("values") or {}
-    draft = deps.drafts.get(draft_id_of(view), user_id=user_id)
     text = draft.text
     if "evidence" in values:  # shown masked: the draft's text decides what it means
         text = submitted_evidence(deps, draft.text, _text(values, "evidence"))
@@ -50,7 +62,7 @@ def parse_submission(deps: SlackDeps, view: dict[str, Any], user_id: str) -> Rep
     name, _, version = model.partition(" ")
     return ReportRequest(
         text=text,
-        reporter_id=user_id,
+        reporter_id=draft.user_id,
         prompt=_text(values, "prompt") or None,
         title=_text(values, "title") or None,
         model_name=name or None,
@@ -61,8 +73,12 @@ def parse_submission(deps: SlackDeps, view: dict[str, Any], user_id: str) -> Rep
         restricted="restricted" in multi(values, "restricted"),
         source_channel=draft.source_channel,
         source_ts=draft.source_ts,
-        idempotency_key=f"view:{view['id']}",
+        idempotency_key=_idempotency_key(view),
     )
+
+
+def _idempotency_key(view: dict[str, Any]) -> str:
+    return f"view:{view['id']}"
 
 
 def _initial(view: dict[str, Any]) -> dict[str, Any] | None:

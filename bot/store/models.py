@@ -180,9 +180,10 @@ class PendingReport(SQLModel, table=True):
     """A report as submitted in Slack, stored before the ack and made an incident right after.
 
     ``request`` holds every field the reporter gave (JSON keeps NUL characters, which
-    PostgreSQL text cannot). The row is deleted in the transaction that stores the incident;
-    one left behind (a crash, a failing database) is taken up again once ``next_attempt_at``
-    has passed, or when a process starts.
+    PostgreSQL text cannot), but for the text when it is the draft's: then ``draft_id`` points
+    at it, so the text is held once. The row and its draft are deleted in the transaction that
+    stores the incident; one left behind (a crash, a failing database) is taken up again once
+    ``next_attempt_at`` has passed, or when a process starts.
     """
 
     __tablename__ = "pending_report"
@@ -194,6 +195,7 @@ class PendingReport(SQLModel, table=True):
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(index=True)
     last_error: str | None = Field(default=None, max_length=300)
+    draft_id: str | None = Field(default=None, max_length=32)
 
 
 class DigestRun(SQLModel, table=True):

@@ -57,7 +57,9 @@ def test_a_report_whose_draft_is_gone_is_refused_in_the_ack() -> None:
 
     accepted: list[object] = []
     standin = deps(
-        drafts=SimpleNamespace(get=missing), intake=SimpleNamespace(accept=accepted.append)
+        drafts=SimpleNamespace(get=missing),
+        intake=SimpleNamespace(accept=accepted.append),
+        incidents=SimpleNamespace(reported=lambda key: None),
     )
     view = {"id": "V1", "blocks": [{"type": "input", "block_id": "evidence"}], "state": {}}
     ack = AckRecorder()
@@ -69,6 +71,23 @@ def test_a_report_whose_draft_is_gone_is_refused_in_the_ack() -> None:
         }
     ]
     assert accepted == []
+
+
+def test_a_form_submitted_again_after_its_report_was_stored_just_acks() -> None:
+    """A repeat whose draft went with its stored report is acked plainly, not refused."""
+
+    def missing(draft_id: str, *, user_id: str) -> None:
+        raise NotFound("This form has expired; open it again.")
+
+    asked: list[str] = []
+    standin = deps(
+        drafts=SimpleNamespace(get=missing),
+        incidents=SimpleNamespace(reported=lambda key: asked.append(key) or "AIS-1"),
+    )
+    view = {"id": "V1", "blocks": [{"type": "input", "block_id": "evidence"}], "state": {}}
+    ack = AckRecorder()
+    submit_report(standin, ack, {"user": {"id": "U1"}}, view)
+    assert ack.calls == [{}] and asked == ["view:V1"]
 
 
 def test_the_home_publishes_after_the_ack_and_only_for_its_home_tab() -> None:

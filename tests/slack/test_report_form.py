@@ -110,14 +110,13 @@ def _submitted(view: dict[str, Any], categories: list[str], severity: str | None
         "categories": {"value": {"selected_options": [{"value": c} for c in categories]}},
         "severity": {"value": {"selected_option": {"value": severity} if severity else None}},
     }
-    draft = SimpleNamespace(text=TEXT, source_channel=None, source_ts=None)
+    draft = SimpleNamespace(text=TEXT, user_id="UREPORTER", source_channel=None, source_ts=None)
     deps = SimpleNamespace(
-        drafts=SimpleNamespace(get=lambda *_, **__: draft),
         incidents=SimpleNamespace(check=lambda text: CheckResult()),
         renderer=SimpleNamespace(redactor=None),
     )
     submitted = {**view, "id": "V1", "state": {"values": values}}
-    return parse_submission(deps, submitted, "UREPORTER")  # type: ignore[arg-type]
+    return parse_submission(deps, submitted, draft)  # type: ignore[arg-type]
 
 
 def test_untouched_suggestions_are_left_to_the_checks(renderer: TemplateRenderer) -> None:
