@@ -10,15 +10,20 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlmodel import col
 
+from bot.incidents import carried_checks
 from bot.incidents.errors import NotFound
 from bot.incidents.validation import NUL_STAND_IN
 from bot.runtime.clock import Clock
 from bot.store.db import Database
 from bot.store.models import Draft, PendingReport
+
+if TYPE_CHECKING:
+    from bot.checks import CheckResult
 
 KEEP_FOR = timedelta(days=2)
 
@@ -30,6 +35,11 @@ class Source:
     channel: str | None = None
     ts: str | None = None
     author: str | None = None
+
+
+def checks_of(draft: Draft) -> CheckResult | None:
+    """The checks the form ran on the draft's text, if it kept them."""
+    return carried_checks.from_json(draft.checks) if draft.checks else None
 
 
 def kept(text: str) -> str:
@@ -44,8 +54,11 @@ class DraftStore:
         self.db = db
         self.clock = clock
 
-    def create(self, *, user_id: str, text: str, source: Source) -> str:
-        """Keep ``text`` for ``user_id``'s modal and return the draft id."""
+    def create(
+        self, *, user_id: str, text: str, source: Source, checks: CheckResult | None = None
+    ) -> str:
+        """Keep ``text`` and the ``checks`` the form ran on it for ``user_id``'s modal; returns
+        the draft id."""
         draft_id = secrets.token_hex(12)
         with self.db.write() as session:
             session.add(
@@ -57,6 +70,7 @@ class DraftStore:
                     source_ts=source.ts,
                     source_author=source.author,
                     created_at=self.clock.now(),
+                    checks=carried_checks.to_json(checks) if checks is not None else None,
                 )
             )
         return draft_id

@@ -18,14 +18,15 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from bot.incidents.drafts import checks_of
 from bot.incidents.records import ReportOutcome, ReportRequest
 from bot.incidents.service import IncidentService
 from bot.runtime import logs
@@ -34,6 +35,9 @@ from bot.runtime.retry import RetryPolicy
 from bot.runtime.worker import Worker
 from bot.store.db import Database
 from bot.store.models import Draft, PendingReport
+
+if TYPE_CHECKING:
+    from bot.checks import CheckResult
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +70,8 @@ class Intake:
         self.policy = policy
         self.on_created = on_created
         self.on_stuck = on_stuck
-        # Accepted here, worked from memory; with the log context of the request.
-        self._accepted: deque[tuple[int, ReportRequest, dict[str, str]]] = deque()
+        # Accepted here, worked from memory; with its draft's checks and the log context.
+        self._accepted: deque[tuple[int, Waiting, dict[str, str]]] = deque()
         self._worker = Worker("safetybot-intake", self._round, poll_seconds=poll_seconds)
         self._starting = True
 
@@ -79,7 +83,7 @@ class Intake:
         """Store ``request`` for the worker, or raise ``InvalidInput`` and store nothing.
 
         With the ``draft`` it came from, the row points at the draft's text when it is the
-        request's. Without ``wake``, the worker waits for ``wake()`` (the caller's ack first).
+        request's, and the incident reuses the checks the form ran on it. Without ``wake``, the worker waits for ``wake()`` (the caller's ack first).
         Returns False when a report with the same idempotency key is already waiting.
         """
         if not request.idempotency_key:
@@ -87,8 +91,10 @@ class Intake:
         self.incidents.validate(request)
         now = self.clock.now()
         stored = asdict(request)
+        checks = None
         if draft is not None and draft.text == request.text:
             del stored["text"]
+            checks = checks_of(draft)
         row = PendingReport(
             idempotency_key=request.idempotency_key,
             request=stored,
@@ -104,7 +110,7 @@ class Intake:
                 row_id = row.id
         except IntegrityError:
             return False
-        self._accepted.append((row_id, request, logs.context()))
+        self._accepted.append((row_id, Waiting(request, checks), logs.context()))
         if wake:
             self.wake()
         return True
@@ -120,9 +126,9 @@ class Intake:
         when ``every``); returns how many were worked."""
         worked = 0
         while self._accepted and not self._worker.stopping.is_set():
-            row_id, request, context = self._accepted.popleft()
+            row_id, accepted, context = self._accepted.popleft()
             with logs.bound(**context):
-                self._work(row_id, request)
+                self._work(row_id, accepted)
             worked += 1
         for row_id in self._due(every=every):
             if self._worker.stopping.is_set():
@@ -144,16 +150,19 @@ class Intake:
         with self.db.session() as session:
             return [row_id for row_id in session.scalars(query).all() if row_id is not None]
 
-    def _waiting(self, row_id: int) -> ReportRequest | None:
+    def _waiting(self, row_id: int) -> Waiting | None:
         """The report still waiting as ``row_id``; None once another process stored it."""
         with self.db.session() as session:
             row = session.get(PendingReport, row_id)
-            return _request_of(session, row) if row is not None else None
+            return _waiting_of(session, row) if row is not None else None
 
-    def _work(self, row_id: int, request: ReportRequest) -> None:
+    def _work(self, row_id: int, waiting: Waiting) -> None:
+        request = waiting.request
         with logs.bound(submission=request.idempotency_key):
             try:
-                outcome = self.incidents.report(request, also=_deleting(row_id))
+                outcome = self.incidents.report(
+                    request, also=_deleting(row_id), checks=waiting.checks
+                )
             except Exception as exc:
                 self._failed(row_id, request, exc)
                 return
@@ -216,17 +225,25 @@ def reports_waiting(db: Database) -> int:
         return int(session.scalar(select(func.count()).select_from(PendingReport)) or 0)
 
 
-def _request_of(session: Session, row: PendingReport) -> ReportRequest:
-    """The stored request, with its draft's text where it points at it; fields a later
-    version no longer has are left out."""
+@dataclass(frozen=True)
+class Waiting:
+    """A report waiting to be stored, with the checks its form ran on its text, if any."""
+
+    request: ReportRequest
+    checks: CheckResult | None = None
+
+
+def _waiting_of(session: Session, row: PendingReport) -> Waiting:
+    """The stored request, with its draft's text and checks where it points at it; fields a
+    later version no longer has are left out."""
     known = {f.name for f in fields(ReportRequest)}
     stored: dict[str, Any] = {k: v for k, v in row.request.items() if k in known}
-    if "text" not in stored:
-        draft = session.get(Draft, row.draft_id) if row.draft_id else None
-        if draft is None:  # drafts.purge keeps a waiting report's draft
-            raise LookupError(f"the draft of the report waiting as {row.id} is missing")
-        stored["text"] = draft.text
-    return ReportRequest(**stored)
+    if "text" in stored:
+        return Waiting(ReportRequest(**stored))
+    draft = session.get(Draft, row.draft_id) if row.draft_id else None
+    if draft is None:  # drafts.purge keeps a waiting report's draft
+        raise LookupError(f"the draft of the report waiting as {row.id} is missing")
+    return Waiting(ReportRequest(**stored, text=draft.text), checks_of(draft))
 
 
 def _deleting(row_id: int) -> Callable[[Session], object]:

@@ -82,18 +82,23 @@ class IncidentService:
         validation.validate_request(request)
 
     def report(
-        self, request: ReportRequest, *, also: Callable[[Session], object] | None = None
+        self,
+        request: ReportRequest,
+        *,
+        also: Callable[[Session], object] | None = None,
+        checks: CheckResult | None = None,
     ) -> ReportOutcome:
         """Store a new incident, or return the one already stored under the same key.
 
         ``also`` runs inside the transaction that stores a new incident (intake deletes the
-        submission it came from there).
+        submission it came from there). ``checks`` are those already run on ``request.text``
+        (by the report form); without them the checks run here.
         """
         note = validation.nul_note(request.text)
         request = validation.without_nul(request)
         self.validate(request)
         text = request.text
-        result = self.checker.run(text)
+        result = checks if checks is not None else self.checker.run(text)
         fingerprint = self._fingerprint(text)
         with self.db.session() as session:  # one read for both lookups
             if request.idempotency_key:

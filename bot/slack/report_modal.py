@@ -55,8 +55,9 @@ def report_view(
     ``defaults`` (where it was seen, the model) prefilled."""
     source = source or Source()
     text = kept(text)  # as the draft keeps it, so the submission sees the field as shown
-    draft_id = deps.drafts.create(user_id=user_id, text=text, source=source)
     checks = deps.incidents.check(text) if text.strip() else None
+    # The checks travel with the draft: the submission and the intake reuse them.
+    draft_id = deps.drafts.create(user_id=user_id, text=text, source=source, checks=checks)
     reader = None if deps.is_triage(user_id) else user_id  # the team may see every match
     matches = deps.incidents.find_duplicates(text, reader=reader) if text.strip() else []
     context = report_context(
@@ -154,9 +155,13 @@ def field_spans(
     return [*found, *(redactor or default_redactor()).spans(text)]
 
 
-def submitted_evidence(deps: SlackDeps, kept_text: str, value: str) -> str:
-    """The evidence a submitted input means for the draft's text (``bot.slack.evidence_field``)."""
-    checks = deps.incidents.check(kept_text) if kept_text.strip() else None
+def submitted_evidence(
+    deps: SlackDeps, kept_text: str, value: str, checks: CheckResult | None = None
+) -> str:
+    """The evidence a submitted input means for the draft's text (``bot.slack.evidence_field``);
+    ``checks`` are those the form ran on it, run again when not given."""
+    if checks is None and kept_text.strip():
+        checks = deps.incidents.check(kept_text)
     spans = field_spans(kept_text, checks, deps.renderer.redactor)
     return evidence_field.submitted(kept_text, spans, value)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.incidents.drafts import checks_of
 from bot.incidents.errors import DomainError, InvalidInput, NotFound
 from bot.incidents.records import ReportRequest
 from bot.runtime import logs
@@ -55,7 +56,7 @@ def parse_submission(deps: SlackDeps, view: dict[str, Any], draft: Draft) -> Rep
     values = (view.get("state") or {}).get("values") or {}
     text = draft.text
     if "evidence" in values:  # shown masked: the draft's text decides what it means
-        text = submitted_evidence(deps, draft.text, _text(values, "evidence"))
+        text = submitted_evidence(deps, draft.text, _text(values, "evidence"), checks_of(draft))
     if not text.strip():
         raise InvalidInput("Paste the model output that worries you.", field="evidence")
     model = _text(values, "model").strip()

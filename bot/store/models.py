@@ -150,6 +150,8 @@ class Draft(SQLModel, table=True):
     source_ts: str | None = Field(default=None, max_length=32)
     source_author: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(index=True)
+    # The checks of ``text`` the form ran (``bot.incidents.carried_checks``), reused at intake.
+    checks: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class OutboxMessage(SQLModel, table=True):

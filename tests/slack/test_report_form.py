@@ -110,7 +110,9 @@ def _submitted(view: dict[str, Any], categories: list[str], severity: str | None
         "categories": {"value": {"selected_options": [{"value": c} for c in categories]}},
         "severity": {"value": {"selected_option": {"value": severity} if severity else None}},
     }
-    draft = SimpleNamespace(text=TEXT, user_id="UREPORTER", source_channel=None, source_ts=None)
+    draft = SimpleNamespace(
+        text=TEXT, user_id="UREPORTER", source_channel=None, source_ts=None, checks=None
+    )
     deps = SimpleNamespace(
         incidents=SimpleNamespace(check=lambda text: CheckResult()),
         renderer=SimpleNamespace(redactor=None),
