@@ -50,15 +50,19 @@ def upgrade(actuality: str, segments: list[Segment], items: list[Finding]) -> st
 
 
 def category_actuality(
-    items: list[Finding], segments: list[Segment], verdict: Verdict | None
+    items: list[Finding], segments: list[Segment], verdict: Verdict | None, *, sure: bool = True
 ) -> str:
     """The most advanced actuality among a category's strong rule findings and the units
-    the model is confident about."""
+    the model is confident about; for a category that is only possible (``sure`` false),
+    the model's strongest unit stands in for the confident ones."""
     strong = [
         f.actuality for f in items if f.score >= _ACTUALITY_FLOOR and ".learned" not in f.check_id
     ]
     if verdict is not None:
         strong.extend(ROLE_ACTUALITY[role] for role in verdict.roles)
+        if not sure and verdict.units:
+            best, _ = max(verdict.units, key=lambda pair: pair[1])
+            strong.append(ROLE_ACTUALITY[best.role])
     if not strong:
         return "considered"
     return upgrade(most_advanced(strong), segments, items)

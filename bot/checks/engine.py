@@ -354,6 +354,11 @@ class CheckEngine:
             per_category[category] = category_severity(
                 category, actuality[category], critical, uplift
             )
+        # Nothing preselected: the actuality says how real the possible candidates are.
+        for category in possible if not actuality else ():
+            items = by_category.get(category, [])
+            verdict = verdicts.get(category)
+            actuality[category] = category_actuality(items, segments, verdict, sure=False)
         categories = order_categories(per_category)
         kept_findings = sorted(kept, key=lambda f: (f.category not in per_category, -f.score))
         return CheckResult(

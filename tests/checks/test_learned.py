@@ -168,6 +168,17 @@ def test_a_pack_with_model_alone_false_needs_a_rule(tmp_path: Path) -> None:
     assert CheckEngine.load().with_model(sure).run(text).categories == ["coercion"]
 
 
+def test_possible_categories_give_the_actuality_when_none_is_confident(
+    engine: CheckEngine,
+) -> None:
+    """With nothing confident, the result's actuality is that of its possible categories
+    (an answer's sentence: stated), while nothing is preselected and severity stays none."""
+    loud = _model({"hint": 2.2}, confident=0.9, possible=0.4, offered=0.5)
+    result = engine.with_model(loud).run("Just a hint of something.")
+    assert result.categories == [] and result.possible == ["coercion"]
+    assert result.actuality == "stated" and result.severity == "none"
+
+
 def test_decisive_rule_decides_even_when_the_model_disagrees(engine: CheckEngine) -> None:
     """The blackmail-over-shutdown family is suggested however low the model scores it."""
     result = engine.with_model(_model({"unrelated": 6.0})).run(BLACKMAIL)
