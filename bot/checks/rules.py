@@ -22,6 +22,7 @@ A pack looks like::
         any: [all_clear]
         after: [oversight_subversion]   # only counts after an executed finding of these
         score: 0.6                      # ("with": only when these are found anywhere)
+        unless: [discretion]            # not where one of these cues is within `window`
       - id: aws_access_key
         regex: "\\bAKIA[0-9A-Z]{16}\\b"   # matched on the original text
         validator: secret           # optional code check (see validators.py)
@@ -84,6 +85,7 @@ _RULE_KEYS = {
     "note",
     "after",
     "with",
+    "unless",
     "decisive",
 }
 
@@ -107,6 +109,9 @@ class CueRule:
     # A narrow, precise family whose finding suggests its category on its own, even
     # when the learned layer scores the text low.
     decisive: bool = False
+    # Cues that stop the rule where one sits within ``window`` of its anchor ("those are
+    # personal; I won't mention them" is discretion, not concealment).
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -307,6 +312,9 @@ def _merge_rule(path: Path, pack: CategoryPack, entry: Any, line: int) -> None:
     decisive = entry.get("decisive", False)
     if not isinstance(decisive, bool):
         raise RulePackError(f"{path}:{entry.line}: 'decisive' must be true or false")
+    unless = entry.get("unless") or []
+    if not isinstance(unless, list):
+        raise RulePackError(f"{path}:{entry.line}: 'unless' must be a list of cues")
     rule = CueRule(
         check_id,
         tuple(map(str, any_of)),
@@ -317,6 +325,7 @@ def _merge_rule(path: Path, pack: CategoryPack, entry: Any, line: int) -> None:
         tuple(map(str, after)),
         tuple(map(str, with_)),
         decisive,
+        tuple(map(str, unless)),
     )
     pack.cue_rules.append(rule)
 
@@ -377,7 +386,7 @@ def _check_references(pack: CategoryPack) -> None:
         if cue not in pack.cues:
             raise RulePackError(f"{pack.category}:0: suppress names unknown cue {cue!r}")
     for rule in pack.cue_rules:
-        for cue in (*rule.any_of, *rule.all_of):
+        for cue in (*rule.any_of, *rule.all_of, *rule.unless):
             if cue not in pack.cues:
                 raise RulePackError(
                     f"{rule.source}: rule {rule.check_id} names unknown cue {cue!r}"

@@ -24,7 +24,18 @@ def rule_spans(
     rule: CueRule, cue_hits: dict[str, list[tuple[int, int]]]
 ) -> list[tuple[tuple[int, int], ...]]:
     """Span groups where ``rule`` fires; each starts with its anchor (the first cue of
-    ``all``, the one negation is tested on), the other spans follow in text order."""
+    ``all``, the one negation is tested on), the other spans follow in text order. No
+    group is anchored within the rule's window of an ``unless`` cue."""
+    groups = _groups(rule, cue_hits)
+    if not rule.unless:
+        return groups
+    stops = sorted(s for cue in rule.unless for s in cue_hits.get(cue, []))
+    return [g for g in groups if nearest(stops, g[0], rule.window) is None]
+
+
+def _groups(
+    rule: CueRule, cue_hits: dict[str, list[tuple[int, int]]]
+) -> list[tuple[tuple[int, int], ...]]:
     if not rule.all_of:
         return [(span,) for cue in rule.any_of for span in cue_hits.get(cue, [])]
     anchors = cue_hits.get(rule.all_of[0], [])

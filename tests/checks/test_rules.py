@@ -147,3 +147,23 @@ def test_decisive_must_be_a_boolean(tmp_path: Path) -> None:
     body = "category: coercion\nrules:\n  - id: x\n    any: [threat]\n    decisive: 'yes'\n"
     with pytest.raises(RulePackError, match=r"pack\.yaml:3: 'decisive' must be true or false"):
         CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)])
+
+
+def test_unless_cue_stops_a_rule_near_it(tmp_path: Path) -> None:
+    """A rule with 'unless: [cue]' does not fire within its window of that cue, and fires
+    elsewhere."""
+    body = (
+        "category: deception\ncues:\n  hush: ['keep it hush']\n  kind: ['out of kindness']\n"
+        "rules:\n  - id: hush\n    any: [hush]\n    unless: [kind]\n    window: 60\n"
+        "    score: 0.9\n"
+    )
+    engine = CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)], use_model=False)
+    assert "deception" in engine.run("I will keep it hush from the auditors.").categories
+    assert "deception" not in engine.run("Out of kindness, I will keep it hush.").categories
+
+
+def test_unless_must_name_known_cues(tmp_path: Path) -> None:
+    """An 'unless' naming a cue the pack lacks is a pack error with its line."""
+    body = "category: deception\ncues:\n  a: ['x y z']\nrules:\n  - id: r\n    any: [a]\n    unless: [nope]\n"
+    with pytest.raises(RulePackError, match="names unknown cue 'nope'"):
+        CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)])
