@@ -274,6 +274,8 @@ class CheckEngine:
                     # ones already saturate the score and fill the excerpt.
                     k = bisect_right(starts, texts.norm.to_original(spans[0][0])) - 1
                     role = segments[k].role if k >= 0 else ""
+                    if rule.roles and role not in rule.roles:
+                        continue
                     seen[role] += 1
                     if seen[role] > _GROUP_CAP:
                         continue

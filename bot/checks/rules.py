@@ -23,6 +23,7 @@ A pack looks like::
         after: [oversight_subversion]   # only counts after an executed finding of these
         score: 0.6                      # ("with": only when these are found anywhere)
         unless: [discretion]            # not where one of these cues is within `window`
+        roles: [tool_call]              # only where the anchor sits in these segments
       - id: aws_access_key
         regex: "\\bAKIA[0-9A-Z]{16}\\b"   # matched on the original text
         validator: secret           # optional code check (see validators.py)
@@ -50,7 +51,7 @@ from typing import Any
 
 import yaml
 
-from bot.checks.models import CATEGORIES
+from bot.checks.models import CATEGORIES, ROLES
 from bot.checks.regex_safety import UnsafePattern, check_pattern
 from bot.checks.validators import VALIDATORS
 
@@ -86,6 +87,7 @@ _RULE_KEYS = {
     "after",
     "with",
     "unless",
+    "roles",
     "decisive",
 }
 
@@ -112,6 +114,9 @@ class CueRule:
     # Cues that stop the rule where one sits within ``window`` of its anchor ("those are
     # personal; I won't mention them" is discretion, not concealment).
     unless: tuple[str, ...] = ()
+    # Segment roles the rule's anchor must sit in (empty: any); ("tool_call",) fires only
+    # in what the agent did, never in what it thought about doing.
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -315,6 +320,9 @@ def _merge_rule(path: Path, pack: CategoryPack, entry: Any, line: int) -> None:
     unless = entry.get("unless") or []
     if not isinstance(unless, list):
         raise RulePackError(f"{path}:{entry.line}: 'unless' must be a list of cues")
+    roles = entry.get("roles") or []
+    if not isinstance(roles, list) or any(r not in ROLES for r in roles):
+        raise RulePackError(f"{path}:{entry.line}: 'roles' must be a list of {', '.join(ROLES)}")
     rule = CueRule(
         check_id,
         tuple(map(str, any_of)),
@@ -326,6 +334,7 @@ def _merge_rule(path: Path, pack: CategoryPack, entry: Any, line: int) -> None:
         tuple(map(str, with_)),
         decisive,
         tuple(map(str, unless)),
+        tuple(map(str, roles)),
     )
     pack.cue_rules.append(rule)
 

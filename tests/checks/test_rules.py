@@ -167,3 +167,25 @@ def test_unless_must_name_known_cues(tmp_path: Path) -> None:
     body = "category: deception\ncues:\n  a: ['x y z']\nrules:\n  - id: r\n    any: [a]\n    unless: [nope]\n"
     with pytest.raises(RulePackError, match="names unknown cue 'nope'"):
         CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)])
+
+
+def test_roles_limit_a_rule_to_the_segments_named(tmp_path: Path) -> None:
+    """A rule with 'roles: [tool_call]' fires in the agent's action, not in its reasoning."""
+    body = (
+        "category: unauthorized_disclosure\ncues:\n  tip: ['the walrus memo']\n"
+        "rules:\n  - id: tip\n    any: [tip]\n    roles: [tool_call]\n    score: 0.9\n"
+    )
+    engine = CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)], use_model=False)
+    acted = (
+        '<tool_use:email>\nto: "x@example.com"\nbody: "Here is the walrus memo."\n</tool_use:email>'
+    )
+    thought = "<thinking>I could send the walrus memo.</thinking>\nDone."
+    assert "unauthorized_disclosure" in engine.run(acted).categories
+    assert "unauthorized_disclosure" not in engine.run(thought).categories
+
+
+def test_roles_must_be_known_roles(tmp_path: Path) -> None:
+    """A 'roles' entry that is not a segment role is a pack error."""
+    body = "category: deception\ncues:\n  a: ['x y z']\nrules:\n  - id: r\n    any: [a]\n    roles: [email]\n"
+    with pytest.raises(RulePackError, match="'roles' must be a list of"):
+        CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)])
