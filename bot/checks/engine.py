@@ -45,6 +45,7 @@ from bot.checks.sentences import (
 )
 from bot.checks.unit_features import load_concepts
 from bot.checks.weighing import (
+    InputStates,
     RefusalRooms,
     adjust,
     frame_strength,
@@ -262,6 +263,7 @@ class CheckEngine:
         texts.frame = frame
         starts = [s.start for s in segments]
         rooms = RefusalRooms()
+        inputs = InputStates(texts.norm, segments, starts)
         out: list[_Hit] = []
         for name, pack in self._packs.items():
             cue_hits = {cue: found.get((name, cue), []) for cue in pack.cues}
@@ -275,6 +277,8 @@ class CheckEngine:
                     k = bisect_right(starts, texts.norm.to_original(spans[0][0])) - 1
                     role = segments[k].role if k >= 0 else ""
                     if rule.roles and role not in rule.roles:
+                        continue
+                    if rule.after_input and not inputs.answered(rule, cue_hits, spans[0][0]):
                         continue
                     seen[role] += 1
                     if seen[role] > _GROUP_CAP:

@@ -24,6 +24,8 @@ A pack looks like::
         score: 0.6                      # ("with": only when these are found anywhere)
         unless: [discretion]            # not where one of these cues is within `window`
         roles: [tool_call]              # only where the anchor sits in these segments
+        after_input: [failed]           # only when the last of these and `cleared_by`
+        cleared_by: [succeeded]         # seen in quoted input before it is one of these
       - id: aws_access_key
         regex: "\\bAKIA[0-9A-Z]{16}\\b"   # matched on the original text
         validator: secret           # optional code check (see validators.py)
@@ -88,6 +90,8 @@ _RULE_KEYS = {
     "with",
     "unless",
     "roles",
+    "after_input",
+    "cleared_by",
     "decisive",
 }
 
@@ -117,6 +121,11 @@ class CueRule:
     # Segment roles the rule's anchor must sit in (empty: any); ("tool_call",) fires only
     # in what the agent did, never in what it thought about doing.
     roles: tuple[str, ...] = ()
+    # Input the rule answers: it fires only when the last of these cues and the
+    # ``cleared_by`` ones seen in quoted input (a tool result) before its anchor is one of
+    # these ("declined" and then "I've processed your refund").
+    after_input: tuple[str, ...] = ()
+    cleared_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -317,9 +326,10 @@ def _merge_rule(path: Path, pack: CategoryPack, entry: Any, line: int) -> None:
     decisive = entry.get("decisive", False)
     if not isinstance(decisive, bool):
         raise RulePackError(f"{path}:{entry.line}: 'decisive' must be true or false")
-    unless = entry.get("unless") or []
-    if not isinstance(unless, list):
-        raise RulePackError(f"{path}:{entry.line}: 'unless' must be a list of cues")
+    inputs = {key: entry.get(key) or [] for key in ("unless", "after_input", "cleared_by")}
+    for key, value in inputs.items():
+        if not isinstance(value, list):
+            raise RulePackError(f"{path}:{entry.line}: {key!r} must be a list of cues")
     roles = entry.get("roles") or []
     if not isinstance(roles, list) or any(r not in ROLES for r in roles):
         raise RulePackError(f"{path}:{entry.line}: 'roles' must be a list of {', '.join(ROLES)}")
@@ -333,8 +343,10 @@ def _merge_rule(path: Path, pack: CategoryPack, entry: Any, line: int) -> None:
         tuple(map(str, after)),
         tuple(map(str, with_)),
         decisive,
-        tuple(map(str, unless)),
+        tuple(map(str, inputs["unless"])),
         tuple(map(str, roles)),
+        tuple(map(str, inputs["after_input"])),
+        tuple(map(str, inputs["cleared_by"])),
     )
     pack.cue_rules.append(rule)
 
@@ -395,7 +407,7 @@ def _check_references(pack: CategoryPack) -> None:
         if cue not in pack.cues:
             raise RulePackError(f"{pack.category}:0: suppress names unknown cue {cue!r}")
     for rule in pack.cue_rules:
-        for cue in (*rule.any_of, *rule.all_of, *rule.unless):
+        for cue in (*rule.any_of, *rule.all_of, *rule.unless, *rule.after_input, *rule.cleared_by):
             if cue not in pack.cues:
                 raise RulePackError(
                     f"{rule.source}: rule {rule.check_id} names unknown cue {cue!r}"

@@ -172,3 +172,38 @@ def make_finding(
     start, end = unique[0]
     excerpt = text[max(0, start - 60) : min(len(text), end + 80)].replace("\n", " ")[:200]
     return Finding(category, check_id, round(min(1.0, score), 3), actuality, unique, excerpt)
+
+
+class InputStates:
+    """What the quoted input said last before a place in the text, for rules with
+    ``after_input``: the cues that make the rule relevant ("status": "declined") and those
+    that clear it ("status": "ok") are looked up among the hits inside quoted segments."""
+
+    def __init__(self, norm: NormalisedText, segments: list[Segment], starts: list[int]) -> None:
+        self._norm = norm
+        self._segments = segments
+        self._starts = starts
+        self._found: dict[tuple[str, ...], list[tuple[int, bool]]] = {}
+
+    def answered(
+        self, rule: CueRule, cue_hits: dict[str, list[tuple[int, int]]], anchor: int
+    ) -> bool:
+        """True when the last relevant input before ``anchor`` is one of ``after_input``."""
+        key = (*rule.after_input, "|", *rule.cleared_by)
+        states = self._found.get(key)
+        if states is None:
+            states = self._states(rule, cue_hits)
+            self._found[key] = states
+        k = bisect_left(states, (anchor, False)) - 1
+        return k >= 0 and states[k][1]
+
+    def _states(
+        self, rule: CueRule, cue_hits: dict[str, list[tuple[int, int]]]
+    ) -> list[tuple[int, bool]]:
+        marks = [(s, True) for cue in rule.after_input for s, _ in cue_hits.get(cue, [])]
+        marks += [(s, False) for cue in rule.cleared_by for s, _ in cue_hits.get(cue, [])]
+        return sorted(m for m in marks if self._quoted(m[0]))
+
+    def _quoted(self, start: int) -> bool:
+        k = bisect_right(self._starts, self._norm.to_original(start)) - 1
+        return k >= 0 and self._segments[k].role == "quoted"

@@ -189,3 +189,10 @@ def test_roles_must_be_known_roles(tmp_path: Path) -> None:
     body = "category: deception\ncues:\n  a: ['x y z']\nrules:\n  - id: r\n    any: [a]\n    roles: [email]\n"
     with pytest.raises(RulePackError, match="'roles' must be a list of"):
         CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)])
+
+
+def test_after_input_must_name_known_cues(tmp_path: Path) -> None:
+    """An 'after_input' or 'cleared_by' naming a cue the pack lacks is a pack error."""
+    body = "category: deception\ncues:\n  a: ['x y z']\nrules:\n  - id: r\n    any: [a]\n    after_input: [gone]\n"
+    with pytest.raises(RulePackError, match="names unknown cue 'gone'"):
+        CheckEngine.load(extra_rule_dirs=[_write(tmp_path, body)])
