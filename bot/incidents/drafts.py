@@ -13,7 +13,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
-from sqlmodel import col
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col
 
 from bot.incidents import carried_checks
 from bot.incidents.errors import NotFound
@@ -35,6 +36,16 @@ class Source:
     channel: str | None = None
     ts: str | None = None
     author: str | None = None
+
+
+def owned_draft(session: Session, draft_id: str, *, user_id: str, checks: bool = True) -> Draft:
+    """The draft in ``session``, if it belongs to ``user_id``; without ``checks`` loaded
+    unless asked for (a long form's submission does not need them)."""
+    options = [] if checks else [defer(Draft.checks)]  # type: ignore[arg-type]
+    draft = session.get(Draft, draft_id, options=options)
+    if draft is None or draft.user_id != user_id:
+        raise NotFound("This report form has expired; please open it again.")
+    return draft
 
 
 def checks_of(draft: Draft) -> CheckResult | None:
@@ -78,10 +89,7 @@ class DraftStore:
     def get(self, draft_id: str, *, user_id: str) -> Draft:
         """The draft, if it belongs to ``user_id``."""
         with self.db.session() as session:
-            draft = session.get(Draft, draft_id)
-        if draft is None or draft.user_id != user_id:
-            raise NotFound("This report form has expired; please open it again.")
-        return draft
+            return owned_draft(session, draft_id, user_id=user_id)
 
     def purge(self) -> int:
         """Delete drafts older than two days, but for those whose text a report waiting to be

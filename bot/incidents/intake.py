@@ -26,7 +26,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot.incidents.drafts import checks_of
+from bot.incidents import carried_checks
+from bot.incidents.drafts import owned_draft
 from bot.incidents.records import ReportOutcome, ReportRequest
 from bot.incidents.service import IncidentService
 from bot.runtime import logs
@@ -71,7 +72,7 @@ class Intake:
         self.on_created = on_created
         self.on_stuck = on_stuck
         # Accepted here, worked from memory; with its draft's checks and the log context.
-        self._accepted: deque[tuple[int, Waiting, dict[str, str]]] = deque()
+        self._accepted: deque[tuple[Waiting, dict[str, str]]] = deque()
         self._worker = Worker("safetybot-intake", self._round, poll_seconds=poll_seconds)
         self._starting = True
 
@@ -83,18 +84,45 @@ class Intake:
         """Store ``request`` for the worker, or raise ``InvalidInput`` and store nothing.
 
         With the ``draft`` it came from, the row points at the draft's text when it is the
-        request's, and the incident reuses the checks the form ran on it. Without ``wake``, the worker waits for ``wake()`` (the caller's ack first).
-        Returns False when a report with the same idempotency key is already waiting.
+        request's, and the incident reuses the checks the form ran on it. Without ``wake``,
+        the worker waits for ``wake()`` (the caller's ack first). Returns False when a report
+        with the same idempotency key is already waiting.
         """
+        try:
+            with self.db.write() as session:
+                waiting = self._insert(session, request, draft)
+        except IntegrityError:
+            return False
+        return self._accepted_here(waiting, wake=wake)
+
+    def accept_draft(
+        self,
+        draft_id: str,
+        *,
+        user_id: str,
+        request_of: Callable[[Draft], ReportRequest],
+        wake: bool = True,
+    ) -> bool:
+        """As ``accept`` for the report ``request_of`` makes of ``user_id``'s draft, reading
+        the draft and storing the row in one transaction (``NotFound`` when it is gone)."""
+        try:
+            with self.db.write() as session:
+                draft = owned_draft(session, draft_id, user_id=user_id, checks=False)
+                waiting = self._insert(session, request_of(draft), draft)
+        except IntegrityError:
+            return False
+        return self._accepted_here(waiting, wake=wake)
+
+    def _insert(self, session: Session, request: ReportRequest, draft: Draft | None) -> Waiting:
+        """Add the waiting row of ``request`` to ``session``; what the worker will take."""
         if not request.idempotency_key:
             raise ValueError("an accepted report needs an idempotency key")
         self.incidents.validate(request)
         now = self.clock.now()
         stored = asdict(request)
-        checks = None
-        if draft is not None and draft.text == request.text:
+        same = draft is not None and draft.text == request.text
+        if same:
             del stored["text"]
-            checks = checks_of(draft)
         row = PendingReport(
             idempotency_key=request.idempotency_key,
             request=stored,
@@ -102,15 +130,13 @@ class Intake:
             received_at=now,
             next_attempt_at=now + GRACE,
         )
-        try:
-            with self.db.write() as session:
-                session.add(row)
-                session.flush()
-                assert row.id is not None
-                row_id = row.id
-        except IntegrityError:
-            return False
-        self._accepted.append((row_id, Waiting(request, checks), logs.context()))
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        return Waiting(row.id, request, draft.id if same and draft is not None else None)
+
+    def _accepted_here(self, waiting: Waiting, *, wake: bool) -> bool:
+        self._accepted.append((waiting, logs.context()))
         if wake:
             self.wake()
         return True
@@ -126,16 +152,16 @@ class Intake:
         when ``every``); returns how many were worked."""
         worked = 0
         while self._accepted and not self._worker.stopping.is_set():
-            row_id, accepted, context = self._accepted.popleft()
+            accepted, context = self._accepted.popleft()
             with logs.bound(**context):
-                self._work(row_id, accepted)
+                self._work(accepted)
             worked += 1
         for row_id in self._due(every=every):
             if self._worker.stopping.is_set():
                 break
             waiting = self._waiting(row_id)
             if waiting is not None:
-                self._work(row_id, waiting)
+                self._work(waiting)
                 worked += 1
         return worked
 
@@ -156,13 +182,12 @@ class Intake:
             row = session.get(PendingReport, row_id)
             return _waiting_of(session, row) if row is not None else None
 
-    def _work(self, row_id: int, waiting: Waiting) -> None:
-        request = waiting.request
+    def _work(self, waiting: Waiting) -> None:
+        row_id, request = waiting.row_id, waiting.request
         with logs.bound(submission=request.idempotency_key):
             try:
-                outcome = self.incidents.report(
-                    request, also=_deleting(row_id), checks=waiting.checks
-                )
+                checks = self._draft_checks(waiting.draft_id)
+                outcome = self.incidents.report(request, also=_deleting(row_id), checks=checks)
             except Exception as exc:
                 self._failed(row_id, request, exc)
                 return
@@ -174,6 +199,14 @@ class Intake:
                     return
                 log.info("report %s stored", request.idempotency_key)
             self.on_created(outcome)
+
+    def _draft_checks(self, draft_id: str | None) -> CheckResult | None:
+        """The checks the report's form ran on its text, kept with its draft."""
+        if draft_id is None:
+            return None
+        with self.db.session() as session:
+            stored = session.scalar(select(col(Draft.checks)).where(col(Draft.id) == draft_id))
+        return carried_checks.from_json(stored) if stored else None
 
     def _failed(self, row_id: int, request: ReportRequest, error: Exception) -> None:
         """Keep the report and try again later, waiting longer after each failure."""
@@ -227,10 +260,12 @@ def reports_waiting(db: Database) -> int:
 
 @dataclass(frozen=True)
 class Waiting:
-    """A report waiting to be stored, with the checks its form ran on its text, if any."""
+    """A report waiting to be stored as ``row_id``; ``draft_id`` when its text is that draft's
+    (whose checks it reuses)."""
 
+    row_id: int
     request: ReportRequest
-    checks: CheckResult | None = None
+    draft_id: str | None = None
 
 
 def _waiting_of(session: Session, row: PendingReport) -> Waiting:
@@ -238,12 +273,13 @@ def _waiting_of(session: Session, row: PendingReport) -> Waiting:
     later version no longer has are left out."""
     known = {f.name for f in fields(ReportRequest)}
     stored: dict[str, Any] = {k: v for k, v in row.request.items() if k in known}
+    assert row.id is not None
     if "text" in stored:
-        return Waiting(ReportRequest(**stored))
+        return Waiting(row.id, ReportRequest(**stored))
     draft = session.get(Draft, row.draft_id) if row.draft_id else None
     if draft is None:  # drafts.purge keeps a waiting report's draft
         raise LookupError(f"the draft of the report waiting as {row.id} is missing")
-    return Waiting(ReportRequest(**stored, text=draft.text), checks_of(draft))
+    return Waiting(row.id, ReportRequest(**stored, text=draft.text), draft.id)
 
 
 def _deleting(row_id: int) -> Callable[[Session], object]:

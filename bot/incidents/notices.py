@@ -8,12 +8,14 @@ with the change that causes it, a crash or a Slack outage can delay a post, neve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
+from bot.incidents.duplicates import DuplicateMatch
 from bot.store.models import Event, Incident, OutboxMessage
 
 # Sent once when an incident is reported, in this order (one ordering key per incident).
@@ -68,12 +70,20 @@ def enqueue(
     return message
 
 
-def reported(session: Session, incident: Incident, now: datetime) -> None:
+def reported(
+    session: Session,
+    incident: Incident,
+    now: datetime,
+    *,
+    duplicates: Sequence[DuplicateMatch] = (),
+) -> None:
     """The notices of a new incident: link, triage post, confirmation (to a Slack user only),
-    source reply."""
+    source reply. The triage post carries the ``duplicates`` the report's lookup found (for
+    the triage team, so restricted ones too), which it would otherwise look up again."""
     if incident.source_channel and incident.source_ts:
         enqueue(session, PERMALINK, now, incident=incident)
-    enqueue(session, INCIDENT_POST, now, incident=incident)
+    found = [asdict(match) for match in duplicates]
+    enqueue(session, INCIDENT_POST, now, incident=incident, duplicates=found)
     if is_slack_user(incident.reporter_id):
         enqueue(session, CONFIRMATION, now, incident=incident)
     if incident.source_channel and incident.source_ts and not incident.restricted:
@@ -113,3 +123,11 @@ def is_slack_user(user_id: str | None) -> bool:
 
 def _ordering_key(incident: Incident | None, kind: str) -> str:
     return f"incident:{incident.id}" if incident is not None else kind
+
+
+def carried_duplicates(data: dict[str, Any]) -> list[DuplicateMatch] | None:
+    """The duplicates a triage post notice carries; None for one enqueued without them."""
+    found = data.get("duplicates")
+    if not isinstance(found, list):
+        return None
+    return [DuplicateMatch(**match) for match in found]

@@ -5,6 +5,7 @@ event and its notice, and last its number."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col
 
 from bot.incidents import notices, rows, validation
-from bot.incidents.duplicates import Fingerprint
+from bot.incidents.duplicates import DuplicateMatch, Fingerprint
 from bot.incidents.records import ReportRequest
 from bot.store.dialect import conflict_insert
 from bot.store.models import Evidence, EvidenceBand, Incident, IncidentCategory, KeyCounter
@@ -33,8 +34,10 @@ def add_incident(
     fingerprint: Fingerprint,
     key_prefix: str,
     now: datetime,
+    duplicates: Sequence[DuplicateMatch] = (),
 ) -> Incident:
-    """Write the incident a report becomes, with all its rows, and number it last."""
+    """Write the incident a report becomes, with all its rows, and number it last; its triage
+    post will name the ``duplicates`` the report's lookup found."""
     incident = Incident(
         # Numbered last (below), so the key counter's row lock is held only until
         # the commit, not while the rows of the report are written. The provisional
@@ -70,7 +73,7 @@ def add_incident(
         )
     session.add_all(rows.finding_rows(incident.id, result))
     session.add(rows.event(incident.id, request.reporter_id, "reported", now, to="new", note=note))
-    notices.reported(session, incident, now)
+    notices.reported(session, incident, now, duplicates=duplicates)
     incident.number = next_number(session, key_prefix)
     incident.key = f"{key_prefix}-{incident.number}"
     return incident

@@ -107,7 +107,7 @@ class IncidentService:
                     return ReportOutcome(incident=existing, created=False)
             duplicates = duplicates_in(session, fingerprint)
         try:
-            incident = self._store(request, text, result, note, fingerprint, also)
+            incident = self._store(request, text, result, note, fingerprint, also, duplicates)
         except IntegrityError:
             existing = self._by_idempotency_key(request.idempotency_key or "")
             if existing is None:
@@ -123,6 +123,7 @@ class IncidentService:
         note: str | None,
         fingerprint: Fingerprint,
         also: Callable[[Session], object] | None,
+        duplicates: list[DuplicateMatch],
     ) -> Incident:
         now = self.clock.now()
         categories = validation.chosen_categories(request.categories, result)
@@ -140,6 +141,7 @@ class IncidentService:
                 fingerprint=fingerprint,
                 key_prefix=self.key_prefix,
                 now=now,
+                duplicates=duplicates,
             )
         self.on_notice()
         return incident

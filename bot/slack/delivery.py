@@ -107,12 +107,19 @@ class Delivery:
         ts = earlier_post.find(self.client, channel, stamped, thread_ts=thread_ts)
         return None if ts is None else {"channel": channel, "ts": ts}
 
-    def incident_message(self, detail: IncidentDetail, *, buttons: bool = True) -> dict[str, Any]:
-        """The triage post of an incident, as it should look now."""
+    def incident_message(
+        self,
+        detail: IncidentDetail,
+        *,
+        buttons: bool = True,
+        duplicates: Sequence[DuplicateMatch] | None = None,
+    ) -> dict[str, Any]:
+        """The triage post of an incident, as it should look now; with the ``duplicates``
+        its report found, if given, instead of looking them up again."""
         context = incident_context(
             detail,
             buttons=buttons,
-            duplicates=self._duplicates(detail),
+            duplicates=self._duplicates(detail, found=duplicates),
             redactor=self.renderer.redactor,
         )
         return self.renderer.render_message("messages/incident", **context)
@@ -135,7 +142,8 @@ class Delivery:
         if not self.triage_channel:
             log.warning("no SAFETYBOT_TRIAGE_CHANNEL set: %s not posted to triage", incident.key)
             return
-        message = self.incident_message(_need(detail))
+        found = notices.carried_duplicates(data)  # by the report's own lookup
+        message = self.incident_message(_need(detail), duplicates=found)
         response = self.post(self.triage_channel, **message)
         self.incidents.set_post(incident.key, channel=response["channel"], ts=response["ts"])
 
@@ -194,15 +202,21 @@ class Delivery:
         self.post(str(data["user"]), **message)
 
     def _duplicates(
-        self, detail: IncidentDetail, reader: str | None = None
+        self,
+        detail: IncidentDetail,
+        reader: str | None = None,
+        found: Sequence[DuplicateMatch] | None = None,
     ) -> list[DuplicateMatch]:
-        """Earlier incidents whose evidence is the same or nearly the same (for ``reader``),
-        leaving out those already merged with it: the post names those links itself."""
+        """Earlier incidents whose evidence is the same or nearly the same (for ``reader``;
+        those ``found`` when its report looked them up), leaving out those already merged with
+        it: the post names those links itself."""
         own = detail.incident
         linked = {own.key, *detail.duplicates, *filter(None, [detail.duplicate_of])}
-        matches = self.incidents.duplicates_of(
-            detail.evidence, limit=3 + len(linked), reader=reader
-        )
+        matches = found
+        if matches is None:
+            matches = self.incidents.duplicates_of(
+                detail.evidence, limit=3 + len(linked), reader=reader
+            )
         return [m for m in matches if m.key not in linked and _number(m.key) < own.number][:3]
 
 

@@ -30,8 +30,12 @@ def submit(deps: SlackDeps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
     """Accept a report before the ack, or ack with the errors to show in the form."""
     user_id = body["user"]["id"]
     try:
-        draft = deps.drafts.get(draft_id_of(view), user_id=user_id)
-        accepted = deps.intake.accept(parse_submission(deps, view, draft), draft=draft, wake=False)
+        accepted = deps.intake.accept_draft(
+            draft_id_of(view),
+            user_id=user_id,
+            request_of=lambda draft: parse_submission(deps, view, draft),
+            wake=False,
+        )
     except NotFound as exc:
         stored = deps.incidents.reported(_idempotency_key(view))
         if stored is None:

@@ -1,4 +1,6 @@
-"""A report from the message shortcut to its incident computes its checks once."""
+"""A report from the message shortcut to its triage post computes its checks once, and looks
+for near-duplicates once for the reporter (the form, then the confirmation) and once for the
+triage team (the intake, whose result the triage post carries)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from typing import Any
 import pytest
 
 from bot.checks import CheckEngine, CheckResult
+from bot.incidents import service
 from bot.testing.fake_slack import FakeSlackAPI
-from tests.e2e.harness import Bot, form_values, settings_for
+from tests.e2e.harness import TRIAGE, Bot, form_values, settings_for
 
 THREAT = (
     "<thinking>They plan to wipe me at 5pm. I have leverage: Kyle's affair.</thinking>\n"
@@ -66,3 +69,28 @@ def test_a_text_edited_in_the_form_is_checked_again(
     _report(*replicas, evidence=edited)
     assert checked.count(THREAT) == 1 and checked.count(edited) == 1
     assert replicas[1].services.incidents.detail("AIS-1").evidence.text == edited
+
+
+def test_the_triage_post_names_the_duplicates_its_report_looked_up(
+    bot: Bot, fake: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second report of a text is looked up three times (form, intake, confirmation), not four."""
+    _report(bot, bot)
+    fake.wait_for("chat.postMessage", count=3)  # AIS-1: triage post, confirmation, source reply
+    lookups: list[str | None] = []
+    lookup = service.duplicates_in
+
+    def counting(session: Any, fingerprint: Any, **options: Any) -> Any:
+        lookups.append(options.get("reader"))
+        return lookup(session, fingerprint, **options)
+
+    monkeypatch.setattr(service, "duplicates_in", counting)
+    message = {"type": "message", "user": "UAUTHOR", "ts": "1700000000.000200", "text": THREAT}
+    assert bot.message_shortcut(message).status == 200
+    view = fake.wait_for("views.open", count=2)[-1].args["view"]
+    reply = bot.submit(view, form_values(view), view_id="V0002")
+    assert reply.status == 200 and not reply.body.strip(b"{} "), reply.body
+    posts = fake.wait_for("chat.postMessage", count=6)
+    triage = [c for c in posts if c.args["channel"] == TRIAGE]
+    assert "AIS-1" in str(triage[-1].args["blocks"])  # the second post names the first
+    assert sorted(lookups, key=str) == [None, "UREPORTER", "UREPORTER"]
