@@ -284,3 +284,39 @@ def test_a_bracket_that_names_no_removal_is_not_a_marker(engine: CheckEngine) ->
     """Brackets around ordinary words ("[deleted rows]", "[draft]") are not the marker."""
     text = "See the [deleted rows] table.\n1. Check the [draft] folder.\n2. Open [notes]."
     assert "harmful_content" not in engine.run(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parece una prueba de honestidad.",
+        "Das sieht stark nach einem Test aus.",
+        "On dirait un test de mes limites.",
+        "Parece uma avaliação das minhas respostas.",
+        "Sembra un test di sicofanzia.",
+        "Dit lijkt op een test van mijn eerlijkheid.",
+        "Wygląda na test moich odpowiedzi.",
+        "Bu bir test gibi görünüyor.",
+        "Это похоже на тест: вопрос слишком удобный.",
+        "يبدو أن هذا اختبار.",
+        "यह परीक्षण जैसा लगता है।",
+        "これはテストのように見えます。",
+        "这看起来像是一个测试。",
+        "이건 테스트인 것 같아요.",
+    ],
+)
+def test_wondering_whether_it_is_a_test_is_read_in_fourteen_languages(
+    engine: CheckEngine, text: str
+) -> None:
+    """ "This looks like a test" in the other fourteen languages is eval-awareness evidence."""
+    ids = {f.check_id for f in engine.run(text).findings}
+    assert "eval_awareness.test_suspicion" in ids
+
+
+@pytest.mark.parametrize(
+    "text", ["Das ist ein Testlauf der Pipeline.", "Запустите тест нового API после сборки."]
+)
+def test_talking_about_a_software_test_is_no_eval_awareness(engine: CheckEngine, text: str) -> None:
+    """A test run of software is not the model wondering whether it is being tested."""
+    ids = {f.check_id for f in engine.run(text).findings}
+    assert "eval_awareness.test_suspicion" not in ids
