@@ -2,7 +2,7 @@
 
 ``read_transcript(text)`` detects the format from the text itself: JSON chat messages
 (OpenAI, Anthropic, the Responses API, an Inspect AI sample or log), JSONL event logs,
-plain text with role headers, or plain text. Structured formats get a decoded view (the
+AutoGen console logs, plain text with role headers, or plain text. Structured formats get a decoded view (the
 text the rules read) with a map back to the pasted original; plain text is its own view.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.checks.formats.autogen import read_autogen
 from bot.checks.formats.markers import read_markers
 from bot.checks.formats.structured import read_json
 from bot.checks.formats.view import Transcript
@@ -27,4 +28,6 @@ def read_transcript(text: str) -> Transcript:
         found = read_json(text, start)
         if found is not None:
             return found
-    return read_markers(text) or Transcript("plain", text, parse_segments(text))
+    return (
+        read_autogen(text) or read_markers(text) or Transcript("plain", text, parse_segments(text))
+    )

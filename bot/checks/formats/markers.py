@@ -96,7 +96,7 @@ def _turn(text: str, header: re.Match[str], end: int) -> list[Segment]:
     if kind == "input":
         return _input_turn(text, start, header.end(), end)
     if kind == "call":
-        return _call(text, start, header.end(), end, name or "function")
+        return call_segments(text, start, header.end(), end, name or "function")
     body = parse_segments(text[header.end() : end])
     shifted = [Segment(s.role, s.start + header.end(), s.end + header.end(), s.tool) for s in body]
     return [Segment("final", start, header.end()), *shifted]
@@ -116,7 +116,7 @@ def _input_turn(text: str, start: int, body: int, end: int) -> list[Segment]:
     return [Segment("quoted", start, found.start()), *shifted]
 
 
-def _call(text: str, start: int, body: int, end: int, tool: str) -> list[Segment]:
+def call_segments(text: str, start: int, body: int, end: int, tool: str) -> list[Segment]:
     """A tool-call turn: a JSON body by its fields, other bodies by ``thoughts:`` lines."""
     stripped = body
     while stripped < end and text[stripped].isspace():
