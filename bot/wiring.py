@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.checks import CheckEngine
 from bot.config import Settings
@@ -26,12 +26,14 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.digest.posting import DigestRunner
+    from bot.digest.runs import DigestRunStore
     from bot.digest.weekly import WeeklyDigest
     from bot.incidents.permissions import TriageTeam
     from bot.playground.launch import Launch
     from bot.playground.web import PlaygroundApp
     from bot.runtime.scheduling import ScheduledJob
     from bot.slack.after_ack import ListenerPool
+    from bot.slack.delivery import Delivery
     from bot.slack.deps import SlackDeps
     from bot.slack.digest_post import DigestPoster
     from bot.slack.http import SlackHttpApp
@@ -135,7 +137,8 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
     """The Bolt app, its outbox and its intake over ``services``; makes no network call.
 
     Each object is built once, complete: its hooks are constructor arguments, composed here
-    first where two meet (the metrics count each outbox outcome, then the homes refresh).
+    first where two meet (the metrics count each outbox outcome, then the homes refresh and
+    the weekly digest records a post that failed for good).
     """
     from bot.incidents.home_refresh import HomeRefresh
     from bot.incidents.permissions import Permissions
@@ -164,6 +167,13 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
     refresh = HomeRefresh(
         db=services.db, clock=services.clock, team=team.members, kick=services.outbox_wake.set
     )
+    # The digest job queues its post in this outbox and wakes it; delivery sends it.
+    digest = build_digest(services, client=client, delivery=delivery)
+
+    def after_delivery(message: Any, outcome: Any) -> None:
+        refresh.after_delivery(message, outcome)
+        digest.runs.after_delivery(message, outcome)
+
     outbox = Outbox(
         db=services.db,
         deliver=delivery.deliver,
@@ -173,7 +183,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         policy=replace(DEFAULT_RETRY, base_delay=settings.outbox_retry_base),
         lease_seconds=settings.outbox_lease_seconds,
         wake=services.outbox_wake,
-        on_outcome=services.metrics.outbox_hook(refresh.after_delivery),
+        on_outcome=services.metrics.outbox_hook(after_delivery),
     )
     services.metrics.watch_outbox_depth(outbox.depth)
     intake = Intake(
@@ -206,7 +216,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         startup_checks=lambda: warn_about_slack(client, settings),
         checkpoints=Checkpointer(services.db),
         scheduler=build_scheduler(
-            [*scheduled_jobs(services, outbox), *build_digest(services, client=client).jobs],
+            [*scheduled_jobs(services, outbox), *digest.jobs],
             timezone=settings.timezone,
         ),
     )
@@ -256,40 +266,78 @@ class DigestParts:
 
     digest: WeeklyDigest
     poster: DigestPoster
+    runs: DigestRunStore
     runner: DigestRunner | None = None
     can_post: bool = False
     jobs: list[ScheduledJob] = field(default_factory=list)
 
 
-def build_digest(services: Services, *, client: WebClient | None = None) -> DigestParts:
-    """The digest over ``services``; its job posts to SAFETYBOT_DIGEST_CHANNEL exactly once a week."""
+def build_digest(
+    services: Services, *, client: WebClient | None = None, delivery: Delivery | None = None
+) -> DigestParts:
+    """The digest over ``services``; its job posts to SAFETYBOT_DIGEST_CHANNEL exactly once a week.
+
+    The post goes through the outbox. Given the running bot's ``delivery``, the digest's
+    sender is registered there and a queued post wakes the bot's outbox worker. Without it
+    (the command line, the playground button), an outbox of its own delivers that one
+    message inline, so the caller learns the outcome at once; a post it could not make yet
+    stays queued for the running bot to retry.
+    """
     from bot.digest.posting import DigestRunner, digest_job, digest_schedule
-    from bot.digest.runs import DigestRunStore
+    from bot.digest.runs import NOTICE, DigestRunStore
     from bot.digest.weekly import WeeklyDigest
     from bot.slack.app import TEMPLATES, web_client
     from bot.slack.blocks import TemplateRenderer
-    from bot.slack.digest_post import DigestPoster
+    from bot.slack.delivery import Delivery
+    from bot.slack.digest_post import DigestPoster, sender
+    from bot.slack.outbox import DEFAULT_RETRY, Outbox
 
     settings, clock = services.settings, services.clock
     digest = WeeklyDigest(
         services.db, zone=settings.timezone, clock=clock, command=settings.command
     )
     renderer = TemplateRenderer(TEMPLATES, redactor=services.incidents.redactor)
-    poster = DigestPoster(client or web_client(settings), renderer)
-    parts = DigestParts(digest, poster, can_post=settings.slack_bot_token is not None)
-    if settings.digest_channel:
-        parts.runner = DigestRunner(
-            runs=DigestRunStore(services.db, clock),
-            digest=digest,
-            post=poster.post,
-            find=poster.find,
-            channel=settings.digest_channel,
-            clock=clock,
-            schedule=digest_schedule(settings.digest_cron, settings.timezone),
-            zone=settings.timezone,
+    client = client or web_client(settings)
+    poster = DigestPoster(client, renderer)
+    runs = DigestRunStore(services.db, clock)
+    parts = DigestParts(digest, poster, runs, can_post=settings.slack_bot_token is not None)
+    if not settings.digest_channel:
+        return parts
+    send: Callable[[str], int]
+    if delivery is None:
+        delivery = Delivery(
+            client=client, renderer=renderer, incidents=services.incidents, triage_channel=None
         )
-        if parts.can_post:
-            parts.jobs.append(digest_job(parts.runner, now=clock.now()))
+        outbox = Outbox(
+            db=services.db,
+            deliver=delivery.deliver,
+            clock=clock,
+            policy=replace(DEFAULT_RETRY, base_delay=settings.outbox_retry_base),
+            lease_seconds=settings.outbox_lease_seconds,
+            on_outcome=runs.after_delivery,
+        )
+        send = lambda key: outbox.run_once(ordering_key=key)  # noqa: E731
+    else:
+        wake = services.outbox_wake
+
+        def send(key: str) -> int:
+            wake.set()
+            return 0
+
+    parts.runner = DigestRunner(
+        runs=runs,
+        digest=digest,
+        post=poster.post,
+        send=send,
+        find=poster.find,
+        channel=settings.digest_channel,
+        clock=clock,
+        schedule=digest_schedule(settings.digest_cron, settings.timezone),
+        zone=settings.timezone,
+    )
+    delivery.register(NOTICE, sender(parts.runner))
+    if parts.can_post:
+        parts.jobs.append(digest_job(parts.runner, now=clock.now()))
     return parts
 
 

@@ -3,7 +3,10 @@
 ``--preview`` (the default) prints the week so far, or ``--week 2026-W47``, as text, or
 with ``--blocks`` as the exact message JSON the bot posts. ``--post`` posts the last
 complete week (or ``--week``) to the digest channel, still once per week: a week already
-posted is left alone unless ``--force`` is given.
+posted is left alone unless ``--force`` is given. The post goes through the outbox like the
+scheduled job's: the week's message is queued, then this command delivers that one message
+inline and prints the outcome (the message ``ts``); one Slack could not take yet stays
+queued for the running bot's outbox, and the command says so and exits 1.
 """
 
 from __future__ import annotations

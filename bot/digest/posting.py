@@ -1,14 +1,22 @@
 """Posting the weekly digest exactly once per channel and week, whatever the replicas do.
 
-Before posting, a ``DigestRun`` row unique on (channel, week start) is claimed in one
-transaction; only the claimant posts, then records the message ``ts``. So:
+The digest is delivered by the outbox (:mod:`bot.slack.outbox`), like the triage post and
+every DM: one mechanism sends once, retries with backoff (Slack's ``Retry-After`` on 429),
+stops on permanent errors and looks for an earlier post before repeating one whose answer
+was lost. What is particular to the digest is deciding which week is due, and recording
+the outcome in a ``DigestRun`` row unique on (channel, week start):
 
+* the job claims the week's row and, in the same transaction, puts the week's message in
+  the outbox under a key of its own (``digest:<channel>:<week start>``); while a message
+  of that key waits in the outbox, nothing more is claimed or queued;
 * replicas firing together: one inserts the row, the others see it and stand back;
-* a restart after the post: the row says ``posted``, nothing is posted again;
-* a failed post: the row says ``failed``; the job, which also runs every few minutes,
-  claims it again after an exponential backoff, and before posting again asks Slack
-  whether the earlier attempt got through after all (``find``);
-* a claimant that died mid-post: its claim goes stale after ``lease`` and is taken over;
+* the outbox sends it (``deliver``): the digest is rendered then, the post carries the week
+  in its metadata, and the ``ts`` is recorded on the row (``posted``);
+* a post the outbox gave up on (a permanent error, or too many attempts) marks the row
+  ``failed`` (``DigestRunStore.after_delivery``); the job, which also runs every few
+  minutes, claims it again after an exponential backoff and queues it again, and that
+  message first asks Slack whether an earlier attempt got through after all (``find``);
+* a claim whose outcome was never recorded goes stale after ``lease`` and is taken over;
 * the bot was down at the scheduled time: the job runs at start and posts the week whose
   scheduled post is past and missing, for that week, once. Only the latest such week is
   caught up; older ones can be posted by hand (``safetybot digest --post --week``). Weeks
@@ -18,8 +26,10 @@ transaction; only the claimant posts, then records the message ``ts``. So:
 
 The digest of a week is due at the first scheduled time at or after the week's end
 (Monday 00:00 in the configured zone), so daylight-saving changes neither skip nor repeat
-a week. No Slack here: posting is a plain ``post(channel, context) -> ts`` callable. The
-rows claimed are in :mod:`bot.digest.runs`.
+a week. No Slack here: posting is a plain ``post(channel, context) -> ts`` callable that
+raises the Web API's errors (the outbox classifies them), and ``send(key)`` hands the
+queued message to an outbox: the running bot wakes its worker, the command line delivers
+that one message inline. The rows claimed are in :mod:`bot.digest.runs`.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from apscheduler.triggers.base import BaseTrigger
@@ -39,7 +49,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import ConfigError
-from bot.digest.runs import CLAIMED, POSTED, DigestRunStore
+from bot.digest.runs import CLAIMED, FAILED, POSTED, QUEUED, DigestRunStore
 from bot.digest.weeks import Week, week_of
 from bot.runtime.clock import Clock
 from bot.runtime.scheduling import ScheduledJob
@@ -51,10 +61,11 @@ CHECK_EVERY = timedelta(minutes=5)
 
 Post = Callable[[str, dict[str, Any]], str]
 Find = Callable[[str, str], str | None]
+Send = Callable[[str], int]  # deliver the outbox message of this key; how many were tried
 
 
 class DigestPostError(Exception):
-    """Posting failed; the message names Slack's error (``not_in_channel``, ``timeout``)."""
+    """Posting the week so far failed; the message names Slack's error (``not_in_channel``)."""
 
 
 class ContextSource(Protocol):
@@ -95,15 +106,17 @@ def due_week(schedule: BaseTrigger, now: datetime, zone: str) -> Week | None:
 class RunResult:
     """What one run did, in words fit for a log line or the terminal."""
 
-    status: str  # posted | found | posted_before | in_progress | backing_off | gave_up | failed | not_due
+    status: str  # posted | queued | posted_before | in_progress | backing_off | gave_up | failed | not_due
     week: Week | None
     ts: str | None = None
     error: str = ""
 
     @property
     def ok(self) -> bool:
-        """Nothing went wrong (which includes "already posted")."""
-        return self.status not in ("failed", "gave_up")
+        """Nothing went wrong (which includes "already posted", and queued without an error)."""
+        return self.status not in ("failed", "gave_up") and not (
+            self.status == QUEUED and self.error
+        )
 
     def describe(self, channel: str = "") -> str:
         """One line saying what happened."""
@@ -111,7 +124,8 @@ class RunResult:
         where = f" to {channel}" if channel else ""
         return {
             "posted": f"posted the digest of {label}{where} (ts {self.ts})",
-            "found": f"the digest of {label} had reached {channel or 'Slack'} already (ts {self.ts}); recorded it",
+            "queued": f"the digest of {label} is queued{where}; the bot's outbox delivers it"
+            + (f" (the last attempt failed: {self.error}; it is retried)" if self.error else ""),
             "posted_before": f"the digest of {label} was already posted{where} (ts {self.ts}); "
             "use --force to post it again",
             "in_progress": f"the digest of {label} is being posted right now by another process",
@@ -139,6 +153,7 @@ class DigestRunner:
         runs: DigestRunStore,
         digest: ContextSource,
         post: Post,
+        send: Send,
         channel: str,
         clock: Clock,
         schedule: BaseTrigger,
@@ -149,6 +164,7 @@ class DigestRunner:
         self.runs = runs
         self.digest = digest
         self.post = post
+        self.send = send
         self.find = find
         self.channel = channel
         self.clock = clock
@@ -172,7 +188,7 @@ class DigestRunner:
         except Exception:
             log.exception("the weekly digest job failed")
             return RunResult("failed", None, error="unexpected error; see the log")
-        if result.status in ("posted", "found", "failed", "gave_up"):
+        if result.status in ("posted", "queued", "failed", "gave_up"):
             log.log(
                 logging.INFO if result.ok else logging.WARNING,
                 "weekly digest: %s",
@@ -187,39 +203,61 @@ class DigestRunner:
         return due_at is None or due_at < first
 
     def post_week(self, week: Week, *, force: bool = False, manual: bool = False) -> RunResult:
-        """Claim ``week`` and post it; ``force`` posts again after a success."""
+        """Claim ``week`` and queue its post in the outbox, then hand it to ``send``; ``force``
+        posts again after a success. Says ``posted`` when the message was delivered by then,
+        ``queued`` when it waits in the outbox (the running bot delivers it)."""
         claim = self.runs.claim(
             self.channel, week.start, by=self.identity, force=force, manual=manual
         )
         run = claim.run
-        if claim.outcome != CLAIMED:
+        if claim.outcome not in (CLAIMED, QUEUED):
             status = "posted_before" if claim.outcome == POSTED else claim.outcome
             return RunResult(status, week, run.message_ts, run.last_error or "")
-        assert run.id is not None
-        try:
-            if claim.retry and not force and self.find is not None:
-                found = self.find(self.channel, week.label)
-                if found:
-                    self.runs.posted(run.id, by=self.identity, ts=found)
-                    return RunResult("found", week, found)
-            ts = self.post(self.channel, self.digest.context(week))
-        except Exception as exc:
-            error = str(exc) if isinstance(exc, DigestPostError) else f"{type(exc).__name__}: {exc}"
-            if not isinstance(exc, DigestPostError):
-                log.exception("the digest of %s could not be made or posted", week.label)
-            self.runs.failed(run.id, by=self.identity, error=error)
-            status = "gave_up" if self.runs.policy.gives_up(run.attempts) else "failed"
-            return RunResult(status, week, error=error)
-        if not self.runs.posted(run.id, by=self.identity, ts=ts):
+        tried = self.send(claim.key)
+        now = self.runs.get(self.channel, week.start) or run
+        if now.status == POSTED:
+            mine = claim.outcome == CLAIMED or tried > 0
+            return RunResult("posted" if mine else "posted_before", week, now.message_ts)
+        if now.status == FAILED:
+            status = "gave_up" if self.runs.policy.gives_up(now.attempts) else "failed"
+            return RunResult(status, week, error=now.last_error or "")
+        return RunResult(QUEUED, week, error=self.runs.last_notice(claim.key)[1])
+
+    def deliver(self, data: dict[str, Any], *, uncertain: bool = False) -> None:
+        """Send one queued digest message (the outbox calls this); raises the Web API's error.
+
+        A week's post looks for itself in the channel first when an earlier attempt may
+        have reached Slack (``uncertain``: its answer was lost; or the week failed before),
+        and records the ``ts`` on the week's row.
+        """
+        channel, by = str(data["channel"]), str(data["by"])
+        week = Week(date.fromisoformat(str(data["week_start"])), self.zone)
+        if data.get("preview"):
+            ts = self.post(channel, self.digest.context(week))
+            self.runs.preview_posted(channel, week.start, by=by, ts=ts)
+            return
+        found = None
+        if (uncertain or data.get("retry")) and self.find is not None:
+            found = self.find(channel, week.label)
+        ts = found or self.post(channel, self.digest.context(week))
+        if not self.runs.posted(int(data["run_id"]), by=by, ts=ts):
             log.warning("digest of %s posted, but another process had taken over", week.label)
-        return RunResult("posted", week, ts)
+        elif found:
+            log.info("the digest of %s had reached %s already; recorded it", week.label, channel)
 
     def post_preview(self) -> str:
         """Post the current week so far (the playground); recorded as a preview, so the App
-        Home names it while the week's own post stays due."""
+        Home names it while the week's own post stays due. Goes through the outbox too."""
         week = week_of(self.clock.now(), self.zone)
-        ts = self.post(self.channel, self.digest.context(week))
-        self.runs.preview_posted(self.channel, week.start, by=self.identity, ts=ts)
+        key = self.runs.enqueue_preview(self.channel, week.start, by=self.identity)
+        self.send(key)
+        status, error = self.runs.last_notice(key)
+        if status == "failed":
+            raise DigestPostError(error)
+        if status != "sent":
+            return f"The digest of {week.label} so far is queued for the digest channel" + (
+                f" (the last attempt failed: {error}; it is retried)." if error else "."
+            )
         return f"Posted the digest of {week.label} so far to the digest channel."
 
 

@@ -1,7 +1,7 @@
 """The ``digest_run`` rows behind posting the weekly digest once per channel and week: a
-claim in one transaction (insert the week's row, or take over one that may be taken), then
-the post or the failure recorded by the claimant; :mod:`bot.digest.posting` tells the
-whole story.
+claim in one transaction (insert the week's row, or take over one that may be taken) that
+also puts the week's message in the outbox, then the post or the failure recorded as the
+outbox delivers it; :mod:`bot.digest.posting` tells the whole story.
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ from bot.runtime.clock import Clock
 from bot.runtime.retry import RetryPolicy
 from bot.store.db import Database
 from bot.store.dialect import conflict_insert
-from bot.store.models import DigestRun
+from bot.store.models import DigestRun, OutboxMessage
 
 CLAIMED, POSTED, FAILED = "claimed", "posted", "failed"
+QUEUED = "queued"  # the week's message waits in the outbox (being sent, or retried)
+NOTICE = "weekly_digest"  # the outbox kind of a digest post (the week's, or a preview)
+_WAITING = ("pending", "sending")  # outbox statuses of a message not yet sent or failed
 PREVIEW = "preview"  # the week so far was posted (the playground); the week still falls due
 DEFAULT_LEASE = timedelta(minutes=10)
 
@@ -33,9 +36,27 @@ DEFAULT_RETRY = RetryPolicy(base_delay=60.0, max_delay=3600.0, max_attempts=12)
 class Claim:
     """The outcome of a claim: the row to post for, or why there is nothing to do."""
 
-    outcome: str  # claimed | posted | in_progress | backing_off | gave_up
+    outcome: str  # claimed | queued | posted | in_progress | backing_off | gave_up
     run: DigestRun
     retry: bool = False  # an earlier attempt may have reached Slack
+    key: str = ""  # the ordering key of the week's outbox message
+
+
+def notice_key(channel: str, week_start: date) -> str:
+    """The once-only key of a week's digest in the outbox: one message per channel and week
+    waits at a time, and it has an ordering of its own (not an incident's)."""
+    return f"digest:{channel}:{week_start.isoformat()}"
+
+
+def readable(error: str) -> str:
+    """An outbox error (``not_in_channel``, ``timeout:TimeoutError``, ``bug:KeyError: x``)
+    as people read it: ``slack: not_in_channel``, ``timeout: TimeoutError``, ``KeyError: x``."""
+    kind, colon, rest = error.partition(":")
+    if colon and kind == "bug":
+        return rest.strip()
+    if colon and kind in ("timeout", "network"):
+        return f"{kind}: {rest.strip()}"
+    return f"slack: {error}"
 
 
 def decide(
@@ -103,8 +124,11 @@ class DigestRunStore:
     def claim(
         self, channel: str, week_start: date, *, by: str, force: bool = False, manual: bool = False
     ) -> Claim:
-        """Insert the week's row, or take over an existing one when it may be; atomically."""
+        """Insert the week's row, or take over an existing one when it may be, and put the
+        week's message in the outbox; atomically. While a message of the week waits in the
+        outbox (being sent or retried), nothing is claimed: the outcome is ``queued``."""
         now = self.clock.now()
+        key = notice_key(channel, week_start)
         with self.db.write() as session:
             inserted = session.execute(
                 conflict_insert(session, DigestRun)
@@ -121,17 +145,53 @@ class DigestRunStore:
             ).scalar_one_or_none()
             run = session.scalars(_one(channel, week_start).with_for_update()).one()
             if inserted is not None:
-                return Claim(CLAIMED, run)
+                _enqueue(session, run, key, now, retry=False)
+                return Claim(CLAIMED, run, key=key)
+            if _waiting(session, key) is not None:
+                return Claim(QUEUED, run, key=key)
             outcome = decide(
                 run, now, force=force, manual=manual, lease=self.lease, policy=self.policy
             )
             if outcome != CLAIMED:
-                return Claim(outcome, run)
+                return Claim(outcome, run, key=key)
             retry = run.status not in (POSTED, PREVIEW)  # a preview is not the week's post
             run.status, run.attempts = CLAIMED, run.attempts + 1
             run.claimed_at, run.claimed_by = now, by[:120]
             session.add(run)
-            return Claim(CLAIMED, run, retry=retry)
+            _enqueue(session, run, key, now, retry=retry)
+            return Claim(CLAIMED, run, retry=retry, key=key)
+
+    def enqueue_preview(self, channel: str, week_start: date, *, by: str) -> str:
+        """Put a post of the week so far in the outbox; returns its ordering key."""
+        now = self.clock.now()
+        key = f"digest-preview:{channel}"
+        with self.db.write() as session:
+            data = {"channel": channel, "week_start": week_start.isoformat(), "by": by[:120]}
+            session.add(_message(key, now, {**data, "preview": True}))
+        return key
+
+    def last_notice(self, key: str) -> tuple[str, str]:
+        """The outbox status of the newest message of ``key`` (``pending``, ``sending``,
+        ``sent``, ``failed``; "" if none) and its last error, as people read it."""
+        with self.db.session() as session:
+            message = session.scalars(
+                select(OutboxMessage)
+                .where(col(OutboxMessage.ordering_key) == key)
+                .order_by(col(OutboxMessage.id).desc())
+                .limit(1)
+            ).first()
+        if message is None:
+            return "", ""
+        return message.status, readable(message.last_error) if message.last_error else ""
+
+    def after_delivery(self, message: OutboxMessage, outcome: Any) -> None:
+        """An ``Outbox.on_outcome`` hook: a week's message that failed for good fails the
+        week's run, which the job claims again after its backoff. (A sent message was
+        recorded by its sender, with the message ``ts``.)"""
+        data = message.data or {}
+        if message.kind != NOTICE or data.get("preview") or outcome.status != "failed":
+            return
+        self.failed(int(data["run_id"]), by=str(data["by"]), error=readable(outcome.error))
 
     def posted(self, run_id: int, *, by: str, ts: str) -> bool:
         """Record the post; False when the claim was lost to another replica meanwhile."""
@@ -173,6 +233,32 @@ class DigestRunStore:
             if done and values.get("status") == POSTED:
                 _refresh_homes(session, self.clock.now())
             return done
+
+
+def _waiting(session: Session, key: str) -> OutboxMessage | None:
+    return session.scalars(
+        select(OutboxMessage)
+        .where(col(OutboxMessage.ordering_key) == key, col(OutboxMessage.status).in_(_WAITING))
+        .limit(1)
+    ).first()
+
+
+def _enqueue(session: Session, run: DigestRun, key: str, now: datetime, *, retry: bool) -> None:
+    """The week's message, in the claim's transaction: claimed and queued, or neither."""
+    data = {
+        "channel": run.channel,
+        "week_start": run.week_start.isoformat(),
+        "run_id": run.id,
+        "by": run.claimed_by,
+        "retry": retry,  # an earlier message may have reached Slack: look before posting
+    }
+    session.add(_message(key, now, data))
+
+
+def _message(key: str, now: datetime, data: dict[str, Any]) -> OutboxMessage:
+    return OutboxMessage(
+        kind=NOTICE, ordering_key=key, data=data, next_attempt_at=now, created_at=now
+    )
 
 
 def _refresh_homes(session: Session, now: datetime) -> None:

@@ -1,8 +1,10 @@
-"""Durable delivery: a worker sends outbox notices with retries, in order per incident.
+"""Durable delivery: a worker sends outbox notices with retries, in order per ordering key.
 
 Notices are written by the domain (``bot.incidents.notices``) in the transaction of the change that
-causes them. The worker takes the oldest due notice of each incident (so updates to one post
-arrive in order), sends it, and records the outcome:
+causes them, and the weekly digest by its job (``bot.digest.runs``) in the transaction of its
+claim: every post and DM the bot makes goes this one way. The worker takes the oldest due
+notice of each ordering key (one incident's notices, so updates to one post arrive in order;
+one channel's digest of one week), sends it, and records the outcome:
 
 * sent: done;
 * HTTP 429: retried after Slack's ``Retry-After``;
@@ -178,11 +180,18 @@ class Outbox:
 
     # --- delivering ---------------------------------------------------------------------
 
-    def run_once(self, *, limit: int = 500, stop: threading.Event | None = None) -> int:
-        """Deliver every notice due now (at most ``limit``); returns how many were tried."""
+    def run_once(
+        self,
+        *,
+        limit: int = 500,
+        stop: threading.Event | None = None,
+        ordering_key: str | None = None,
+    ) -> int:
+        """Deliver every notice due now (at most ``limit``; only those of ``ordering_key``
+        when given, as the command line posts one digest); returns how many were tried."""
         tried = 0
         while tried < limit and not (stop and stop.is_set()):
-            message = self._claim()
+            message = self._claim(ordering_key)
             if message is None:
                 break
             with logs.bound(incident_id=message.incident_id, notice=message.kind):
@@ -204,7 +213,7 @@ class Outbox:
                 or 0
             )
 
-    def _claim(self) -> OutboxMessage | None:
+    def _claim(self, ordering_key: str | None = None) -> OutboxMessage | None:
         """Take the next due notice: mark it in flight with a lease, and commit.
 
         A notice whose lease ran out (its worker died mid-send) is due again; it is then
@@ -212,7 +221,8 @@ class Outbox:
         """
         now = self.clock.now()
         with self.db.write() as session:
-            message = session.scalars(self._due(now).with_for_update(skip_locked=True)).first()
+            due = self._due(now, ordering_key)
+            message = session.scalars(due.with_for_update(skip_locked=True)).first()
             if message is None:
                 return None
             if message.status == SENDING:  # its worker died mid-send
@@ -224,12 +234,11 @@ class Outbox:
             session.add(message)
         return message
 
-    def _due(self, now: datetime) -> Any:
-        heads = (
-            select(func.min(OutboxMessage.id))
-            .where(col(OutboxMessage.status).in_(WAITING))
-            .group_by(col(OutboxMessage.ordering_key))
-        )
+    def _due(self, now: datetime, ordering_key: str | None = None) -> Any:
+        heads = select(func.min(OutboxMessage.id)).where(col(OutboxMessage.status).in_(WAITING))
+        if ordering_key is not None:
+            heads = heads.where(col(OutboxMessage.ordering_key) == ordering_key)
+        heads = heads.group_by(col(OutboxMessage.ordering_key))
         return (
             select(OutboxMessage)
             .where(col(OutboxMessage.id).in_(heads))

@@ -121,3 +121,44 @@ def test_post_failure_is_reported_and_retryable(fake: FakeSlackAPI) -> None:
     retried = runner.invoke(app, ["digest", "--post"])
     assert retried.exit_code == 0, retried.output
     assert [c.ok for c in fake.calls_to("chat.postMessage")] == [False, True]
+
+
+def _digest_messages(tmp_path: Path) -> list[tuple[str, str, int]]:
+    """The digest's outbox messages in the CLI's database: (ordering key, status, attempts)."""
+    from sqlmodel import select
+
+    from bot.digest.runs import NOTICE
+    from bot.store.db import Database
+    from bot.store.models import OutboxMessage
+
+    db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+    try:
+        with db.session() as session:
+            rows = session.exec(select(OutboxMessage).where(OutboxMessage.kind == NOTICE)).all()
+            return [(m.ordering_key, m.status, m.attempts) for m in rows]
+    finally:
+        db.dispose()
+
+
+def test_post_is_delivered_by_the_outbox_and_prints_the_ts(
+    fake: FakeSlackAPI, tmp_path: Path
+) -> None:
+    """``--post`` sends the week's outbox message inline and prints the posted message's ts."""
+    last = _this_week().previous()
+    result = runner.invoke(app, ["digest", "--post"])
+    assert result.exit_code == 0, result.output
+    (post,) = fake.calls_to("chat.postMessage")
+    assert f"(ts {post.response['ts']})" in result.output
+    key = f"digest:{CHANNEL}:{last.start.isoformat()}"
+    assert _digest_messages(tmp_path) == [(key, "sent", 1)]
+
+
+def test_post_slack_cannot_take_yet_stays_queued_in_the_outbox(
+    fake: FakeSlackAPI, tmp_path: Path
+) -> None:
+    """A 5xx leaves the post queued in the outbox for the bot to retry; the CLI says so, exit 1."""
+    fake.fail_with_status("chat.postMessage", status=503)
+    result = runner.invoke(app, ["digest", "--post"])
+    assert result.exit_code == 1
+    assert "queued" in result.output and "internal_error" in result.output, result.output
+    assert [(s, n) for _, s, n in _digest_messages(tmp_path)] == [("pending", 1)]

@@ -1,4 +1,8 @@
-"""The digest is posted exactly once per channel and week: races, restarts, failures, downtime, DST."""
+"""The digest is posted exactly once per channel and week: races, restarts, failures, downtime, DST.
+
+Each runner here delivers through a real outbox (inline, as the command line does), so its
+retries and error handling are the outbox's; only Slack is a stand-in.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +15,39 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 from sqlmodel import select
 
-from bot.digest.posting import DigestPostError, DigestRunner, digest_schedule, due_week
+from bot.digest.posting import DigestRunner, digest_schedule, due_week
 from bot.digest.runs import DEFAULT_RETRY, DigestRunStore
 from bot.digest.weekly import WeeklyDigest
 from bot.digest.weeks import parse_week
 from bot.runtime.clock import FixedClock
 from bot.runtime.retry import RetryPolicy
+from bot.slack.outbox import Outbox, is_uncertain
 from bot.store.db import Database
-from bot.store.models import DigestRun
+from bot.store.models import DigestRun, OutboxMessage
 from tests.digest.conftest import ZONE, utc
 
 CHANNEL = "CDIGEST"
 CRON = "0 9 * * mon"
 MONDAY_0900 = utc(2026, 11, 23, 8, 0, 5)  # Mon 23 Nov, 09:00:05 in Berlin
 W46, W47 = parse_week("2026-W46", ZONE), parse_week("2026-W47", ZONE)
+
+
+def slack_error(code: str, status: int = 200) -> SlackApiError:
+    """The error the Web API client raises when Slack answers ``ok: false`` with ``code``."""
+    response = SlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="https://slack.com/api/chat.postMessage",
+        req_args={},
+        data={"ok": False, "error": code},
+        headers={},
+        status_code=status,
+    )
+    return SlackApiError(code, response)
 
 
 class FakeSlack:
@@ -51,7 +72,7 @@ class FakeSlack:
             ts = f"{1_700_000_000 + len(self.messages)}.000100"
             self.messages.append((channel, context["week_label"], ts))
             if fault == "lost":
-                raise DigestPostError("timeout: TimeoutError")
+                raise TimeoutError("The read operation timed out")
             return ts
 
     def find(self, channel: str, week_label: str) -> str | None:
@@ -75,11 +96,21 @@ def make_runner(
     identity: str = "replica-1",
     policy: RetryPolicy | None = None,
 ) -> DigestRunner:
-    """A runner as the wiring builds it, with the fake Slack side."""
-    return DigestRunner(
-        runs=DigestRunStore(db, clock, policy=policy),
+    """A runner as the wiring builds it for the command line, with the fake Slack side: its
+    posts go through an outbox of its own, which delivers the week's message inline."""
+    runs = DigestRunStore(db, clock, policy=policy)
+    outbox = Outbox(
+        db=db,
+        deliver=lambda message: runner.deliver(message.data, uncertain=is_uncertain(message)),
+        clock=clock,
+        jitter=lambda: 1.0,
+        on_outcome=runs.after_delivery,
+    )
+    runner = DigestRunner(
+        runs=runs,
         digest=WeeklyDigest(db, zone=zone, clock=clock),
         post=slack.post,
+        send=lambda key: outbox.run_once(ordering_key=key),
         find=slack.find,
         channel=CHANNEL,
         clock=clock,
@@ -87,6 +118,7 @@ def make_runner(
         zone=zone,
         identity=identity,
     )
+    return runner
 
 
 @pytest.fixture
@@ -188,6 +220,26 @@ def test_replicas_racing_post_each_week_once(
     assert slack.weeks() == [f"2026-W{n}" for n in range(47, 52)]
 
 
+def test_two_replicas_queue_and_post_the_week_once_through_the_outbox(
+    db_url: str, db: Database, clock: FixedClock, slack: FakeSlack
+) -> None:
+    """Two replicas firing together put the week's post in the outbox once, and it is sent once."""
+    slack.delay = 0.05
+    engines = [Database(db_url) for _ in range(2)]
+    runners = [make_runner(e, clock, slack, identity=f"replica-{i}") for i, e in enumerate(engines)]
+    try:
+        clock.at = MONDAY_0900
+        outcomes = _race([r.run_due for r in runners])
+    finally:
+        for engine in engines:
+            engine.dispose()
+    assert [o.status for o in outcomes].count("posted") == 1, outcomes
+    with db.session() as session:
+        sent = session.exec(select(OutboxMessage.ordering_key, OutboxMessage.status)).all()
+    assert [tuple(row) for row in sent] == [(f"digest:{CHANNEL}:{W47.start.isoformat()}", "sent")]
+    assert slack.weeks() == ["2026-W47"]
+
+
 def _race(calls: list[Any]) -> list[Any]:
     barrier = threading.Barrier(len(calls))
     results: list[Any] = [None] * len(calls)
@@ -211,7 +263,7 @@ def test_failed_post_is_retried_after_a_backoff(
     runner: DigestRunner, slack: FakeSlack, db: Database
 ) -> None:
     """A failure is recorded; the next runs wait out the backoff, then post once."""
-    slack.faults = [DigestPostError("slack: not_in_channel")]
+    slack.faults = [slack_error("not_in_channel")]
     assert _run(runner, MONDAY_0900) == "failed"
     row = _row(db, W47.start)
     assert row.status == "failed" and row.last_error == "slack: not_in_channel"
@@ -229,9 +281,9 @@ def test_post_whose_answer_was_lost_is_found_not_repeated(
 ) -> None:
     """When Slack got the post but the answer timed out, the retry finds it and records it."""
     slack.faults = ["lost"]
-    assert _run(runner, MONDAY_0900) == "failed"
-    assert _run(runner, MONDAY_0900 + timedelta(minutes=2)) == "found"
-    assert slack.weeks() == ["2026-W47"]
+    assert _run(runner, MONDAY_0900) == "queued"  # the outbox retries it
+    assert _run(runner, MONDAY_0900 + timedelta(minutes=2)) == "posted"
+    assert slack.weeks() == ["2026-W47"] and slack.finds == 1
     assert _row(db, W47.start).message_ts == slack.messages[0][2]
 
 
@@ -242,6 +294,7 @@ def test_unexpected_error_is_recorded_as_a_failure(
     slack.faults = [KeyError("week_label")]
     assert _run(runner, MONDAY_0900) == "failed"
     assert _row(db, W47.start).last_error == "KeyError: 'week_label'"
+    assert slack.attempts == 1  # a bug is not retried by the outbox, only by the week's backoff
     assert _run(runner, MONDAY_0900 + timedelta(minutes=5)) == "posted"
 
 
@@ -250,7 +303,7 @@ def test_gives_up_after_max_attempts_until_posted_by_hand(
 ) -> None:
     """After the last automatic attempt the job stops trying; a manual post still may."""
     runner = make_runner(db, clock, slack, policy=replace(DEFAULT_RETRY, max_attempts=3))
-    slack.faults = [DigestPostError("slack: channel_not_found")] * 3
+    slack.faults = [slack_error("channel_not_found")] * 3
     results = [_run(runner, MONDAY_0900 + timedelta(hours=h)) for h in range(5)]
     assert results == ["failed", "failed", "gave_up", "gave_up", "gave_up"]
     assert slack.attempts == 3
@@ -261,14 +314,40 @@ def test_gives_up_after_max_attempts_until_posted_by_hand(
 def test_stale_claim_of_a_dead_replica_is_taken_over(
     runner: DigestRunner, slack: FakeSlack, db: Database, clock: FixedClock
 ) -> None:
-    """A claim left by a replica that died mid-post blocks others only until its lease ends."""
+    """A claim whose outcome was never recorded blocks others only until its lease ends."""
     clock.at = MONDAY_0900
     claim = DigestRunStore(db, clock).claim(CHANNEL, W47.start, by="replica-that-died")
     assert claim.outcome == "claimed"
+    _drop_message(db, claim.key)  # it died after the outbox gave up, before recording that
     assert _run(runner, MONDAY_0900 + timedelta(minutes=5)) == "in_progress"
     assert _run(runner, MONDAY_0900 + timedelta(minutes=11)) == "posted"
     assert slack.finds == 1 and slack.weeks() == ["2026-W47"]
     assert _row(db, W47.start).claimed_by == "replica-1"
+
+
+def test_a_dead_replicas_queued_post_is_delivered_by_another(
+    runner: DigestRunner, slack: FakeSlack, db: Database, clock: FixedClock
+) -> None:
+    """The message a replica queued before it died is sent by another replica, once, and
+    nothing is queued again meanwhile."""
+    clock.at = MONDAY_0900
+    claim = DigestRunStore(db, clock).claim(CHANNEL, W47.start, by="replica-that-died")
+    assert _run(runner, MONDAY_0900 + timedelta(minutes=11)) == "posted"
+    assert slack.weeks() == ["2026-W47"]
+    row = _row(db, W47.start)
+    assert (row.status, row.attempts, row.claimed_by) == ("posted", 1, "replica-that-died")
+    with db.session() as session:
+        keys = session.exec(select(OutboxMessage.ordering_key)).all()
+    assert keys == [claim.key]
+
+
+def _drop_message(db: Database, key: str) -> None:
+    with db.write() as session:
+        for message in session.exec(
+            select(OutboxMessage).where(OutboxMessage.ordering_key == key)
+        ).all():
+            message.status = "failed"
+            session.add(message)
 
 
 def test_a_late_finish_after_a_takeover_is_not_recorded(db: Database, clock: FixedClock) -> None:
@@ -276,6 +355,7 @@ def test_a_late_finish_after_a_takeover_is_not_recorded(db: Database, clock: Fix
     store = DigestRunStore(db, clock)
     clock.at = MONDAY_0900
     old = store.claim(CHANNEL, W47.start, by="old")
+    _drop_message(db, old.key)
     clock.advance(minutes=11)
     new = store.claim(CHANNEL, W47.start, by="new")
     assert new.outcome == "claimed" and new.retry

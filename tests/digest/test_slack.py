@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.digest.runs import DigestRunStore
 from bot.digest.weeks import Week, week_of
 from bot.incidents.records import ReportRequest
 from bot.runtime.clock import FixedClock
+from bot.store.models import DigestRun
 from bot.testing.fake_slack import FakeSlackAPI
 from bot.wiring import build, build_digest
 from tests.e2e.harness import BOT_TOKEN, SOURCE, TRIAGE, Bot, settings_for, wait_until
@@ -101,7 +101,9 @@ def test_job_posts_the_missed_week_at_start_and_only_once(fake: FakeSlackAPI, db
     bot = Bot(fake, settings_for(fake, db_url, digest_channel=DIGEST))
     last = _last_due_week(datetime.now(UTC))
     weeks_ago = FixedClock(last.shifted(-2).start_at)
-    DigestRunStore(bot.services.db, weeks_ago).claim(DIGEST, last.shifted(-3).start, by="before")
+    with bot.services.db.write() as session:  # an earlier run: the installation is not new
+        earlier = last.shifted(-3).start
+        session.add(DigestRun(channel=DIGEST, week_start=earlier, claimed_at=weeks_ago.now()))
     bot.start()
     try:
         posts = wait_until(lambda: _digest_posts(fake), what="the digest post")
@@ -138,13 +140,41 @@ def test_a_post_whose_answer_timed_out_is_found_not_repeated(
     assert runner is not None
     fake.delay("chat.postMessage", 2.0)
     clock.at = datetime(2026, 11, 23, 8, 0, 5, tzinfo=UTC)
-    first = runner.run_due()
-    assert first.status == "failed" and first.error.startswith("timeout")
+    first = runner.run_due()  # the outbox keeps the post whose answer was lost, to retry it
+    assert first.status == "queued" and first.error.startswith("timeout")
     fake.delay("chat.postMessage", 0)
     clock.advance(minutes=2)
-    assert runner.run_due().status == "found"
+    assert runner.run_due().status == "posted"
+    run = runner.runs.get(DIGEST, datetime(2026, 11, 16).date())
+    assert run is not None and run.message_ts is not None
     with fake.lock:
         stored = [key for key in fake.messages if key[0] == DIGEST]
     assert len(stored) == 1
     assert len(fake.calls_to("chat.postMessage")) == 1
     services.db.dispose()
+
+
+def test_a_rate_limited_digest_post_is_retried_by_the_bots_outbox(
+    fake: FakeSlackAPI, db_url: str
+) -> None:
+    """A 429 on the digest post is waited out and retried by the bot's outbox, as a triage post's is."""
+    bot = Bot(fake, settings_for(fake, db_url, digest_channel=DIGEST)).start()
+    try:
+        runner = build_digest(bot.services).runner
+        assert runner is not None
+        week = week_of(runner.clock.now(), "UTC").previous()
+        fake.fail_with_status("chat.postMessage", status=429, retry_after=1)
+        # Queued: this call or the bot's own outbox worker (whichever took it) met the 429.
+        assert runner.post_week(week).status == "queued"
+
+        def recorded() -> str | None:
+            run = runner.runs.get(DIGEST, week.start)
+            return run.message_ts if run is not None and run.status == "posted" else None
+
+        ts = wait_until(recorded, what="the bot's outbox to post the digest")
+        posts = _digest_posts(fake)
+        assert [p.status for p in posts] == [429, 200] and posts[1].response["ts"] == ts
+        assert posts[1].at - posts[0].at >= 1.0  # Slack's Retry-After was waited out
+        assert runner.runs.last_notice(f"digest:{DIGEST}:{week.start.isoformat()}")[0] == "sent"
+    finally:
+        bot.stop()
