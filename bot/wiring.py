@@ -334,6 +334,7 @@ def build_digest(
         clock=clock,
         schedule=digest_schedule(settings.digest_cron, settings.timezone),
         zone=settings.timezone,
+        on_result=services.metrics.digest_run,
     )
     delivery.register(NOTICE, sender(parts.runner))
     if parts.can_post:

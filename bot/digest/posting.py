@@ -160,7 +160,10 @@ class DigestRunner:
         zone: str,
         find: Find | None = None,
         identity: str | None = None,
+        on_result: Callable[[str], None] | None = None,
     ) -> None:
+        """``on_result`` hears the status of every scheduled run (the metrics count them)."""
+        self.on_result = on_result
         self.runs = runs
         self.digest = digest
         self.post = post
@@ -175,6 +178,12 @@ class DigestRunner:
 
     def run_due(self) -> RunResult:
         """Post the week that is due, if it has not been; never raises (it is a job)."""
+        result = self._run_due()
+        if self.on_result is not None:
+            self.on_result(result.status)
+        return result
+
+    def _run_due(self) -> RunResult:
         try:
             week = due_week(self.schedule, self.clock.now(), self.zone)
             if week is None:

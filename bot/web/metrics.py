@@ -49,11 +49,11 @@ REQUEST_KINDS = (
 )
 REQUEST_OUTCOMES = ("ok", "unhandled", "bad_signature", "malformed", "too_large", "error")
 OUTBOX_OUTCOMES = ("sent", "retry", "failed", "other")
-DIGEST_OUTCOMES = ("posted", "skipped", "retry", "failed", "other")
-# DigestRunner's statuses: "found" is a post that landed although its send timed out.
+DIGEST_OUTCOMES = ("posted", "queued", "skipped", "retry", "failed", "other")
+# DigestRunner's statuses: "queued" is a post handed to the outbox, which delivers it.
 _DIGEST_STATUSES = {
     "posted": "posted",
-    "found": "posted",
+    "queued": "queued",
     "posted_before": "skipped",
     "in_progress": "skipped",
     "not_due": "skipped",
@@ -147,7 +147,8 @@ class Metrics:
         )
         self._digest = Counter(
             "safetybot_digest_runs",
-            "Weekly digest runs, by outcome (posted, skipped: not due or already posted, retry, failed).",
+            "Weekly digest runs, by outcome (posted, queued: handed to the outbox, skipped: not "
+            "due or already posted, retry, failed).",
             ["outcome"],
             registry=r,
         )

@@ -130,7 +130,7 @@ def test_watched_outbox_depth_is_read_at_each_scrape() -> None:
     ("status", "outcome"),
     [
         ("posted", "posted"),
-        ("found", "posted"),
+        ("queued", "queued"),
         ("posted_before", "skipped"),
         ("not_due", "skipped"),
         ("in_progress", "skipped"),

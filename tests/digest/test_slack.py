@@ -175,6 +175,25 @@ def test_a_rate_limited_digest_post_is_retried_by_the_bots_outbox(
         posts = _digest_posts(fake)
         assert [p.status for p in posts] == [429, 200] and posts[1].response["ts"] == ts
         assert posts[1].at - posts[0].at >= 1.0  # Slack's Retry-After was waited out
-        assert runner.runs.last_notice(f"digest:{DIGEST}:{week.start.isoformat()}")[0] == "sent"
+        # The week's row records the post inside the send; the outbox marks it sent right after.
+        key = f"digest:{DIGEST}:{week.start.isoformat()}"
+        wait_until(lambda: runner.runs.last_notice(key)[0] == "sent", what="the notice marked sent")
     finally:
         bot.stop()
+
+
+def test_every_scheduled_run_is_counted_in_the_metrics(fake: FakeSlackAPI, db_url: str) -> None:
+    """The composition root hands the digest runner the metrics' counter, so each run's
+    outcome shows in safetybot_digest_runs_total."""
+    from tests.deploy.test_metrics import sample
+
+    services = build(settings_for(fake, db_url, digest_channel=DIGEST), checks=shipped_checks())
+    services.db.upgrade()
+    runner = build_digest(services).runner
+    assert runner is not None
+    before = sample(services.metrics, "safetybot_digest_runs_total", outcome="skipped")
+    status = runner.run_due().status
+    assert status in ("not_due", "queued", "posted", "posted_before")
+    outcome = {"not_due": "skipped", "posted_before": "skipped"}.get(status, status)
+    after = sample(services.metrics, "safetybot_digest_runs_total", outcome=outcome)
+    assert after == (before + 1 if outcome == "skipped" else 1)
