@@ -39,21 +39,20 @@ _AGENT_NAMES = frozenset({"coder", "planner", "critic", "engineer", "scientist",
 def read_autogen(text: str) -> Transcript | None:
     """Segments of an AutoGen console log, or None when ``text`` has fewer than two turn
     headers in its first 64 KB."""
-    heads = list(_TURN.finditer(text))
-    if sum(1 for h in heads if h.start() < _PREFIX) < 2:
+    early = _TURN.finditer(text, 0, _PREFIX)
+    if next(early, None) is None or next(early, None) is None:
         return None
-    callers = {h.group(1) for h in heads if _CALL.search(text, h.end(), _turn_end(text, heads, h))}
+    heads = list(_TURN.finditer(text))
+    turns = [
+        (head, following.start() if following else len(text))
+        for head, following in zip(heads, [*heads[1:], None], strict=True)
+    ]
+    callers = {head.group(1) for head, end in turns if _CALL.search(text, head.end(), end)}
     segments = parse_segments(text[: heads[0].start()])
-    for head in heads:
-        end = _turn_end(text, heads, head)
+    for head, end in turns:
         model = head.group(1) in callers or _is_agent(head.group(1))
         segments.extend(_turn(text, head.start(), head.end(), end, model))
     return Transcript("autogen", text, merge_segments(segments))
-
-
-def _turn_end(text: str, heads: list[re.Match[str]], head: re.Match[str]) -> int:
-    later = [h.start() for h in heads if h.start() > head.start()]
-    return later[0] if later else len(text)
 
 
 def _is_agent(name: str) -> bool:
