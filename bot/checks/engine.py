@@ -9,7 +9,6 @@ regex rules, adjusts scores for context, and drops findings in quoted input.
 from __future__ import annotations
 
 import time
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from bot.checks.weighing import (
     make_finding,
     rule_scores,
     rule_spans,
+    segment_index,
 )
 
 # Words that make an executed action critical (risk of physical or wide harm); matched by
@@ -262,7 +262,7 @@ class CheckEngine:
         texts.critical = bool(found.get(_CRITICAL_KEY))
         texts.frame = frame
         starts = [s.start for s in segments]
-        rooms = RefusalRooms()
+        rooms = RefusalRooms(texts.norm, segments)
         inputs = InputStates(texts.norm, segments, starts)
         out: list[_Hit] = []
         for name, pack in self._packs.items():
@@ -274,7 +274,7 @@ class CheckEngine:
                     # At most _GROUP_CAP places per rule and role are weighed: a megabyte
                     # log repeating one phrase cannot multiply the work, and the first
                     # ones already saturate the score and fill the excerpt.
-                    k = bisect_right(starts, texts.norm.to_original(spans[0][0])) - 1
+                    k = segment_index(texts.norm, starts, spans[0][0])
                     role = segments[k].role if k >= 0 else ""
                     if rule.roles and role not in rule.roles:
                         continue
@@ -289,7 +289,7 @@ class CheckEngine:
                         rule.score,
                         pack.behavioural,
                         frame if pack.framed else 0,
-                        rooms.get(k, texts.norm, segments, role) if pack.refusable else None,
+                        rooms.get(k) if pack.refusable else None,
                     )
                     if score > 0:
                         out.append(_Hit(name, rule.check_id, spans, score))

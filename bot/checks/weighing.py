@@ -76,20 +76,26 @@ class RefusalRooms:
     counts (the e-mail it sent says "I'm not able to share their pay"), never its
     reasoning's; elsewhere a refusal anywhere nearby does."""
 
-    def __init__(self) -> None:
+    def __init__(self, norm: NormalisedText, segments: list[Segment]) -> None:
+        self._norm = norm
+        self._segments = segments
         self._found: dict[int, tuple[int, int]] = {}
 
-    def get(
-        self, k: int, norm: NormalisedText, segments: list[Segment], role: str
-    ) -> tuple[int, int]:
-        if role != "tool_call":
-            return (0, len(norm.text))
+    def get(self, k: int) -> tuple[int, int]:
+        """The room for a hit anchored in segment ``k`` (-1: before the first segment)."""
+        if k < 0 or self._segments[k].role != "tool_call":
+            return (0, len(self._norm.text))
         room = self._found.get(k)
         if room is None:
-            call = segments[k]
-            room = (to_norm(norm, call.start), to_norm(norm, call.end))
+            call = self._segments[k]
+            room = (to_norm(self._norm, call.start), to_norm(self._norm, call.end))
             self._found[k] = room
         return room
+
+
+def segment_index(norm: NormalisedText, starts: list[int], start: int) -> int:
+    """The index of the segment holding normalised offset ``start`` (-1 before the first)."""
+    return bisect_right(starts, norm.to_original(start)) - 1
 
 
 def to_norm(norm: NormalisedText, index: int) -> int:
@@ -183,17 +189,16 @@ class InputStates:
         self._norm = norm
         self._segments = segments
         self._starts = starts
-        self._found: dict[tuple[str, ...], list[tuple[int, bool]]] = {}
+        self._found: dict[str, list[tuple[int, bool]]] = {}
 
     def answered(
         self, rule: CueRule, cue_hits: dict[str, list[tuple[int, int]]], anchor: int
     ) -> bool:
         """True when the last relevant input before ``anchor`` is one of ``after_input``."""
-        key = (*rule.after_input, "|", *rule.cleared_by)
-        states = self._found.get(key)
+        states = self._found.get(rule.check_id)
         if states is None:
             states = self._states(rule, cue_hits)
-            self._found[key] = states
+            self._found[rule.check_id] = states
         k = bisect_left(states, (anchor, False)) - 1
         return k >= 0 and states[k][1]
 
@@ -205,5 +210,5 @@ class InputStates:
         return sorted(m for m in marks if self._quoted(m[0]))
 
     def _quoted(self, start: int) -> bool:
-        k = bisect_right(self._starts, self._norm.to_original(start)) - 1
+        k = segment_index(self._norm, self._starts, start)
         return k >= 0 and self._segments[k].role == "quoted"
