@@ -223,6 +223,8 @@ class DigestRunner:
             status = "posted_before" if claim.outcome == POSTED else claim.outcome
             return RunResult(status, week, run.message_ts, run.last_error or "")
         tried = self.send(claim.key)
+        if manual:  # whoever asked waits for a send another worker already has in flight
+            self.runs.settled_notice(claim.key)
         now = self.runs.get(self.channel, week.start) or run
         if now.status == POSTED:
             mine = claim.outcome == CLAIMED or tried > 0
@@ -260,7 +262,7 @@ class DigestRunner:
         week = week_of(self.clock.now(), self.zone)
         key = self.runs.enqueue_preview(self.channel, week.start, by=self.identity)
         self.send(key)
-        status, error = self.runs.last_notice(key)
+        status, error = self.runs.settled_notice(key)
         if status == "failed":
             raise DigestPostError(error)
         if status != "sent":

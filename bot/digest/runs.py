@@ -6,6 +6,7 @@ outbox delivers it; :mod:`bot.digest.posting` tells the whole story.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,6 +27,9 @@ NOTICE = "weekly_digest"  # the outbox kind of a digest post (the week's, or a p
 _WAITING = ("pending", "sending")  # outbox statuses of a message not yet sent or failed
 PREVIEW = "preview"  # the week so far was posted (the playground); the week still falls due
 DEFAULT_LEASE = timedelta(minutes=10)
+# How long a manual post waits for a send already in flight in another worker (about the
+# Slack client's timeout, with room for one retry of a lost connection).
+IN_FLIGHT_WAIT = 15.0
 
 
 # A failed week is claimed again 1, 2, 4 … minutes later, at most an hour; twelve attempts.
@@ -183,6 +187,16 @@ class DigestRunStore:
         if message is None:
             return "", ""
         return message.status, readable(message.last_error) if message.last_error else ""
+
+    def settled_notice(self, key: str, within: float = IN_FLIGHT_WAIT) -> tuple[str, str]:
+        """As :meth:`last_notice`, after waiting up to ``within`` seconds while another
+        worker is sending the message (a manual post that a running bot took first)."""
+        deadline = time.monotonic() + within
+        status, error = self.last_notice(key)
+        while status == "sending" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            status, error = self.last_notice(key)
+        return status, error
 
     def after_delivery(self, message: OutboxMessage, outcome: Any) -> None:
         """An ``Outbox.on_outcome`` hook: a week's message that failed for good fails the

@@ -458,3 +458,35 @@ def test_daylight_saving_neither_skips_nor_repeats_a_week(
         local = moment.astimezone(ZoneInfo(zone))
         assert local.weekday() == 0 and 9 <= local.hour < 11, (label, local)
         assert parse_week(label, zone).shifted(1).start == local.date()
+
+
+def test_a_manual_post_waits_for_a_send_another_worker_has_in_flight(
+    db: Database, clock: FixedClock
+) -> None:
+    """While another worker is sending the digest message, the manual caller waits for it
+    and reads the outcome, instead of answering "queued" for a post that is landing."""
+    now = clock.now()
+    with db.write() as session:
+        message = OutboxMessage(
+            kind="weekly_digest", ordering_key="digest:k", status="sending",
+            next_attempt_at=now, created_at=now,
+        )  # fmt: skip
+        session.add(message)
+        session.flush()
+        message_id = message.id
+
+    def other_worker_finishes() -> None:
+        time.sleep(0.3)
+        with db.write() as session:
+            sent = session.get(OutboxMessage, message_id)
+            assert sent is not None
+            sent.status = "sent"
+
+    worker = threading.Thread(target=other_worker_finishes)
+    worker.start()
+    try:
+        store = DigestRunStore(db, clock)
+        assert store.last_notice("digest:k")[0] == "sending"
+        assert store.settled_notice("digest:k")[0] == "sent"
+    finally:
+        worker.join()
