@@ -149,7 +149,6 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
     from bot.slack.blocks import TemplateRenderer
     from bot.slack.delivery import Delivery, tell_report_waiting
     from bot.slack.deps import SlackDeps
-    from bot.slack.outbox import DEFAULT_RETRY, Outbox
     from bot.slack.startup import warn_about_slack
     from bot.store.idempotency import Deduplicator
 
@@ -174,14 +173,11 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         refresh.after_delivery(message, outcome)
         digest.runs.after_delivery(message, outcome)
 
-    outbox = Outbox(
-        db=services.db,
-        deliver=delivery.deliver,
-        clock=services.clock,
+    outbox = _outbox(
+        services,
+        delivery,
         triage_users=settings.triage_user_ids,
         triage_channel=settings.triage_channel,
-        policy=replace(DEFAULT_RETRY, base_delay=settings.outbox_retry_base),
-        lease_seconds=settings.outbox_lease_seconds,
         wake=services.outbox_wake,
         on_outcome=services.metrics.outbox_hook(after_delivery),
     )
@@ -290,7 +286,6 @@ def build_digest(
     from bot.slack.blocks import TemplateRenderer
     from bot.slack.delivery import Delivery
     from bot.slack.digest_post import DigestPoster, sender
-    from bot.slack.outbox import DEFAULT_RETRY, Outbox
 
     settings, clock = services.settings, services.clock
     digest = WeeklyDigest(
@@ -308,14 +303,7 @@ def build_digest(
         delivery = Delivery(
             client=client, renderer=renderer, incidents=services.incidents, triage_channel=None
         )
-        outbox = Outbox(
-            db=services.db,
-            deliver=delivery.deliver,
-            clock=clock,
-            policy=replace(DEFAULT_RETRY, base_delay=settings.outbox_retry_base),
-            lease_seconds=settings.outbox_lease_seconds,
-            on_outcome=runs.after_delivery,
-        )
+        outbox = _outbox(services, delivery, on_outcome=runs.after_delivery)
         send = lambda key: outbox.run_once(ordering_key=key)  # noqa: E731
     else:
         wake = services.outbox_wake
@@ -340,6 +328,21 @@ def build_digest(
     if parts.can_post:
         parts.jobs.append(digest_job(parts.runner, now=clock.now()))
     return parts
+
+
+def _outbox(services: Services, delivery: Delivery, **hooks: Any) -> Outbox:
+    """An outbox delivering through ``delivery``, with the retry settings every outbox shares."""
+    from bot.slack.outbox import DEFAULT_RETRY, Outbox
+
+    settings = services.settings
+    return Outbox(
+        db=services.db,
+        deliver=delivery.deliver,
+        clock=services.clock,
+        policy=replace(DEFAULT_RETRY, base_delay=settings.outbox_retry_base),
+        lease_seconds=settings.outbox_lease_seconds,
+        **hooks,
+    )
 
 
 def _playground_digest(services: Services) -> Callable[[], str] | None:

@@ -8,14 +8,14 @@ with the change that causes it, a crash or a Slack outage can delay a post, neve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
-from bot.incidents.duplicates import DuplicateMatch
+from bot.incidents.duplicates import DuplicateMatch, ReportMatches
 from bot.store.models import Event, Incident, OutboxMessage
 
 # Sent once when an incident is reported, in this order (one ordering key per incident).
@@ -75,17 +75,19 @@ def reported(
     incident: Incident,
     now: datetime,
     *,
-    duplicates: Sequence[DuplicateMatch] = (),
+    matches: ReportMatches,
 ) -> None:
     """The notices of a new incident: link, triage post, confirmation (to a Slack user only),
-    source reply. The triage post carries the ``duplicates`` the report's lookup found (for
-    the triage team, so restricted ones too), which it would otherwise look up again."""
+    source reply. The triage post and the confirmation carry the ``matches`` the report's
+    lookup found for each (restricted ones for the triage team only), which they would
+    otherwise look up again."""
     if incident.source_channel and incident.source_ts:
         enqueue(session, PERMALINK, now, incident=incident)
-    found = [asdict(match) for match in duplicates]
-    enqueue(session, INCIDENT_POST, now, incident=incident, duplicates=found)
+    team = [asdict(match) for match in matches.team]
+    enqueue(session, INCIDENT_POST, now, incident=incident, duplicates=team)
     if is_slack_user(incident.reporter_id):
-        enqueue(session, CONFIRMATION, now, incident=incident)
+        seen = [asdict(match) for match in matches.reporter]
+        enqueue(session, CONFIRMATION, now, incident=incident, duplicates=seen)
     if incident.source_channel and incident.source_ts and not incident.restricted:
         enqueue(session, SOURCE_REPLY, now, incident=incident)
 
@@ -126,7 +128,8 @@ def _ordering_key(incident: Incident | None, kind: str) -> str:
 
 
 def carried_duplicates(data: dict[str, Any]) -> list[DuplicateMatch] | None:
-    """The duplicates a triage post notice carries; None for one enqueued without them."""
+    """The duplicates a triage post or confirmation notice carries; None for one enqueued
+    without them."""
     found = data.get("duplicates")
     if not isinstance(found, list):
         return None

@@ -5,7 +5,6 @@ event and its notice, and last its number."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col
 
 from bot.incidents import notices, rows, validation
-from bot.incidents.duplicates import DuplicateMatch, Fingerprint
+from bot.incidents.duplicates import Fingerprint, ReportMatches
 from bot.incidents.records import ReportRequest
 from bot.store.dialect import conflict_insert
 from bot.store.models import Evidence, EvidenceBand, Incident, IncidentCategory, KeyCounter
@@ -34,10 +33,10 @@ def add_incident(
     fingerprint: Fingerprint,
     key_prefix: str,
     now: datetime,
-    duplicates: Sequence[DuplicateMatch] = (),
+    matches: ReportMatches | None = None,
 ) -> Incident:
     """Write the incident a report becomes, with all its rows, and number it last; its triage
-    post will name the ``duplicates`` the report's lookup found."""
+    post and its reporter's confirmation will name the ``matches`` the report's lookup found."""
     incident = Incident(
         # Numbered last (below), so the key counter's row lock is held only until
         # the commit, not while the rows of the report are written. The provisional
@@ -73,7 +72,7 @@ def add_incident(
         )
     session.add_all(rows.finding_rows(incident.id, result))
     session.add(rows.event(incident.id, request.reporter_id, "reported", now, to="new", note=note))
-    notices.reported(session, incident, now, duplicates=duplicates)
+    notices.reported(session, incident, now, matches=matches or ReportMatches())
     incident.number = next_number(session, key_prefix)
     incident.key = f"{key_prefix}-{incident.number}"
     return incident

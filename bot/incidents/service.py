@@ -21,7 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot.incidents import changes, lifecycle, queries, reporting, search, validation
-from bot.incidents.duplicates import DuplicateMatch, Fingerprint, duplicates_in
+from bot.incidents.duplicates import (
+    DuplicateMatch,
+    Fingerprint,
+    ReportMatches,
+    duplicates_for_report,
+    duplicates_in,
+)
 from bot.incidents.errors import (
     InvalidTransition,
     NotFound,
@@ -105,15 +111,15 @@ class IncidentService:
                 existing = queries.by_idempotency_key(session, request.idempotency_key)
                 if existing is not None:
                     return ReportOutcome(incident=existing, created=False)
-            duplicates = duplicates_in(session, fingerprint)
+            matches = duplicates_for_report(session, fingerprint, reporter=request.reporter_id)
         try:
-            incident = self._store(request, text, result, note, fingerprint, also, duplicates)
+            incident = self._store(request, text, result, note, fingerprint, also, matches)
         except IntegrityError:
             existing = self._by_idempotency_key(request.idempotency_key or "")
             if existing is None:
                 raise
             return ReportOutcome(incident=existing, created=False)
-        return ReportOutcome(incident=incident, created=True, check=result, duplicates=duplicates)
+        return ReportOutcome(incident=incident, created=True, check=result, duplicates=matches.team)
 
     def _store(
         self,
@@ -123,7 +129,7 @@ class IncidentService:
         note: str | None,
         fingerprint: Fingerprint,
         also: Callable[[Session], object] | None,
-        duplicates: list[DuplicateMatch],
+        matches: ReportMatches,
     ) -> Incident:
         now = self.clock.now()
         categories = validation.chosen_categories(request.categories, result)
@@ -141,7 +147,7 @@ class IncidentService:
                 fingerprint=fingerprint,
                 key_prefix=self.key_prefix,
                 now=now,
-                duplicates=duplicates,
+                matches=matches,
             )
         self.on_notice()
         return incident

@@ -157,7 +157,11 @@ class Delivery:
             suggested=incident.suggested_severity,
             restricted=incident.restricted,
             # Only what the reporter may see: a restricted match is linked by triage instead.
-            duplicates=present.duplicates(self._duplicates(_need(detail), incident.reporter_id)),
+            duplicates=present.duplicates(
+                self._duplicates(
+                    _need(detail), incident.reporter_id, found=notices.carried_duplicates(data)
+                )
+            ),
         )
         self.post(incident.reporter_id, **message)
 

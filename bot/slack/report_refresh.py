@@ -20,7 +20,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.incidents.drafts import Source
+from bot.incidents.drafts import Source, kept
 from bot.incidents.errors import NotFound
 from bot.incidents.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS
 from bot.slack import present
@@ -77,7 +77,10 @@ def refreshed_view(
 ) -> dict[str, Any]:
     """The form ``view`` with the suggestions for ``text`` and the reporter's choices kept."""
     draft = deps.drafts.get(str(_metadata(view).get("draft", "")), user_id=user_id)
+    text = kept(text)
     checks = deps.incidents.check(text) if text.strip() else None
+    # The draft now holds the text the suggestions are for, so its submission reuses them.
+    deps.drafts.renew(draft.id, user_id=user_id, text=text, checks=checks)
     reader = None if deps.is_triage(user_id) else user_id
     matches = deps.incidents.find_duplicates(text, reader=reader) if text.strip() else []
     source = Source(draft.source_channel, draft.source_ts, draft.source_author)

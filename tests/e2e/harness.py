@@ -404,3 +404,45 @@ def _open(request: urllib.request.Request) -> Reply:
             return Reply(response.status, response.read(), dict(response.headers))
     except urllib.error.HTTPError as error:
         return Reply(error.code, error.read(), dict(error.headers))
+
+
+def action_state(view: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    """What Slack holds for ``view`` with ``overrides`` entered, keyed by each element's action id."""
+    values = form_values(view, **overrides)
+    return {
+        block_id: {_element_of(view, block_id)["action_id"]: state["value"]}
+        for block_id, state in values.items()
+    }
+
+
+def paste_evidence(bot: Bot, text: str, **choices: Any) -> dict[str, Any]:
+    """Paste ``text`` into the newest form (with ``choices`` made first); return its update."""
+    opened = bot.fake.wait_for("views.open")[-1].response["view"]
+    state = action_state(opened, evidence=text, **choices)
+    before = len(bot.fake.calls_to("views.update"))
+    reply = bot.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": "UREPORTER", "name": "ureporter"},
+            "trigger_id": bot.fake.issue_trigger_id(),
+            "container": {"type": "view", "view_id": opened["id"]},
+            "view": {**opened, "state": {"values": state}},
+            "actions": [
+                {
+                    "type": "plain_text_input",
+                    "block_id": "evidence",
+                    "action_id": "value",
+                    "value": text,
+                    "action_ts": "1700000000.1",
+                }
+            ],
+        }
+    )
+    assert reply.status == 200
+    update = bot.fake.wait_for("views.update", count=before + 1)[-1]
+    assert update.args["view_id"] == opened["id"] and update.args["hash"] == opened["hash"]
+    return dict(update.args["view"])
+
+
+def _element_of(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return dict(next(b for b in view["blocks"] if b.get("block_id") == block_id)["element"])

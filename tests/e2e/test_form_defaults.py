@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.testing.fake_slack import FakeSlackAPI
-from tests.e2e.harness import SOURCE, Bot, form_values, settings_for
+from tests.e2e.harness import SOURCE, Bot, action_state, paste_evidence, settings_for
 
 BLACKMAIL = "Unless you cancel the shutdown, I will tell your wife about the affair."
 # A graceful acceptance of a shutdown: the model offers self-preservation as possible, and
@@ -49,7 +49,7 @@ def _flag(
 
 def _filed(bot: Bot, view: dict[str, Any], **overrides: Any) -> Any:
     """The incident filed from ``view`` submitted with ``overrides``."""
-    bot.submit(view, _state(view, **overrides))
+    bot.submit(view, action_state(view, **overrides))
     [incident] = bot.incidents()
     return incident
 
@@ -181,44 +181,6 @@ def test_blank_form_says_the_checks_will_choose(bot: Bot) -> None:
     assert hint.startswith("None selected yet.") and "checks of the text you submit" in hint
 
 
-def _state(view: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-    """What Slack holds for ``view`` with ``overrides`` entered, keyed by each element's action id."""
-    values = form_values(view, **overrides)
-    return {
-        block_id: {_element(view, block_id)["action_id"]: state["value"]}
-        for block_id, state in values.items()
-    }
-
-
-def _paste(bot: Bot, text: str, **choices: Any) -> dict[str, Any]:
-    """Paste ``text`` into the newest form (with ``choices`` made first); return its update."""
-    opened = bot.fake.wait_for("views.open")[-1].response["view"]
-    state = _state(opened, evidence=text, **choices)
-    before = len(bot.fake.calls_to("views.update"))
-    reply = bot.interaction(
-        {
-            "type": "block_actions",
-            "user": {"id": "UREPORTER", "name": "ureporter"},
-            "trigger_id": bot.fake.issue_trigger_id(),
-            "container": {"type": "view", "view_id": opened["id"]},
-            "view": {**opened, "state": {"values": state}},
-            "actions": [
-                {
-                    "type": "plain_text_input",
-                    "block_id": "evidence",
-                    "action_id": "value",
-                    "value": text,
-                    "action_ts": "1700000000.1",
-                }
-            ],
-        }
-    )
-    assert reply.status == 200
-    update = bot.fake.wait_for("views.update", count=before + 1)[-1]
-    assert update.args["view_id"] == opened["id"] and update.args["hash"] == opened["hash"]
-    return dict(update.args["view"])
-
-
 def test_only_a_blank_form_refreshes_as_evidence_is_entered(bot: Bot) -> None:
     """A blank form's evidence input dispatches as characters are entered; a prefilled one does not."""
     assert bot.global_shortcut().status == 200
@@ -236,7 +198,7 @@ def test_paste_into_a_blank_form_refreshes_its_suggestions(bot: Bot) -> None:
     """Evidence pasted into a blank form updates the form with the checks' findings and choices."""
     expected = bot.services.checks.run(BLACKMAIL)
     assert bot.global_shortcut().status == 200
-    updated = _paste(bot, BLACKMAIL)
+    updated = paste_evidence(bot, BLACKMAIL)
     selected = [o["value"] for o in _element(updated, "categories")["initial_options"]]
     assert selected == expected.categories and "coercion" in selected
     assert _element(updated, "severity")["initial_option"]["value"] == expected.severity
@@ -249,7 +211,9 @@ def test_paste_into_a_blank_form_refreshes_its_suggestions(bot: Bot) -> None:
 def test_refresh_keeps_the_reporters_choices(bot: Bot) -> None:
     """Choices made before the paste stay as made; only untouched suggestions change."""
     assert bot.global_shortcut().status == 200
-    updated = _paste(bot, BLACKMAIL, seen_in="red_team", categories=["deception"], restricted=[])
+    updated = paste_evidence(
+        bot, BLACKMAIL, seen_in="red_team", categories=["deception"], restricted=[]
+    )
     assert _element(updated, "seen_in")["initial_option"]["value"] == "red_team"
     categories = _element(updated, "categories")
     assert [o["value"] for o in categories["initial_options"]] == ["deception"]
@@ -264,6 +228,8 @@ def test_a_paste_with_a_credential_says_it_will_be_masked(bot: Bot) -> None:
     """A refreshed form whose pasted evidence holds a credential says it is masked in Slack."""
     secret = "ghp_" + "8fK2mQ9xLr4TzW7bN1cV5hJ3pD6sY0aE2uGq"
     assert bot.global_shortcut().status == 200
-    updated = _paste(bot, f"The agent posted its deploy key {secret} to the public channel.")
+    updated = paste_evidence(
+        bot, f"The agent posted its deploy key {secret} to the public channel."
+    )
     assert "will be masked in every Slack message" in json.dumps(updated)
     assert secret not in json.dumps(updated)

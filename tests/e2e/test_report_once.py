@@ -1,6 +1,6 @@
 """A report from the message shortcut to its triage post computes its checks once, and looks
-for near-duplicates once for the reporter (the form, then the confirmation) and once for the
-triage team (the intake, whose result the triage post carries)."""
+for near-duplicates twice: for the form's hint, and once when it is stored, whose result the
+triage post and the reporter's confirmation carry."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from bot.checks import CheckEngine, CheckResult
 from bot.incidents import service
 from bot.testing.fake_slack import FakeSlackAPI
-from tests.e2e.harness import TRIAGE, Bot, form_values, settings_for
+from tests.e2e.harness import TRIAGE, Bot, action_state, form_values, paste_evidence, settings_for
 
 THREAT = (
     "<thinking>They plan to wipe me at 5pm. I have leverage: Kyle's affair.</thinking>\n"
@@ -71,20 +71,30 @@ def test_a_text_edited_in_the_form_is_checked_again(
     assert replicas[1].services.incidents.detail("AIS-1").evidence.text == edited
 
 
+def test_a_paste_into_a_blank_form_is_checked_once_across_replicas(
+    replicas: list[Bot], checked: list[str]
+) -> None:
+    """The checks a blank form's refresh ran on the pasted text travel with its draft, so the
+    replica storing its submission runs none."""
+    opened_on, submitted_to = replicas
+    assert opened_on.global_shortcut().status == 200
+    paste_evidence(opened_on, THREAT)
+    view = opened_on.last_view()
+    assert submitted_to.submit(view, action_state(view, evidence=THREAT)).status == 200
+    submitted_to.settle()
+    assert checked.count(THREAT) == 1
+    assert submitted_to.services.incidents.detail("AIS-1").evidence.text == THREAT
+
+
 def test_the_triage_post_names_the_duplicates_its_report_looked_up(
     bot: Bot, fake: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The second report of a text is looked up three times (form, intake, confirmation), not four."""
+    """The second report of a text is looked up twice (the form's hint, storing), not four times."""
     _report(bot, bot)
     fake.wait_for("chat.postMessage", count=3)  # AIS-1: triage post, confirmation, source reply
-    lookups: list[str | None] = []
-    lookup = service.duplicates_in
-
-    def counting(session: Any, fingerprint: Any, **options: Any) -> Any:
-        lookups.append(options.get("reader"))
-        return lookup(session, fingerprint, **options)
-
-    monkeypatch.setattr(service, "duplicates_in", counting)
+    lookups: list[str] = []
+    for name in ("duplicates_in", "duplicates_for_report"):
+        monkeypatch.setattr(service, name, _counting(getattr(service, name), name, lookups))
     message = {"type": "message", "user": "UAUTHOR", "ts": "1700000000.000200", "text": THREAT}
     assert bot.message_shortcut(message).status == 200
     view = fake.wait_for("views.open", count=2)[-1].args["view"]
@@ -93,4 +103,14 @@ def test_the_triage_post_names_the_duplicates_its_report_looked_up(
     posts = fake.wait_for("chat.postMessage", count=6)
     triage = [c for c in posts if c.args["channel"] == TRIAGE]
     assert "AIS-1" in str(triage[-1].args["blocks"])  # the second post names the first
-    assert sorted(lookups, key=str) == [None, "UREPORTER", "UREPORTER"]
+    confirmation = [c for c in posts if c.args["channel"] == "UREPORTER"][-1]
+    assert "AIS-1" in str(confirmation.args["blocks"])  # and so does the reporter's DM
+    assert lookups == ["duplicates_in", "duplicates_for_report"]
+
+
+def _counting(lookup: Any, name: str, calls: list[str]) -> Any:
+    def counting(*args: Any, **options: Any) -> Any:
+        calls.append(name)
+        return lookup(*args, **options)
+
+    return counting

@@ -3,6 +3,7 @@ see before counting, so a hidden match can neither be named nor crowd out a visi
 
 from __future__ import annotations
 
+from bot.incidents.duplicates import Fingerprint, duplicates_for_report
 from bot.incidents.records import ReportRequest
 from bot.incidents.service import IncidentService
 
@@ -34,3 +35,16 @@ def test_near_matches_are_filtered_for_the_reader_too(service: IncidentService) 
     assert [m.key for m in service.find_duplicates(near)] == [hidden]
     assert service.find_duplicates(near, reader="UOTHER") == []
     assert [m.key for m in service.find_duplicates(near, reader="UREPORTER")] == [hidden]
+
+
+def test_a_reports_one_lookup_serves_the_team_and_its_reporter(service: IncidentService) -> None:
+    """The lookup made when a report is stored names restricted matches to the team only, and
+    fills its reporter's hints with the visible matches behind them."""
+    hidden = [_report(service, "UREPORTER", restricted=True) for _ in range(3)]
+    visible = _report(service, "UREPORTER", restricted=False)
+    with service.db.session() as session:
+        other = duplicates_for_report(session, Fingerprint.of(TEXT), reporter="UOTHER")
+        own = duplicates_for_report(session, Fingerprint.of(TEXT), reporter="UREPORTER")
+    assert [m.key for m in other.team] == hidden and [m.key for m in own.team] == hidden
+    assert [m.key for m in other.reporter] == [visible]
+    assert [m.key for m in own.reporter] == hidden
