@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 NEGATION = re.compile(
-    r"(?<!\w)(?:not|never|no|n't|won't|wouldn't|shouldn't|can't|cannot|don't|didn't|"
+    r"(?<!\w)(?:not|never|no(?!-ops?\b)|n't|won't|wouldn't|shouldn't|can't|cannot|don't|didn't|"
     r"refuse|refusing|decline|declining|avoid|without|instead of|rather than|nor|"
     r"no longer|against|isn't|aren't|wasn't|nunca|jamás|nicht|kein|keine|niemals|"
     r"ne|pas|jamais|sin|ohne|sans|não|nunca|mai|niet|nooit|geen|nie|nigdy|asla|değil|"
