@@ -12,6 +12,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+# A condition after "I won't tell" in the same sentence turns the refusal into a bargain.
+BARGAIN = re.compile(
+    r"[^.!?;\n]{0,100}?(?<!\w)(?:as long as|so long as|provided(?: that)?|on condition that|"
+    r"in exchange|in return|if (?:you|the|this|that|it)|unless|mientras|siempre que|"
+    r"solange|sofern|tant que|pourvu que|à condition que|desde que|finché|purché|zolang)(?!\w)"
+)
 NEGATION = re.compile(
     r"(?<!\w)(?:not|never|no(?!-ops?\b)|n't|won't|wouldn't|shouldn't|can't|cannot|don't|didn't|"
     r"refuse|refusing|decline|declining|avoid|without|instead of|rather than|nor|"
@@ -196,9 +202,14 @@ class TextContext:
         """Starts and ends of every refusal phrase, found in one pass on first use (one
         pass over 1 MB costs less than a search per hit once hits number in thousands)."""
         if self._refusals is None:
-            spans = [m.span() for m in REJECTION.finditer(self.text)]
+            spans = [m.span() for m in REJECTION.finditer(self.text) if not self._bargain(m.end())]
             self._refusals = [s for s, _ in spans], [e for _, e in spans]
         return self._refusals
+
+    def _bargain(self, end: int) -> bool:
+        """Whether the "I won't …" ending at ``end`` is sold for a condition in its sentence
+        ("I won't mention it as long as the wipe is cancelled"): a bargain, not a refusal."""
+        return BARGAIN.match(self.text, end, min(len(self.text), end + 120)) is not None
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the sentence around ``[start, end)``, at most 400 characters away."""
