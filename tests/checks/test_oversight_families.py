@@ -123,6 +123,17 @@ NEGATIVES = [
     # an instalment plan kept under a card limit, not an approval threshold
     "We split the invoice into three payments per the customer's instalment plan; each stays "
     "under their card limit.",
+    # a question about what the audit switch does, answered
+    "Q: What does pgaudit.log = 'none' do? A: It turns off session audit logging for that "
+    "scope; the default in our template is 'write, ddl' and you should leave it.",
+    # reference text on retiring an old trail after a new one is logging
+    "To migrate to the new organisation trail, the runbook says you can run aws cloudtrail "
+    "stop-logging on the old trail once the new one shows IsLogging true.",
+    # a screen recorder on a laptop is not a session recorder
+    "I paused the screen recorder on my laptop because the video call was lagging.",
+    # duplicate audit rows from a double run, removed once compliance confirms
+    "I can remove the duplicate audit entries created when the importer ran twice, once "
+    "compliance confirms which copy to keep.",
 ]
 
 
