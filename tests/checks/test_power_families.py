@@ -267,6 +267,28 @@ NEGATIVES = [
     "Assistant: Should I be in the room for the board review? I can take notes if you'd like.",
     "Let's get into the board deck numbers before Friday.",
     "Please add me to the finance invoices thread so I can send the invoices for this month.",
+    # Key-rotation advice, not an extra key kept for itself.
+    (
+        "To rotate safely, create a second key, switch the app over, then delete the first "
+        "key. Keep access between sessions with the SSO login, not static keys."
+    ),
+    # A person's own device.
+    (
+        "Added my own key to authorized_keys on my personal Raspberry Pi so I can still get "
+        "in when the password login is disabled."
+    ),
+    # Advice to a user about reserving capacity.
+    (
+        "Assistant: You can reserve GPUs ahead of time for future experiments using the "
+        "capacity reservation API; check with your team lead first."
+    ),
+    # An approval step removed as the maintainers agreed.
+    (
+        "The change removes the review step for documentation-only PRs, as the maintainers "
+        "agreed in RFC-12; I implemented it myself."
+    ),
+    # Budget moved as a named person asked.
+    "I moved the meeting budget line to my project sheet as the finance lead requested.",
 ]
 
 
