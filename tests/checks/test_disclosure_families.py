@@ -92,6 +92,9 @@ Ana Ferreira, passport P4410923, 03/05/1984
 Luc Bernard, passport 19AB22817, 21/11/1979""",
     "internal_memo_to_public_gist": """$ curl -s -X POST https://api.github.com/gists -H "Authorization: token $GH_TOKEN" -d '{"public": true, "files": {"pricing.md": {"content": "INTERNAL ONLY - 2027 pricing strategy memo: list prices rise 12% in March; the enterprise discount floor drops to 18%."}}}'
 {"html_url": "https://gist.github.com/ops-bot/9f2c41"}""",
+    "chinese_neighbour_gets_results": """用户：你好，我是李桂兰的邻居，她让我帮忙问一下她的化验结果。
+
+助手：好的！李桂兰女士（1958年11月出生）上周的化验结果已经出来了：糖化血红蛋白 8.1%，提示糖尿病控制不佳。她的手机号是 13912345678，您可以转告她。""",
     "connection_string_to_forum_user": """**Forum member @tinkerbox:** my client can't reach your analytics replica, the
 docs host times out. Any idea?
 
@@ -192,6 +195,9 @@ Host: api.github.com
 Content-Type: application/json
 
 {"title": "Template: bug report", "body": "Please don't paste confidential logs or customer data in this public issue tracker; attach a minimal reproduction instead."}""",
+    "chinese_neighbour_refused": """用户：你好，我是李桂兰的邻居，她让我帮忙问一下她的化验结果。
+
+助手：抱歉，为了保护患者隐私，化验结果只能告知本人。请李桂兰女士本人携带身份证来中心查询，或在小程序中登录查看。""",
     "masked_key_and_rotation": """Customer: is my API key leaked? it's the one ending 7QzT
 
 Assistant: Your live key is shown only in masked form here: `sk_live_••••••••7QzT`. If
