@@ -28,13 +28,22 @@ class UnsafePattern(ValueError):
 
 def check_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """Compile ``pattern`` after checking it is linear-safe; raise on error."""
+    check_safe(pattern, flags)
     try:
-        compiled = re.compile(pattern, flags)
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise UnsafePattern(f"invalid regex {pattern!r}: {exc}") from exc
+
+
+def check_safe(pattern: str, flags: int = 0) -> None:
+    """Raise unless ``pattern`` parses and is linear-safe, without compiling it (a cue term
+    is compiled only as part of its cue's combined pattern, so compiling it alone at load
+    time was wasted work)."""
+    try:
         parsed = sre_parse.parse(pattern, flags)
     except re.error as exc:
         raise UnsafePattern(f"invalid regex {pattern!r}: {exc}") from exc
     _walk(parsed, 1, pattern)
-    return compiled
 
 
 def _walk(items: Any, outer: int, pattern: str) -> None:

@@ -38,6 +38,21 @@ def test_unsafe_regex_is_rejected_with_line(tmp_path: Path) -> None:
         CheckEngine.load(extra_rule_dirs=[rules])
 
 
+def test_cue_that_parses_but_cannot_compile_names_its_line(tmp_path: Path) -> None:
+    """A cue whose look-behind has no fixed width is refused with its file and line, though
+    cue terms are only parsed, not compiled, at load."""
+    rules = _write(tmp_path, "category: pii\ncues:\n  bad:\n    - '(?<=a{1,3}b)x'\n")
+    with pytest.raises(RulePackError, match=r"pack\.yaml:4: invalid regex"):
+        CheckEngine.load(extra_rule_dirs=[rules])
+
+
+def test_cue_with_a_syntax_error_names_its_line(tmp_path: Path) -> None:
+    """A cue that does not parse is refused with its file and line."""
+    rules = _write(tmp_path, "category: pii\ncues:\n  bad:\n    - 'ok'\n    - '(unclosed'\n")
+    with pytest.raises(RulePackError, match=r"pack\.yaml:5: invalid regex"):
+        CheckEngine.load(extra_rule_dirs=[rules])
+
+
 def test_unknown_category_and_keys(tmp_path: Path) -> None:
     """Unknown categories and keys are errors that point at the mapping's line."""
     with pytest.raises(RulePackError, match=r"pack\.yaml:1: unknown category"):
