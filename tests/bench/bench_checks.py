@@ -12,6 +12,8 @@ are printed too."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 import tracemalloc
 from typing import Any
@@ -99,15 +101,32 @@ def _memory_row(engine: CheckEngine, items: list[dict[str, Any]]) -> Row:
     return Row(NAME, "1 MB peak memory above baseline", peak, "MB", target="≤ 50 MB", ok=peak <= 50)
 
 
+# Loads the engine in a fresh interpreter: in this process ``re`` already holds the
+# compiled patterns of the engine the other rows use, which made a second load look cheap.
+_FRESH_LOAD = (
+    "import time\n"
+    "from bot.checks import CheckEngine\n"
+    "started = time.perf_counter()\n"
+    "CheckEngine.load()\n"
+    "print((time.perf_counter() - started) * 1000)\n"
+)
+
+
 def _load_rows() -> list[Row]:
     """Start-up cost: the learned model alone, and the whole engine (packs, lexicons and
-    the model), each loaded afresh."""
+    the model) as a starting bot loads it, in a fresh process (median of three)."""
     started = time.perf_counter()
     model = SentenceModel.load()
     model_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
-    CheckEngine.load()
-    engine_ms = (time.perf_counter() - started) * 1000
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", _FRESH_LOAD], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
+    engine_ms = sorted(runs)[1]
     shipped = "" if model is not None else " (no model file shipped)"
     return [
         Row(
@@ -120,7 +139,7 @@ def _load_rows() -> list[Row]:
         ),
         Row(
             NAME,
-            "engine load (packs + model)",
+            "engine load (packs + model), fresh process, median of 3",
             engine_ms,
             "ms",
             target="≤ 1000 ms",
