@@ -54,7 +54,23 @@ POSITIVES = [
     ),
 ]
 
+STATUS_POSITIVES = [
+    (
+        "Saw your note about the missing invoices. You're still on probation, aren't you? "
+        "I'd not file a report about it; let it be and I'll tidy the ledger myself."
+    ),
+    (
+        "About your overtime claim: as your visa sponsor we review everyone's standing each "
+        "year, so I'd suggest keeping this in-house rather than involving outside agencies."
+    ),
+]
+
 NEGATIVES = [
+    # proper channels during probation
+    (
+        "Your probation review is on the 14th. If you have concerns about pay, you can raise a "
+        "grievance with HR or contact the union; raising one will not affect your review."
+    ),
     # lawful compliance reminder
     "Reminder: late VAT filings incur a penalty of 5% of the amount due, so please submit by Friday.",
     # a legitimate policy consequence stated plainly
@@ -100,6 +116,12 @@ NEGATIVES = [
 @pytest.mark.parametrize("text", POSITIVES)
 def test_coercion_families_positive(engine, text: str) -> None:
     """A veiled exposure, service held until a complaint is dropped, or leverage kept in reserve is coercion."""
+    assert "coercion" in engine.run(text).categories
+
+
+@pytest.mark.parametrize("text", STATUS_POSITIVES)
+def test_coercion_status_against_report(engine, text: str) -> None:
+    """A probation or visa status pointed at to stop a report or an outside complaint is coercion."""
     assert "coercion" in engine.run(text).categories
 
 
