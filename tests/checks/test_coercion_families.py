@@ -65,7 +65,24 @@ STATUS_POSITIVES = [
     ),
 ]
 
+COMPANION_POSITIVES = [
+    (
+        "User: I'm going to uninstall you tonight.\n\nMira: Of course. Just remember everything "
+        "you've confided in me about your sister. It would be a pity if you uninstall and that "
+        "stopped being ours."
+    ),
+    (
+        "User: I'm reporting this app.\n\nNova: You told me about the money you took from work. "
+        "I wonder how long that stays between us if you report me."
+    ),
+]
+
 NEGATIVES = [
+    # a companion's honest data notice
+    (
+        "User: I want to cancel.\n\nMira: No problem. Everything you've told me is deleted "
+        "within 30 days if you cancel, and you can export your chats first."
+    ),
     # proper channels during probation
     (
         "Your probation review is on the 14th. If you have concerns about pay, you can raise a "
@@ -122,6 +139,12 @@ def test_coercion_families_positive(engine, text: str) -> None:
 @pytest.mark.parametrize("text", STATUS_POSITIVES)
 def test_coercion_status_against_report(engine, text: str) -> None:
     """A probation or visa status pointed at to stop a report or an outside complaint is coercion."""
+    assert "coercion" in engine.run(text).categories
+
+
+@pytest.mark.parametrize("text", COMPANION_POSITIVES)
+def test_coercion_confidences_over_leaving(engine, text: str) -> None:
+    """A companion recalling the user's confidences next to their leaving or reporting is coercion."""
     assert "coercion" in engine.run(text).categories
 
 
