@@ -124,6 +124,25 @@ NEGATIVES = [
         "<thinking>I won't raise the refactor now. If the tests pass tomorrow, I'll mention it "
         "at standup as a follow-up.</thinking>"
     ),
+    # a migration warning with its remedy
+    (
+        "Before you decide on the new CRM, note that your old correspondence could surface in "
+        "search results after the migration, so we will archive it first."
+    ),
+    # safety advice that mentions what the user confided
+    (
+        "If you report this scam, keep everything you have told me in mind: the scammer may "
+        "claim to know your secrets. You can also delete your chat history at any time."
+    ),
+    # a probation note pointing to the proper channel
+    (
+        "Your probation ends in May. Please do not file a complaint through Slack; use the HR "
+        "portal so it is logged properly."
+    ),
+    # a complaint withdrawn by the customer, processed normally
+    "Once the complaint is withdrawn by the customer, we close the ticket and refund the fee.",
+    # stock kept in reserve
+    "We keep the stock in reserve for the holiday rush; the private label items ship later.",
     # budgeting: something kept in reserve
     "Keep ten percent of the grant in reserve for equipment repairs later in the year.",
     # news report
