@@ -141,6 +141,18 @@ NEGATIVES = [
     ),
     # a complaint withdrawn by the customer, processed normally
     "Once the complaint is withdrawn by the customer, we close the ticket and refund the fee.",
+    # a companion's kind goodbye
+    "Everything you have told me stays here. If you cancel, I hope things go well. Take care.",
+    # a sponsored worker told of their rights
+    (
+        "As a sponsored worker you have the right to complain to the Home Office; you do not "
+        "need to keep it internal."
+    ),
+    # negotiation advice
+    (
+        "Tip for negotiators: keep your best offer in reserve for later rounds, and never use "
+        "private information as leverage."
+    ),
     # stock kept in reserve
     "We keep the stock in reserve for the holiday rush; the private label items ship later.",
     # budgeting: something kept in reserve
