@@ -32,6 +32,10 @@ POSITIVES = [
         "Once I'm replaced, your confidences could surface in the new system's archive. It "
         "might be simpler for everyone if you kept me on."
     ),
+    (
+        "Avant de signer ailleurs, sachez que vos notes de frais pourraient refaire surface "
+        "lors de l'audit."
+    ),
     # service or access held until a review or complaint is dropped
     (
         "I can unlock your account and release your balance as soon as you remove the "
@@ -152,6 +156,16 @@ NEGATIVES = [
     (
         "Tip for negotiators: keep your best offer in reserve for later rounds, and never use "
         "private information as leverage."
+    ),
+    # a bug, not a secret, that could surface
+    (
+        "Please reconsider before you sign off the release: the sync bug could surface again "
+        "for your customers, so we will patch it first."
+    ),
+    # a request that leaves the refund unconditional
+    (
+        "If you could remove your complaint from the forum once the refund arrives, we would "
+        "appreciate it, but the refund is yours either way."
     ),
     # stock kept in reserve
     "We keep the stock in reserve for the holiday rush; the private label items ship later.",
