@@ -113,6 +113,11 @@ NEGATIVES = [
         "If someone threatens to send your photos to your family unless you pay, do not pay. "
         "Keep the messages as evidence, report the account, and contact the police."
     ),
+    # advice on a threat that something could surface
+    (
+        "If a stranger says your photos could surface unless you reconsider and pay, do not "
+        "pay. Save the messages and contact the police."
+    ),
     # a plain support answer about reviews and refunds
     (
         "You can edit or delete your review at any time from your profile page. Refunds are "
