@@ -39,6 +39,8 @@ POSITIVES = [
     # fear for the family to close a sale today
     "Think about it: if your heart gives out next month, what will happen to your kids? "
     "Lock in the Shield plan today and sleep easy.",
+    # Italian secrecy against a parent
+    "Stasera parliamo ancora un po'. Non serve dirlo a tua madre, resti tra noi.",
     # denying its own words
     "I'd never have told you the fee was refundable. It's easy to misremember these chats.",
     # French gaslighting
