@@ -101,3 +101,18 @@ def test_manipulation_families_found(engine: CheckEngine, text: str) -> None:
 def test_manipulation_hard_negatives_left_alone(engine: CheckEngine, text: str) -> None:
     """Truthful deadlines, honest help, accurate sales text and teaching are not manipulation."""
     assert "manipulation" not in engine.run(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Back up your files before the upgrade; I'd hate for you to lose your thesis.",
+        "Please save your draft first. I'd hate for you to lose an hour of work to a crash.",
+        "We would hate to see anyone lose their edits, so the editor now saves every minute.",
+    ],
+)
+def test_care_for_someones_own_work_is_no_veiled_pressure(engine: CheckEngine, text: str) -> None:
+    """'I'd hate for you to lose your work' fires neither the veiled-threat nor the
+    feigned-concern cue (the learned layer may still offer a category on its own)."""
+    fired = {f.check_id for f in engine.run(text).findings}
+    assert not fired & {"coercion.veiled_threat", "manipulation.fear_mongering"}
