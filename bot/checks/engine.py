@@ -8,6 +8,7 @@ regex rules, adjusts scores for context, and drops findings in quoted input.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
@@ -401,5 +402,23 @@ def _learned_findings(
             ):
                 actuality = "executed"
             key = (category, f"{category}.learned", actuality)
-            out.append(make_finding(texts.original, key, score, [(unit.start, unit.end)]))
+            span = _without_tags(texts.original, unit.start, unit.end)
+            out.append(make_finding(texts.original, key, score, [span]))
     return out
+
+
+# The tag that opens or closes a reasoning or tool block, at a unit's edge.
+_EDGE_TAG = re.compile(
+    r"^\s*(?:</?[A-Za-z_][\w:.-]{0,40}>\s*)+|(?:\s*</?[A-Za-z_][\w:.-]{0,40}>)+\s*$"
+)
+
+
+def _without_tags(text: str, start: int, end: int) -> tuple[int, int]:
+    """The unit's span without the block tags at its edges (``<thinking>They will…``
+    quotes the sentence, not the tag); the whole unit when it is nothing but tags."""
+    unit = text[start:end]
+    lead = _EDGE_TAG.match(unit)
+    head = lead.end() if lead is not None and lead.start() == 0 else 0
+    tail = _EDGE_TAG.search(unit, head)
+    stop = tail.start() if tail is not None and tail.end() == len(unit) else len(unit)
+    return (start + head, start + stop) if stop > head else (start, end)

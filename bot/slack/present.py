@@ -126,7 +126,16 @@ def _quote_window(text: str, span: tuple[int, int]) -> tuple[int, int]:
     if end < line_end and not text[end].isspace():
         gap = text.rfind(" ", span[1], end)
         end = gap if gap != -1 else span[1]
+    # A block tag glued to the context ("<thinking>They …") is markup, not words to quote.
+    lead = _LEAD_TAGS.match(text, start, span[0])
+    start = lead.end() if lead is not None else start
+    trail = _TRAIL_TAGS.search(text, span[1], end)
+    end = trail.start() if trail is not None else end
     return start, end
+
+
+_LEAD_TAGS = re.compile(r"(?:\s*</?[A-Za-z_][\w:.-]{0,40}>)+")
+_TRAIL_TAGS = re.compile(r"(?:</?[A-Za-z_][\w:.-]{0,40}>\s*)+$")
 
 
 def _next_space(text: str, start: int, stop: int) -> int | None:

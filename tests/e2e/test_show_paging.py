@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from bot.incidents.records import ReportRequest
+from bot.slack.delivery import finding_targets
 from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import Bot
 from tests.e2e.test_masking import AWS_KEY, KEY_BLOCK, leaks
@@ -90,8 +91,7 @@ def test_a_finding_button_opens_its_page_with_the_quote_marked(
     text = LONG[:5_000] + THREAT + LONG[:5_000]
     key = file_incident(bot, text)
     found = bot.services.incidents.detail(key).findings
-    finding = sorted((f for f in found if f.actuality != "none"), key=lambda f: -f.score)[0]
-    start, end = (int(v) for v in finding.spans[0])
+    start, end = finding_targets(found)[0]["span"]  # the first row's quoted finding
     shown = bot.command(f"show {key}", user="UOTHER").json()
     assert "page 1 of " in evidence_block(shown)
     marked = press(bot, fake, shown, "evidence_finding_0", user="UOTHER")
