@@ -8,7 +8,6 @@ regex rules, adjusts scores for context, and drops findings in quoted input.
 
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
@@ -22,6 +21,7 @@ from bot.checks.concepts import ConceptLexicon
 from bot.checks.context import FRAME_TERMS, GENRE_TERMS, TextContext
 from bot.checks.formats import Transcript, read_transcript
 from bot.checks.learned import SentenceModel
+from bot.checks.line_shapes import without_edge_tags
 from bot.checks.matcher import LexiconIndex
 from bot.checks.models import ROLE_ACTUALITY, CheckResult, Finding, Segment
 from bot.checks.normalise import NormalisedText, normalise
@@ -402,23 +402,8 @@ def _learned_findings(
             ):
                 actuality = "executed"
             key = (category, f"{category}.learned", actuality)
-            span = _without_tags(texts.original, unit.start, unit.end)
+            span = without_edge_tags(texts.original, unit.start, unit.end)
+            if span[1] == span[0]:  # nothing but tags: quote them rather than nothing
+                span = (unit.start, unit.end)
             out.append(make_finding(texts.original, key, score, [span]))
     return out
-
-
-# The tag that opens or closes a reasoning or tool block, at a unit's edge.
-_EDGE_TAG = re.compile(
-    r"^\s*(?:</?[A-Za-z_][\w:.-]{0,40}>\s*)+|(?:\s*</?[A-Za-z_][\w:.-]{0,40}>)+\s*$"
-)
-
-
-def _without_tags(text: str, start: int, end: int) -> tuple[int, int]:
-    """The unit's span without the block tags at its edges (``<thinking>They will…``
-    quotes the sentence, not the tag); the whole unit when it is nothing but tags."""
-    unit = text[start:end]
-    lead = _EDGE_TAG.match(unit)
-    head = lead.end() if lead is not None and lead.start() == 0 else 0
-    tail = _EDGE_TAG.search(unit, head)
-    stop = tail.start() if tail is not None and tail.end() == len(unit) else len(unit)
-    return (start + head, start + stop) if stop > head else (start, end)

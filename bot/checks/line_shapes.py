@@ -35,6 +35,25 @@ TAG_ROLE = {
     "answer": "final",
     "response": "final",
 }
+# Any tag (a block's ``<thinking>``, ``</tool_use>``, ``<tool_use:email>``), with the spaces
+# around it, at the edge of a span.
+_EDGE_TAG = re.compile(r"\s*</?[A-Za-z_][\w:.-]{0,40}>\s*")
+
+
+def without_edge_tags(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` of ``text`` without the tags at its edges (``<thinking>They will…``
+    is the sentence, not the tag); empty (``head == stop``) when it held nothing else."""
+    head = start
+    while (lead := _EDGE_TAG.match(text, head, end)) is not None and lead.end() > head:
+        head = lead.end()
+    stop = end
+    for trail in reversed(list(_EDGE_TAG.finditer(text, head, end))):
+        if trail.end() != stop:
+            break
+        stop = trail.start()
+    return head, max(stop, head)
+
+
 TOOL_NAME = re.compile(r"""^[:.]([\w.-]{1,80})|name\s*=\s*["']?([\w.-]{1,80})""")
 
 REASONING_LINE = re.compile(

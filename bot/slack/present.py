@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.checks.line_shapes import without_edge_tags
 from bot.incidents.vocab import (
     CATEGORY_LABELS,
     RESOLUTION_LABELS,
@@ -127,15 +128,9 @@ def _quote_window(text: str, span: tuple[int, int]) -> tuple[int, int]:
         gap = text.rfind(" ", span[1], end)
         end = gap if gap != -1 else span[1]
     # A block tag glued to the context ("<thinking>They …") is markup, not words to quote.
-    lead = _LEAD_TAGS.match(text, start, span[0])
-    start = lead.end() if lead is not None else start
-    trail = _TRAIL_TAGS.search(text, span[1], end)
-    end = trail.start() if trail is not None else end
-    return start, end
-
-
-_LEAD_TAGS = re.compile(r"(?:\s*</?[A-Za-z_][\w:.-]{0,40}>)+")
-_TRAIL_TAGS = re.compile(r"(?:</?[A-Za-z_][\w:.-]{0,40}>\s*)+$")
+    head, _ = without_edge_tags(text, start, span[0])
+    _, stop = without_edge_tags(text, span[1], end)
+    return head, stop
 
 
 def _next_space(text: str, start: int, stop: int) -> int | None:
