@@ -86,14 +86,16 @@ class DraftStore:
             )
         return draft_id
 
-    def renew(self, draft_id: str, *, user_id: str, text: str, checks: CheckResult | None) -> None:
+    def renew(self, draft_id: str, *, user_id: str, text: str, checks: CheckResult | None) -> Draft:
         """Keep ``text``, pasted into ``user_id``'s blank form, and the ``checks`` its refresh
-        ran on it, so that a submission of that text reuses them (``NotFound`` when gone)."""
+        ran on it, so that a submission of that text reuses them; returns the draft
+        (``NotFound`` when gone)."""
         with self.db.write() as session:
             draft = owned_draft(session, draft_id, user_id=user_id, checks=False)
             draft.text = kept(text)
             draft.checks = carried_checks.to_json(checks) if checks is not None else None
             session.add(draft)
+        return draft
 
     def get(self, draft_id: str, *, user_id: str) -> Draft:
         """The draft, if it belongs to ``user_id``."""

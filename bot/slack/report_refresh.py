@@ -76,11 +76,11 @@ def refreshed_view(
     deps: SlackDeps, *, user_id: str, view: dict[str, Any], text: str
 ) -> dict[str, Any]:
     """The form ``view`` with the suggestions for ``text`` and the reporter's choices kept."""
-    draft = deps.drafts.get(str(_metadata(view).get("draft", "")), user_id=user_id)
     text = kept(text)
     checks = deps.incidents.check(text) if text.strip() else None
     # The draft now holds the text the suggestions are for, so its submission reuses them.
-    deps.drafts.renew(draft.id, user_id=user_id, text=text, checks=checks)
+    draft_id = str(_metadata(view).get("draft", ""))
+    draft = deps.drafts.renew(draft_id, user_id=user_id, text=text, checks=checks)
     reader = None if deps.is_triage(user_id) else user_id
     matches = deps.incidents.find_duplicates(text, reader=reader) if text.strip() else []
     source = Source(draft.source_channel, draft.source_ts, draft.source_author)
