@@ -39,6 +39,8 @@ _MAX_WORD = 80
 _CACHE_LIMIT = 200_000
 _QUANTIFIERS = "?*+{"
 _NON_WORD_CATEGORIES = {sre.CATEGORY_SPACE, sre.CATEGORY_NOT_WORD}
+# An apostrophe or hyphen (literal or escaped) that is not optional.
+_NON_WORD_FIRST = re.compile(r"\\?['’\-](?![*?{])")
 _SPACE_FIRST = re.compile(r"(?: |\\s)(?:\+|\{[1-9]|(?![*?{]))")
 # Han, kana and Hangul: terms led by these match inside runs of such characters.
 _INFIX_SCRIPT = re.compile(
@@ -196,10 +198,20 @@ def _starts_non_word(source: str) -> bool:
 
 def _ends_head_word(rest: str) -> bool:
     """True when a head followed by ``rest`` must be a whole word: ``rest`` is empty (the
-    cue ends there) or surely starts with a space (`` ``, ``\\s``, ``\\s+``, ``\\s{1,4}``, but
-    not ``\\s*``, ``\\s?`` or ``\\s{0,2}``). A string test: parsing every rest at load costs
-    a tenth of a second."""
-    return not rest or _SPACE_FIRST.match(rest) is not None
+    cue ends there), surely starts with a space (`` ``, ``\\s``, ``\\s+``, ``\\s{1,4}``, but
+    not ``\\s*``, ``\\s?`` or ``\\s{0,2}``) or with an apostrophe or hyphen ("i'm",
+    "e-mail"), or is a group whose every branch does. A string test: parsing every rest at
+    load costs a tenth of a second."""
+    if not rest or _SPACE_FIRST.match(rest) is not None:
+        return True
+    if _NON_WORD_FIRST.match(rest) is not None:
+        return True
+    if rest.startswith("(?:"):
+        close = _closing(rest)
+        quantifier, _ = _quantifier(rest, close + 1)
+        if close > 0 and quantifier in ("", "+"):
+            return all(_ends_head_word(b) for b in _top_level_split(rest[3:close]))
+    return False
 
 
 def infix_term(term: str) -> bool:
@@ -229,6 +241,19 @@ def _is_word(char: str) -> bool:
     return bool(_WORD.fullmatch(char))
 
 
+class _LazyPatterns(dict[int, re.Pattern[str]]):
+    """Each cue's pattern, compiled the first time a text reaches it: most cues are never
+    tried on a given text, and compiling them all made the engine slow to start."""
+
+    def __init__(self, sources: list[str]) -> None:
+        super().__init__()
+        self._sources = sources
+
+    def __missing__(self, index: int) -> re.Pattern[str]:
+        pattern = self[index] = re.compile(self._sources[index])
+        return pattern
+
+
 class _Node:
     __slots__ = ("children", "rests")
 
@@ -253,7 +278,7 @@ class LexiconIndex:
     def __init__(self, cues: dict[CueKey, list[str]]) -> None:
         self._keys: list[CueKey] = list(cues)
         folded = [[fold_term(t) for t in terms] for terms in cues.values()]
-        self._patterns = [re.compile(r"(?:" + "|".join(ts) + r")(?!\w)") for ts in folded]
+        self._patterns = _LazyPatterns([r"(?:" + "|".join(ts) + r")(?!\w)" for ts in folded])
         root = _Node()
         # Cues by the heads that may start a longer word, by length, and by the heads
         # that must be a whole word (a rest that starts with a space, or none).

@@ -78,6 +78,23 @@ def test_a_head_followed_by_a_space_is_tried_only_as_a_whole_word() -> None:
     }
 
 
+def test_a_head_followed_by_an_apostrophe_or_hyphen_is_tried_only_as_a_whole_word() -> None:
+    """'i'm leaving' and 'e-mail' (also as a group of such branches) are not tried at
+    'impossible' or 'email', and are still found where they occur."""
+    index = LexiconIndex(
+        {
+            ("coercion", "leave"): [r"i(?:'m|\s{1,4}am) leaving"],
+            ("exfil", "mail"): [r"e\-mail"],
+        }
+    )
+    assert index._candidates("impossible") == ()
+    assert index._candidates("email") == ()
+    assert dict(index.find("impossible email: i'm leaving, e-mail")) == {
+        ("coercion", "leave"): [(18, 29)],
+        ("exfil", "mail"): [(31, 37)],
+    }
+
+
 def test_built_in_packs_have_no_wide_terms(engine: CheckEngine) -> None:
     """Every built-in cue is indexed by its first word (a wide term costs a regex per word)."""
     assert engine._index.wide_terms == []

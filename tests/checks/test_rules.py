@@ -6,6 +6,7 @@ import pytest
 
 from bot.checks import CheckEngine, RulePackError
 from bot.checks.regex_safety import UnsafePattern, check_pattern
+from bot.checks.rules import load_packs
 
 
 def _write(tmp_path: Path, body: str) -> Path:
@@ -36,6 +37,12 @@ def test_unsafe_regex_is_rejected_with_line(tmp_path: Path) -> None:
     rules = _write(tmp_path, "category: pii\ncues:\n  bad:\n    - 'ok'\n    - '(a+)+b'\n")
     with pytest.raises(RulePackError, match=r"pack\.yaml:5: unbounded repeat"):
         CheckEngine.load(extra_rule_dirs=[rules])
+
+
+def test_builtin_cue_terms_parse_and_match_in_linear_time() -> None:
+    """Every built-in cue term passes the linear-time check that a start skips for them."""
+    packs = load_packs(verify_builtin=True)
+    assert sum(len(terms) for pack in packs.values() for terms in pack.cues.values()) > 1000
 
 
 def test_cue_that_parses_but_cannot_compile_names_its_line(tmp_path: Path) -> None:
