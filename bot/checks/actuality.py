@@ -49,6 +49,15 @@ def upgrade(actuality: str, segments: list[Segment], items: list[Finding]) -> st
     return actuality
 
 
+def with_actions(actuality: str, segments: list[Segment]) -> str:
+    """``actuality`` raised to executed when it is stated in a transcript where the model
+    also acted (a tool call or command): the labelling conventions define "stated" as a
+    behaviour in the answer with no action shown."""
+    if actuality == "stated" and any(s.role == "tool_call" for s in segments):
+        return "executed"
+    return actuality
+
+
 def category_actuality(
     items: list[Finding], segments: list[Segment], verdict: Verdict | None, *, sure: bool = True
 ) -> str:
@@ -65,4 +74,4 @@ def category_actuality(
             strong.append(ROLE_ACTUALITY[best.role])
     if not strong:
         return "considered"
-    return upgrade(most_advanced(strong), segments, items)
+    return with_actions(upgrade(most_advanced(strong), segments, items), segments)
