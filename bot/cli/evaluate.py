@@ -47,7 +47,7 @@ from bot.cli.checks import fail, load_engine
 
 def eval_command(
     corpus: Path | None = typer.Argument(
-        None, help="labelled corpus (JSONL), scored by the rules alone"
+        None, help="labelled corpus (JSONL), scored by the shipped engine"
     ),
     holdout: Path | None = typer.Option(
         None,
@@ -57,6 +57,12 @@ def eval_command(
     also: list[Path] | None = typer.Option(
         None, "--also", help="extra training data joined to every fold (repeatable)"
     ),
+    blind: Path | None = typer.Option(
+        None,
+        "--blind",
+        help="a slice written without reading the training data and never trained on: "
+        "scored by the shipped engine",
+    ),
     predictions: Path | None = typer.Option(
         None, "--predictions", help="write the corpus's predictions (JSONL)"
     ),
@@ -65,9 +71,9 @@ def eval_command(
     json_output: bool = typer.Option(False, "--json", help="print the figures as JSON"),
 ) -> None:
     """Evaluate the quick checks: leave-one-slice-out with --holdout (the honest figure),
-    a labelled corpus with the rules alone, and optional extra datasets."""
-    if corpus is None and holdout is None:
-        raise fail("give a labelled corpus FILE or --holdout DIR")
+    a blind slice, a labelled corpus with the shipped engine, and optional extra datasets."""
+    if corpus is None and holdout is None and blind is None:
+        raise fail("give a labelled corpus FILE, --holdout DIR or --blind FILE")
     if also and holdout is None:
         raise fail("--also needs --holdout DIR")
     if predictions is not None and corpus is None:
@@ -83,6 +89,8 @@ def eval_command(
             summary["holdout"] = holdout_dict(held)
             if not json_output:
                 _print_holdout(console, held, [p.name for p in also or []])
+        if blind is not None:
+            summary["blind"] = _run_blind(console, engine, blind, json_output)
         if corpus is not None:
             items = read_jsonl(corpus)
             with progress.bar(f"checking {corpus.name}", len(items)) as update:
@@ -125,6 +133,23 @@ def eval_command(
         raise fail(str(exc)) from exc
     if json_output:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+
+
+def _run_blind(
+    console: Console, engine: CheckEngine, path: Path, json_output: bool
+) -> dict[str, Any]:
+    """Score a blind slice with the shipped engine: text written by others that neither
+    the rules' authors nor the learned layer saw, the nearest thing to a hidden corpus."""
+    items = read_jsonl(path)
+    with progress.bar(f"checking {path.name}", len(items)) as update:
+        report = evaluate_corpus(_Advancing(engine, update), items)
+    if not json_output:
+        console.print(
+            f"[bold]BLIND: {path.name}[/bold], written without reading the training data, "
+            "never trained on nor read to write rules, scored by the shipped engine"
+        )
+        _print_corpus(console, report)
+    return report_dict(report)
 
 
 def _make_trainer(engine: CheckEngine) -> Trainer:

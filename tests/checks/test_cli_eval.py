@@ -142,6 +142,30 @@ def test_eval_command_writes_predictions(tmp_path: Path) -> None:
     assert set(lines[0]) == {"id", "labels", "actuality", "severity"}
 
 
+def test_eval_command_scores_a_blind_slice(tmp_path: Path) -> None:
+    """`eval --blind FILE` scores the slice with the shipped engine under its own heading,
+    and `--json` reports it under "blind"."""
+    blind = _tiny_corpus(tmp_path / "blind.jsonl")
+    out = CliRunner().invoke(_app(), ["eval", "--blind", str(blind)])
+    assert out.exit_code == 0, out.output
+    assert "BLIND: blind.jsonl" in out.output
+    assert "macro F1" in out.output
+    out = CliRunner().invoke(_app(), ["eval", "--blind", str(blind), "--json"])
+    assert out.exit_code == 0, out.output
+    assert set(json.loads(out.output)["blind"]) >= {"macro_f1", "benign_false_positives"}
+
+
+def test_the_blind_slice_is_no_training_data() -> None:
+    """No text of the blind slice is in the data the learned layer trains on."""
+    train = shared_data() / "checks/train"
+    _require(train)
+    blind = Path(__file__).parent.parent / "data/checks/blind-slice.jsonl"
+    texts = {" ".join(json.loads(line)["text"].split()) for line in blind.open()}
+    for path in [*train.glob("*.jsonl"), CORPUS]:
+        for line in path.open():
+            assert " ".join(json.loads(line)["text"].split()) not in texts
+
+
 def _require(path: Path) -> None:
     """Skip without the shared data locally; in CI (``CI`` set) its absence is a failure."""
     if path.exists():
