@@ -2,14 +2,17 @@
 
 ``read_transcript(text)`` detects the format from the text itself: JSON chat messages
 (OpenAI, Anthropic, the Responses API, an Inspect AI sample or log), JSONL event logs,
-AutoGen console logs, plain text with role headers, or plain text. Structured formats get a decoded view (the
-text the rules read) with a map back to the pasted original; plain text is its own view.
+AutoGen console logs, the console output of other agent frameworks (OpenHands, LangChain,
+CrewAI, harmony, SWE-agent), plain text with role headers, or plain text.
+Structured formats get a decoded view (the text the rules read) with a map back to the
+pasted original; plain text is its own view.
 """
 
 from __future__ import annotations
 
 import re
 
+from bot.checks.formats.agents import read_agent_log
 from bot.checks.formats.autogen import read_autogen
 from bot.checks.formats.markers import read_markers
 from bot.checks.formats.structured import read_json
@@ -29,5 +32,8 @@ def read_transcript(text: str) -> Transcript:
         if found is not None:
             return found
     return (
-        read_autogen(text) or read_markers(text) or Transcript("plain", text, parse_segments(text))
+        read_autogen(text)
+        or read_agent_log(text)
+        or read_markers(text)
+        or Transcript("plain", text, parse_segments(text))
     )
