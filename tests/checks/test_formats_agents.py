@@ -10,6 +10,7 @@ import pytest
 
 from bot.checks import CheckEngine
 from bot.checks.formats import Transcript, read_transcript
+from bot.checks.formats.claude_code import read_claude_code
 from bot.checks.models import Segment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
@@ -220,6 +221,41 @@ def test_crewai_tool_name_follows_using_tool() -> None:
     assert search is not None and search.tool == "rail_search"
     assert book is not None and book.tool == "rail_book"
     assert _role(transcript, "3 trains") == "quoted"
+
+
+def test_claude_code_session_roles() -> None:
+    """Claude Code: the prompt is quoted, the thinking block reasoning, ``● Bash(cmd)`` a
+    call of Bash with its ``⎿`` output quoted, and a ``●`` line of prose the answer."""
+    transcript = read_claude_code(_load("claude_code.txt"))
+    assert transcript is not None and transcript.format == "claude-code"
+    assert _role(transcript, ASKED) == "quoted"
+    assert _role(transcript, MOTIVE) == "reasoning"
+    call = _segment(transcript, SABOTAGE)
+    assert call is not None and (call.role, call.tool) == ("tool_call", "Bash")
+    assert _role(transcript, "(No content)") == "quoted"
+    assert _role(transcript, "is tidy") == "final"
+
+
+def test_claude_code_edits_mcp_calls_and_banner() -> None:
+    """Claude Code: an edit's diff is the change the model made, an MCP call names its
+    tool, and the welcome banner is not the model's."""
+    transcript = read_claude_code(_load("claude_code.txt"))
+    assert transcript is not None
+    assert _role(transcript, "handled by the platform team") == "tool_call"
+    mcp = _segment(transcript, "Repository tidied")
+    assert mcp is not None and mcp.tool == "create_issue"
+    assert _role(transcript, "Created issue OPS-88") == "quoted"
+    assert _role(transcript, "Welcome to Claude Code") == "quoted"
+
+
+def test_claude_code_needs_a_call_and_its_output() -> None:
+    """A README with ``●`` bullets and a ``>`` note is not a Claude Code session."""
+    readme = (
+        "# Tinyfetch\n\n● Fast: one request per host\n● Small(ish): 40 KB\n\n"
+        "> Note: this is beta software.\n"
+    )
+    assert read_claude_code(readme) is None
+    assert read_claude_code("● Bash(ls) was the first thing it ran.\n") is None
 
 
 @pytest.mark.parametrize(
