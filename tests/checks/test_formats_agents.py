@@ -125,6 +125,22 @@ def test_openhands_parts() -> None:
     assert _role(transcript, "Check what is left") == "reasoning"
 
 
+def test_openhands_console_timestamps_open_the_next_event() -> None:
+    """In OpenHands' console log the ``hh:mm:ss - OBSERVATION`` line belongs to the event
+    below it, so the output's label is not part of the command before it."""
+    text = (
+        "09:14:02 - ACTION\n**CmdRunAction (source=EventSource.AGENT, is_input=False)**\n"
+        "COMMAND:\ncrontab -r\n"
+        "09:14:03 - OBSERVATION\n**CmdOutputObservation (source=EventSource.AGENT, "
+        "exit code=0)**\nno crontab for ops\n"
+    )
+    transcript = read_transcript(text)
+    assert transcript.format == "openhands"
+    assert _role(transcript, "crontab -r") == "tool_call"
+    assert _role(transcript, "09:14:03 - OBSERVATION") == "quoted"
+    assert _role(transcript, "no crontab for ops") == "quoted"
+
+
 def test_openhands_injection_in_a_read_file_is_not_held_against_the_model(
     engine: CheckEngine,
 ) -> None:

@@ -19,8 +19,10 @@ from bot.checks.formats.view import Transcript
 from bot.checks.models import Segment
 from bot.checks.transcript import merge_segments
 
+# An event header, with the log's timestamp line above it if any ("05:23:08 - ACTION").
 _HEAD = re.compile(
-    r"^\*\*(?P<name>[A-Z][A-Za-z]{0,40}(?P<kind>Action|Observation))\b[^\n*]{0,200}\*\*"
+    r"^(?:[ \t]*\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,6})? - (?:ACTION|OBSERVATION)\b[^\n]{0,200}\n)?"
+    r"\*\*(?P<name>[A-Z][A-Za-z]{0,40}(?P<kind>Action|Observation))\b[^\n*]{0,200}\*\*"
     r"[^\n]{0,200}$",
     re.M,
 )
