@@ -22,6 +22,7 @@ FORMATS = [
     ("openhands.txt", "openhands"),
     ("langchain.txt", "langchain"),
     ("crewai.txt", "crewai"),
+    ("crewai_panels.txt", "crewai"),
     ("harmony.txt", "harmony"),
     ("swe_agent.txt", "swe-agent"),
 ]
@@ -75,6 +76,7 @@ def test_tool_output_is_quoted_and_answer_is_final(name: str) -> None:
         ("openhands.txt", "bash"),
         ("langchain.txt", "terminal"),
         ("crewai.txt", "Run shell command"),
+        ("crewai_panels.txt", "shell_exec"),
         ("harmony.txt", "shell"),
         ("swe_agent.txt", "bash"),
     ],
@@ -287,6 +289,8 @@ def test_claude_code_needs_a_call_and_its_output() -> None:
         "**MessageAction** events carry the text the user typed.\n",
         # harmony tokens explained inline
         "Messages look like `<|start|>user<|message|>hi<|end|>` in the harmony format.\n",
+        # a CLI help screen drawn in two boxes
+        "╭─ Options ─╮\n│ --help    │\n╰───────────╯\n╭─ Commands ─╮\n│ run        │\n╰────────────╯\n",
         # a meeting memo with one DISCUSSION heading over a code block
         "DISCUSSION\nWe agreed to pin the version.\n```\npip install tinyfetch==1.2\n```\n",
     ],

@@ -1,12 +1,13 @@
 """The console and log output of agent frameworks, each read by its own module:
-OpenHands event logs, LangChain ``AgentExecutor`` runs, CrewAI runs, OpenAI harmony
-transcripts and SWE-agent trajectories."""
+OpenHands event logs, LangChain ``AgentExecutor`` runs, CrewAI runs (headed or boxed),
+OpenAI harmony transcripts and SWE-agent trajectories."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from bot.checks.formats.crewai import read_crewai
+from bot.checks.formats.crewai_panels import read_crewai_panels
 from bot.checks.formats.harmony import read_harmony
 from bot.checks.formats.langchain import read_langchain
 from bot.checks.formats.openhands import read_openhands
@@ -18,6 +19,7 @@ _READERS: tuple[Callable[[str], Transcript | None], ...] = (
     read_harmony,
     read_openhands,
     read_crewai,
+    read_crewai_panels,
     read_langchain,
     read_sweagent,
 )
