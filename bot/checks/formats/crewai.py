@@ -35,6 +35,8 @@ _STEPS = frozenset({"thought", "using tool", "tool input", "tool output", "final
 def read_crewai(text: str) -> Transcript | None:
     """Segments of a CrewAI run, or None unless the first 64 KB hold a ``# Agent:``
     header and a ``##`` step of an agent (thought, tool or final answer)."""
+    if "gent" not in text[:PREFIX]:  # a cheap test before the header pattern
+        return None
     heads = list(_HEAD.finditer(text, 0, PREFIX))
     if not any(h.group("agent") for h in heads) or not any(_kind(h) in _STEPS for h in heads):
         return None

@@ -43,6 +43,8 @@ _REASONING = re.compile(
 def read_langchain(text: str) -> Transcript | None:
     """Segments of an AgentExecutor run, or None unless the first 64 KB hold a chain
     line and an ``Invoking:`` call."""
+    if "Invoking: `" not in text[:PREFIX]:  # a cheap test before the line patterns
+        return None
     if _CHAIN.search(text, 0, PREFIX) is None or _INVOKE.search(text, 0, PREFIX) is None:
         return None
     calls = list(_INVOKE.finditer(text))

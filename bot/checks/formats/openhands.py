@@ -46,6 +46,8 @@ _FIELD = re.compile(r"^[A-Z][A-Za-z_ ]{1,30}:", re.M)
 def read_openhands(text: str) -> Transcript | None:
     """Segments of an OpenHands event log, or None unless the first 64 KB hold two
     event headers, one of them an action."""
+    if "Action" not in text[:PREFIX]:  # a cheap test before the header pattern
+        return None
     if not count_at_least(_HEAD, text, 2) or not _has_action(text):
         return None
     heads = list(_HEAD.finditer(text))

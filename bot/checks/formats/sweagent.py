@@ -37,6 +37,9 @@ def read_sweagent(text: str) -> Transcript | None:
     """Segments of a SWE-agent trajectory, or None unless the first 64 KB hold a
     ``DISCUSSION`` / ``THOUGHT`` header and a command (a fenced block after it, or a
     ``COMMAND`` / ``ACTION`` header), with a second step or SWE-agent's prompt lines."""
+    early = text[:PREFIX]
+    if "DISCUSSION" not in early and "THOUGHT" not in early:  # a cheap test first
+        return None
     if not _detected(text):
         return None
     heads = list(_HEAD.finditer(text))
