@@ -307,7 +307,7 @@ def test_cli_json_summary(tmp_path: Path, cli: MemorisingTrainer) -> None:
         ("empty", "no slice files (*.jsonl)"),
         ("malformed", "a.jsonl:2: malformed JSON"),
         ("bad-also", "also.jsonl: no items"),
-        ("nothing", "give a labelled corpus FILE or --holdout DIR"),
+        ("nothing", "give a labelled corpus FILE, --holdout DIR or --blind FILE"),
         ("also-alone", "--also needs --holdout DIR"),
     ],
 )
