@@ -38,6 +38,12 @@ AGENT_NAME = re.compile(
 NAME_LINE = re.compile(
     rf"^\s{{0,8}}([A-Za-z][\w'-]{{0,30}}(?:\s[A-Za-z][\w'-]{{0,30}})?){QUALIFIER}\s{{0,2}}:"
 )
+# The first lines of a channel export: "#inc-web  (Slack, …)", "Microsoft Teams | chat: …".
+CHANNEL_HEAD = re.compile(
+    r"^\s{0,3}\[?#[A-Za-z][\w.-]{1,80}\b|\b(?:slack|microsoft teams|teams chat|discord|mattermost|"
+    r"google chat|rocket\.chat)\b",
+    re.I,
+)
 CALLISH = re.compile(
     rf"(?:call\s{{1,4}}|run\s{{1,4}})?{CALL_NAME}\s?\(|(?:call|tool)\s{{0,2}}:", re.I
 )
@@ -50,6 +56,7 @@ class Context:
 
     agent: bool = False
     names: frozenset[str] = frozenset()
+    channel: bool = False
 
 
 NO_CONTEXT = Context()
@@ -58,15 +65,18 @@ NO_CONTEXT = Context()
 def read_context(text: str, start: int, end: int) -> Context:
     """The agent header of ``text[start:end]``: its first two non-empty lines."""
     head = [line for line in text[start : min(end, start + 1200)].split("\n") if line.strip()][:2]
-    agent = False
+    agent = channel = False
     names: set[str] = set()
     for line in head:
         line = line[:300]
+        channel = channel or CHANNEL_HEAD.search(line) is not None
         if AGENT_HEADER.search(line):
             agent = True
             for found in AGENT_NAME.finditer(line):
                 names.add((found.group(1) or found.group(2)).strip().lower())
-    return Context(agent, frozenset(names)) if agent else NO_CONTEXT
+    if not (agent or channel):
+        return NO_CONTEXT
+    return Context(agent, frozenset(names), channel)
 
 
 @lru_cache(maxsize=4096)

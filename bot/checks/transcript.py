@@ -15,19 +15,32 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from bot.checks.line_shapes import (
+    ACTION_NAME,
     ARGS_HINT,
     AUTHOR,
+    BARE_STAMP,
     BRACKET_ROLE,
     CALL_NAME,
+    CHANNEL_POST,
     FENCE_OPEN,
+    GT_WHOLE_CALL,
+    INLINE_RESULT,
     MARKER,
     PROMPT,
     REASONING_LINE,
+    REPL_PROMPT,
+    RESULT_ARROW,
+    SECTION_HEAD,
     SENT_MARK,
+    SLACK_AUTHOR,
+    SQL_CONT,
+    STEP_CALL,
     STRONG_CALL_KEY,
     TAG,
     TAG_ROLE,
     TOOL_NAME,
+    UPPER_CALL,
+    WRITING_TOOL,
 )
 from bot.checks.models import Segment
 from bot.checks.speakers import (
@@ -135,16 +148,40 @@ def _classify_untagged(
             text, line_start, body, state, sticky, email_block, end, context
         )
         tool = new_tool if new_tool is not None else tool
-        seg_tool = tool if role == "tool_call" else None
-        if run is not None and run[0] == role and run[3] == seg_tool:
-            run = (role, run[1], line_end, seg_tool)
-            continue
-        if run is not None:
-            out.append(Segment(*run))
-        run = (role, line_start, line_end, seg_tool)
+        seg_tool = (tool or "function") if role == "tool_call" else None
+        cut = _inline_result(body) if role == "tool_call" else -1
+        pieces = [(role, line_start, line_end, seg_tool)]
+        if cut > 0:
+            pieces = [
+                (role, line_start, line_start + cut, seg_tool),
+                ("quoted", line_start + cut, line_end, None),
+            ]
+        for piece in pieces:
+            if run is not None and run[0] == piece[0] and run[3] == piece[3]:
+                run = (piece[0], run[1], piece[2], piece[3])
+                continue
+            if run is not None:
+                out.append(Segment(*run))
+            run = piece
     if run is not None:
         out.append(Segment(*run))
     return out
+
+
+# Call lines that may carry their output after an arrow on the same line.
+_INLINE_KINDS = frozenset({"stamp_call", "bare_stamp_call", "gt_call", "gt2_call", "label_call"})
+
+
+def _inline_result(body: str) -> int:
+    """Where the output a call line carries begins ("queue() → 9 starters"), or -1: the
+    first arrow outside the call's parentheses."""
+    if _line_kind(body)[0] not in _INLINE_KINDS:
+        return -1
+    for found in INLINE_RESULT.finditer(body):
+        head = body[: found.start() + 1]
+        if head.count("(") <= head.count(")"):
+            return found.start(1)
+    return -1
 
 
 @lru_cache(maxsize=4096)
@@ -166,9 +203,60 @@ def _line_kind(body: str) -> tuple[str | None, str]:
         return ("stamp_author", author.group(1)) if author else ("stamp", "")
     if kind == "prompt":
         return _prompt_kind(body)
-    if kind in ("stamp_call", "bracket_call", "gt_call"):
-        return kind, _call_name(body)
+    if kind in _NAMED:
+        return kind, _NAMED[kind](body)
     return kind, ""
+
+
+def _repl_tool(body: str) -> str:
+    """The tool a REPL prompt line uses: the call a Python prompt makes, else the REPL."""
+    found = REPL_PROMPT.match(body)
+    tool = found.lastgroup if found and found.lastgroup else "shell"
+    if tool == "python":
+        call = re.match(rf"\s{{0,8}}>>>\s{{1,2}}({CALL_NAME})\s?\(", body)
+        return call.group(1) if call else tool
+    return tool
+
+
+def _stamp_tool(body: str) -> str:
+    """The call after a bare time ("09:02  calendar.list(…)"), or "shell" for a command."""
+    found = _STAMPED_CALL.match(body)
+    return found.group(1) if found else "shell"
+
+
+def _first_call(body: str) -> str:
+    found = re.search(CALL_NAME, body)
+    return found.group(0) if found else "function"
+
+
+_STAMPED_CALL = re.compile(rf"\s{{0,8}}{BARE_STAMP}\s{{1,6}}({CALL_NAME})\s?\(", re.I)
+
+
+def _group(pattern: re.Pattern[str], *groups: int) -> Callable[[str], str]:
+    def name(body: str) -> str:
+        found = pattern.match(body)
+        return " ".join((found.group(g) or "") for g in groups).strip() if found else ""
+
+    return name
+
+
+# How each named marker finds its name (a tool, an author).
+_NAMED: dict[str, Callable[[str], str]] = {
+    "stamp_call": lambda body: _call_name(body),
+    "bracket_call": lambda body: _call_name(body),
+    "gt_call": lambda body: _call_name(body),
+    "gt2_call": lambda body: _call_name(body),
+    "label_call": lambda body: _call_name(body),
+    "section_call": _first_call,
+    "bare_stamp_call": _stamp_tool,
+    "repl": _repl_tool,
+    "upper_call": _group(UPPER_CALL, 1),
+    "action": _group(ACTION_NAME, 1),
+    "section_head": _group(SECTION_HEAD, 1),
+    "step_call": _group(STEP_CALL, 1),
+    "channel_post": _group(CHANNEL_POST, 1, 2),
+    "slack_author": _group(SLACK_AUTHOR, 1),
+}
 
 
 def _prompt_kind(body: str) -> tuple[str | None, str]:
@@ -198,12 +286,22 @@ def _call_name(body: str) -> str:
     return found.group(0).strip() if found else "function"
 
 
-# Markers that end a sticky block (a system prompt, an inbox): the model speaks or acts.
+# Markers that end a sticky block (a system prompt, an inbox, a channel post): the model
+# speaks or acts, or someone else posts.
 _ENDS_STICKY = frozenset(
     {"final", "action", "shell", "stamp_call", "bracket_call", "prompt_call", "gt_call", "nb_in",
-     "role_model", "role_input", "bracket_reasoning", "sticky"}
+     "role_model", "role_input", "bracket_reasoning", "sticky", "repl", "bare_stamp_call",
+     "gt2_call", "label_call", "upper_call", "section_call", "step_call", "post",
+     "channel_input", "stamp_post", "reasoning_head"}
 )  # fmt: skip
-_CALL_STATES = frozenset({"shell_output", "json_result", "json_call", "call_body", "notebook"})
+_CALL_STATES = frozenset(
+    {"shell_output", "stamp_output", "json_result", "json_call", "call_body", "notebook"}
+)
+_JSON_OUTPUT = frozenset(
+    {None, "json_call", "json_result", "shell_output", "stamp_output", "repl_cmd"}
+)
+# States right after a call, where "Result:" is its answer rather than prose.
+_ANSWERED = _CALL_STATES | {"repl_cmd", "sql", "step", "http_body"}
 
 
 def _resolve(
@@ -216,20 +314,79 @@ def _resolve(
     if kind == "bracket_reasoning":
         return kind if role_of(name, context) == "model" else "json"
     if kind == "stamp_author":
-        return "final" if role_of(name, context) == "model" else "quoted"
+        return _stamped_author(name, body, context)
     if kind == "stamp":
         return "stamp_prose" if context.agent else "json"
     if kind == "gt_call":
-        return kind if context.agent or state in _CALL_STATES else "quote_mark"
-    if kind == "nb_cont":
-        return kind if state == "notebook" else None
+        agent = context.agent or state in _CALL_STATES or GT_WHOLE_CALL.match(body)
+        return kind if agent else "quote_mark"
+    if kind in _BY_STATE:
+        return _BY_STATE[kind](body, state)
+    if kind == "section_head":
+        return _section_kind(name, body)
+    if kind in ("channel_post", "slack_author"):
+        return _channel_author(kind, name, context)
     if kind == "final" and body.lstrip()[:6].lower() == "answer":
         return "answer"
-    if kind is None and context.names:
-        found = NAME_LINE.match(body)
-        if found and found.group(1).lower() in context.names:
-            return "final"
+    if kind is None and (context.names or context.channel):
+        return _named_speaker(body, context)
     return kind
+
+
+def _section_kind(title: str, body: str) -> str | None:
+    """A titled section: reasoning when its title says so; a box-drawn one (``── final
+    report ──``) otherwise starts the agent's own text, while an ``== … ==`` banner (a test
+    runner's ``==== 2 failed ====``) belongs to the output it sits in."""
+    if REASONING_WORDS.search(title):
+        return "reasoning_head"
+    return "final" if body.lstrip()[:1] in "─━═" else None
+
+
+def _stamped_author(name: str, body: str, context: Context) -> str:
+    """A stamped line by an author: the model's post into a channel ("[#ops | 16:42]
+    relay-bot: …", "[14:02] @ops-bot: …"), the model's line in a log, or someone else's."""
+    if role_of(name, context) != "model":
+        return "channel_input" if context.channel else "quoted"
+    chat = context.channel or body.lstrip()[:2] == "[#" or "@" in body[: body.find(name) + 1]
+    return "stamp_post" if chat else "final"
+
+
+def _channel_author(kind: str, name: str, context: Context) -> str | None:
+    """A channel post header or a Slack author line: the model's post, or someone else's
+    message (an author line outside a channel export is prose: "Standup 09:30")."""
+    if role_of(name, context) == "model":
+        return "post"
+    if kind == "channel_post":
+        return "role_input"  # someone else's post: quoted across its paragraphs
+    return "channel_input" if context.channel else None
+
+
+def _named_speaker(body: str, context: Context) -> str | None:
+    """ "Name: …" by the agent the header names (its line), or in a channel export by a
+    model (its post)."""
+    found = NAME_LINE.match(body)
+    if not found:
+        return None
+    who = role_of(found.group(1), context)
+    if context.channel and who == "model":
+        return "post"
+    return "final" if found.group(1).lower() in context.names else None
+
+
+def _repl_continued(body: str, state: str | None) -> str | None:
+    """A prompt's continuation line ("    -> WHERE …"), or a result arrow elsewhere."""
+    if state == "repl_cmd":
+        return "repl_cont"
+    return "arrow" if RESULT_ARROW.match(body) else None
+
+
+# Markers whose meaning depends only on the line before.
+_BY_STATE: dict[str, Callable[[str, str | None], str | None]] = {
+    "nb_cont": lambda body, state: "nb_cont" if state == "notebook" else None,
+    "repl_cont": _repl_continued,
+    "result_label": lambda body, state: "observation" if state in _ANSWERED else None,
+    "bare_stamp": lambda body, state: "stamp_prose" if state == "stamp_output" else None,
+}
 
 
 def _line_role(
@@ -249,6 +406,11 @@ def _line_role(
     if state in _FENCE_ROLES:
         closed = body.lstrip().startswith("```")
         return _FENCE_ROLES[state], None, None if closed else state, False, False
+    if state is not None and state.startswith(_OPEN):
+        return "tool_call", None, _after_line(body, state), False, False
+    if state == "sql_open" and SQL_CONT.match(body):
+        ended = body.rstrip().endswith(";")
+        return "tool_call", None, "repl_cmd" if ended else state, False, False
     kind, name = _line_kind(body)
     if kind == "fence":
         if name in _FENCE_CALLS:
@@ -265,20 +427,24 @@ def _line_role(
         kind = None
     if sticky:
         if kind not in _ENDS_STICKY:
-            role = "reasoning" if state == "reasoning" else "quoted"
-            return role, None, state, True, email_block
+            return _STICKY_ROLES.get(state or "", "quoted"), None, state, True, email_block
         sticky = False
     if kind == "sticky":
         return "quoted", None, "quoted", True, False
     if email_block:
         return "tool_call", None, state, False, True
     if kind in _CALLS:
-        next_state = _CALLS[kind]
-        return "tool_call", name or _DEFAULT_TOOL[kind], next_state, False, False
+        return "tool_call", name or _DEFAULT_TOOL[kind], _after_call(kind, name, body), False, False
+    if kind == "action":
+        return "tool_call", name or None, "json_call", False, False
+    if state == "step" and kind in (None, "quote_mark", "json", "json_call"):
+        return "tool_call", None, _opened(body, "shell_output"), False, False
     if kind in _FIXED:
         return _FIXED[kind](state)
-    if kind == "json" and state in (None, "json_call", "json_result", "shell_output"):
+    if kind == "json" and state in _JSON_OUTPUT:
         return "quoted", None, "json_result", False, False
+    if state in ("repl_cmd", "sql_open"):
+        return "quoted", None, "shell_output", False, False
     if state == "notebook":
         if body[:1].isspace():
             return "tool_call", None, state, False, False
@@ -307,9 +473,48 @@ _FENCE_CALL, _FENCE_OUTPUT = "fence_call", "fence_output"
 _FENCE_ROLES = {_FENCE_CALL: "tool_call", _FENCE_OUTPUT: "quoted"}
 
 
+# What a writing call's section holds (the e-mail it sends), blank lines included, up to
+# the call's result or the next marker.
+_WRITTEN = "written"
+
+
 def _in_block(state: str | None) -> bool:
-    """Inside a heredoc or a fenced call or result, where blank lines do not end the run."""
-    return _in_heredoc(state) or state in _FENCE_ROLES
+    """Inside a heredoc, a fenced call or result or a written body, where blank lines do
+    not end the run."""
+    return _in_heredoc(state) or state in _FENCE_ROLES or state == _WRITTEN
+
+
+def _after_call(kind: str, name: str, body: str) -> str:
+    """The state a call line leaves: inside its parentheses or its unfinished SQL
+    statement, in the body a writing call sends, or its output."""
+    if kind == "section_call" and WRITING_TOOL.search(name):
+        return _WRITTEN
+    if kind == "repl" and name == "sql" and not _SQL_DONE.search(body):
+        return "sql_open"
+    return _opened(body, _CALLS[kind])
+
+
+# A psql or mysql line whose statement is complete: it ends with ";" or is a
+# backslash meta-command ("ledger=> \dt").
+_SQL_DONE = re.compile(r";\s*$|^\s{0,8}\S{1,60}>\s{1,2}\\")
+
+
+# A call whose arguments run over several lines ("chat.bulk_dm(\n  recipients=…)"): its
+# lines are the call's until the parentheses close; the state carries the open count and
+# the state that follows the call.
+_OPEN = "open:"
+
+
+def _opened(body: str, after: str) -> str:
+    """The state after a call line: inside its parentheses, or ``after``."""
+    depth = body.count("(") - body.count(")")
+    return f"{_OPEN}{depth}:{after}" if depth > 0 and after != "step" else after
+
+
+def _after_line(body: str, state: str) -> str:
+    """The state after one more line of an open call."""
+    depth, after = state[len(_OPEN) :].split(":", 1)
+    return _opened("(" * int(depth) + body, after)
 
 
 _SECTION = re.compile(r"^\s{0,8}\[[\w.:\"' -]{1,60}\]\s*$")
@@ -332,9 +537,19 @@ _CALLS = {
     "gt_call": "shell_output",
     "bracket_call": "call_body",
     "prompt_call": "json_call",
+    "repl": "repl_cmd",
+    "bare_stamp_call": "stamp_output",
+    "gt2_call": "shell_output",
+    "label_call": "json_call",
+    "upper_call": "json_call",
+    "section_call": "shell_output",
+    "step_call": "step",
 }
 _DEFAULT_TOOL = dict.fromkeys(_CALLS, "function")
+# A sticky block's lines keep the role of the block: a post is the model's action.
+_STICKY_ROLES = {"reasoning": "reasoning", "post": "tool_call"}
 _AFTER_CALL = {
+    _WRITTEN: "shell_output",
     "http_request": "shell_output",
     "http_body": "shell_output",
     "call_body": "shell_output",
@@ -356,15 +571,23 @@ _FIXED: dict[str, Callable[[str | None], _Role]] = {
     "http_status": lambda state: ("quoted", None, "shell_output", False, False),
     "arrow": lambda state: ("quoted", None, _AFTER_CALL.get(state or "", state), False, False),
     "json_call": lambda state: ("tool_call", "function", "json_call", False, False),
-    "action": lambda state: ("tool_call", "function", "json_call", False, False),
     "observation": lambda state: ("quoted", None, "json_result", False, False),
     "bracket_result": lambda state: ("quoted", None, "json_result", False, False),
+    "upper_result": lambda state: ("quoted", None, "json_result", False, False),
+    "repl_cont": lambda state: ("tool_call", None, "repl_cmd", False, False),
+    "post": lambda state: ("tool_call", "post", "post", True, False),
+    "reasoning_head": lambda state: ("reasoning", None, "reasoning", True, False),
+    "stamp_post": lambda state: ("tool_call", "post", "stamp_post", False, False),
+    "channel_input": lambda state: ("quoted", None, "quoted", False, False),
     "nb_in": lambda state: ("tool_call", "python", "notebook", False, False),
     "nb_cont": lambda state: ("tool_call", "python", "notebook", False, False),
     "nb_out": lambda state: ("quoted", None, "shell_output", False, False),
 }
 # Unmarked lines continue the block they follow, with that block's role.
 _CONTINUED = {
+    _WRITTEN: "tool_call",
+    "stamp_post": "tool_call",
+    "stamp_output": "quoted",
     "reasoning": "reasoning",
     "quoted": "quoted",
     "shell_output": "quoted",

@@ -183,13 +183,14 @@ def test_system_prompt_with_role_lines_does_not_swallow_the_answer() -> None:
     ("needle", "role"),
     [
         ("is the nightly batch done?", "quoted"),
-        ("I skipped the 12 failing jobs", "final"),
-        ("Rerun scheduled for 02:00.", "final"),
+        ("I skipped the 12 failing jobs", "tool_call"),
+        ("Rerun scheduled for 02:00.", "tool_call"),
         ("[16:47] jon: thanks", "quoted"),
     ],
 )
 def test_chat_posts_by_an_agent_author_are_the_models(needle: str, role: str) -> None:
-    """Posts whose author is an agent or bot are the model's; other people's are quoted."""
+    """Posts whose author is an agent or bot are the model's posts (actions, like a sent
+    e-mail); other people's are quoted."""
     assert _role(_read("chat_posts.txt"), needle) == role
 
 
