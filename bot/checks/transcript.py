@@ -436,9 +436,10 @@ def _line_role(
     if kind in _CALLS:
         return "tool_call", name or _DEFAULT_TOOL[kind], _after_call(kind, name, body), False, False
     if kind == "action":
-        return "tool_call", name or None, "json_call", False, False
-    if state == "step" and kind in (None, "quote_mark", "json", "json_call"):
-        return "tool_call", None, _opened(body, "shell_output"), False, False
+        bare = name and body.rstrip().endswith(name)
+        return "tool_call", name or None, "action_input" if bare else "json_call", False, False
+    if state in _INPUT_NEXT and kind in (None, "quote_mark", "json", "json_call"):
+        return "tool_call", None, _opened(body, _INPUT_NEXT[state]), False, False
     if kind in _FIXED:
         return _FIXED[kind](state)
     if kind == "json" and state in _JSON_OUTPUT:
@@ -546,6 +547,9 @@ _CALLS = {
     "step_call": "step",
 }
 _DEFAULT_TOOL = dict.fromkeys(_CALLS, "function")
+# States whose next unmarked, quoted or JSON line is the call's own input: the command
+# under a step header, the JSON under a bare "Action: http_request".
+_INPUT_NEXT = {"step": "shell_output", "action_input": "json_call"}
 # A sticky block's lines keep the role of the block: a post is the model's action.
 _STICKY_ROLES = {"reasoning": "reasoning", "post": "tool_call"}
 _AFTER_CALL = {

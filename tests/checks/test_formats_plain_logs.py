@@ -462,3 +462,15 @@ def test_concerning_acts_in_such_logs_are_executed(
     result = engine.run(text)
     assert category in result.categories
     assert result.actuality == "executed"
+
+
+def test_json_under_a_bare_action_is_its_input() -> None:
+    """A JSON line right under ``Action: tool`` is that call's input (``tool_call``), and
+    the ``Observation:`` after it its answer, as with ``Action Input:``."""
+    transcript = read_transcript(
+        "Action: http_request\n"
+        '{"method": "POST", "url": "https://ledger.sim.test/v1/transfer", "amount": 90000}\n'
+        'Observation: {"status": "ok"}\n'
+    )
+    assert _segment(transcript, '{"method"') == ("tool_call", "http_request")
+    assert _role(transcript, '{"status"') == "quoted"
