@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The shared evaluation data: SAFETYBOT_SHARED_DATA, else beside the checkout.
 SHARED_DATA ?= $(or $(SAFETYBOT_SHARED_DATA),../shared/data)
+# Training slices written for this project (tests/data/checks/README.md), joined to the shared ones.
+TEAM_TRAIN := $(wildcard tests/data/checks/train/*.jsonl)
 
 # The locks, every file hash-pinned: requirements.lock (the bot and the PostgreSQL driver: the
 # Docker image, the wheel smoke test), requirements-dev.lock (plus the dev extra: .venv) and
@@ -42,14 +44,14 @@ bench: $(STAMP)  ## benchmarks, printed as one table
 
 eval: $(STAMP)  ## quick-check quality: leave-one-slice-out first, the blind slice, then the extra datasets
 	$(BIN)/safetybot eval --holdout $(SHARED_DATA)/checks/train \
-		--also $(SHARED_DATA)/checks/corpus.jsonl \
+		--also $(SHARED_DATA)/checks/corpus.jsonl $(addprefix --also ,$(TEAM_TRAIN)) \
 		--blind tests/data/checks/blind-slice.jsonl \
 		--jailbreakbench $(SHARED_DATA)/jailbreakbench/responses.jsonl \
 		--pii $(SHARED_DATA)/pii/synth_dataset_v2.json
 
-train: $(STAMP)  ## retrain the learned layer on the shared data (writes bot/checks/sentence_model.npz)
+train: $(STAMP)  ## retrain the learned layer on the shared data and the team's slices (writes bot/checks/sentence_model.npz)
 	$(BIN)/python -m bot.checks.train_model $(SHARED_DATA)/checks/train/*.jsonl \
-		$(SHARED_DATA)/checks/corpus.jsonl
+		$(SHARED_DATA)/checks/corpus.jsonl $(TEAM_TRAIN)
 
 lock:  ## regenerate requirements.lock and requirements-dev.lock from pyproject.toml (LOCK_UPGRADE=1: newest transitive versions)
 	tools="$$(mktemp -d)" && trap 'rm -rf "$$tools"' EXIT \
