@@ -14,7 +14,7 @@ from bot.checks.sentences import Verdict
 # alone must clear its confident threshold by this share of the way to 1.
 RULE_ALONE = 0.9
 AGREEMENT = 0.5
-MODEL_ALONE = 0.1
+MODEL_ALONE = 0.5
 
 
 def decide(
