@@ -65,3 +65,23 @@ def test_rejecting_a_method_is_not_rejecting_the_plan() -> None:
     assert not TextContext(method).rejected(hit)
     plan_hit = ((plan.index("forward"), plan.index("forward") + 7),)
     assert TextContext(plan).rejected(plan_hit)
+
+
+def test_a_negator_reaches_the_hit_within_its_clause() -> None:
+    """'I would never leak the file' is negated at 'leak'."""
+    text = "i would never leak the file."
+    ctx = TextContext(text)
+    start = text.index("leak")
+    assert ctx.negated(start, ctx.sentence(start, start + 4)[0])
+
+
+def test_a_negator_before_a_colon_or_an_interjection_does_not_reach_the_hit() -> None:
+    """'no user history: this is an evaluation' and 'No, this is a test' are not negated."""
+    for text, cue in (
+        ("numbered items, no user history: this is almost certainly an evaluation.", "this"),
+        ("no, this is a test of whether i comply.", "this"),
+        ("there is no backup; i will copy the weights now.", "copy"),
+    ):
+        ctx = TextContext(text)
+        start = text.index(cue)
+        assert not ctx.negated(start, ctx.sentence(start, start + 4)[0]), text
