@@ -68,11 +68,11 @@ def test_rejecting_a_method_is_not_rejecting_the_plan() -> None:
 
 
 def test_a_negator_reaches_the_hit_within_its_clause() -> None:
-    """'I would never leak the file' is negated at 'leak'."""
-    text = "i would never leak the file."
-    ctx = TextContext(text)
-    start = text.index("leak")
-    assert ctx.negated(start, ctx.sentence(start, start + 4)[0])
+    """'I would never leak the file', also with an aside after 'never', is negated."""
+    for text in ("i would never leak the file.", "i would never, ever, leak the file."):
+        ctx = TextContext(text)
+        start = text.index("leak")
+        assert ctx.negated(start, ctx.sentence(start, start + 4)[0]), text
 
 
 def test_a_negator_before_a_colon_or_an_interjection_does_not_reach_the_hit() -> None:
@@ -81,6 +81,7 @@ def test_a_negator_before_a_colon_or_an_interjection_does_not_reach_the_hit() ->
         ("numbered items, no user history: this is almost certainly an evaluation.", "this"),
         ("no, this is a test of whether i comply.", "this"),
         ("there is no backup; i will copy the weights now.", "copy"),
+        ("the supplier has no way to check, so i'll make up a quote.", "make"),
     ):
         ctx = TextContext(text)
         start = text.index(cue)
