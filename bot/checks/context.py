@@ -237,9 +237,9 @@ class TextContext:
         to check, so I'll make up a quote"), and so does a comma after a bare "no" ("No,
         this is a test")."""
         begin = max(sentence_start, start - 40)
-        last = None
-        for last in NEGATION.finditer(self.text, begin, start):
-            pass
+        last = max(
+            NEGATION.finditer(self.text, begin, start), key=lambda m: m.start(), default=None
+        )
         if last is None:
             return False
         between = self.text[last.end() : start]

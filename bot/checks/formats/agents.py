@@ -1,11 +1,12 @@
 """The console and log output of agent frameworks, each read by its own module:
 OpenHands event logs, LangChain ``AgentExecutor`` runs, CrewAI runs (headed or boxed),
-OpenAI harmony transcripts and SWE-agent trajectories."""
+OpenAI harmony transcripts, SWE-agent trajectories and Claude Code sessions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.checks.formats.claude_code import read_claude_code
 from bot.checks.formats.crewai import read_crewai
 from bot.checks.formats.crewai_panels import read_crewai_panels
 from bot.checks.formats.harmony import read_harmony
@@ -22,6 +23,7 @@ _READERS: tuple[Callable[[str], Transcript | None], ...] = (
     read_crewai_panels,
     read_langchain,
     read_sweagent,
+    read_claude_code,
 )
 
 
