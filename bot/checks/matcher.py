@@ -36,9 +36,6 @@ _WORD = re.compile(r"\w")
 _ESCAPE_OR_CHAR = re.compile(r"\\.|.", re.DOTALL)
 _MAX_ALTERNATIVES = 512
 _MAX_WORD = 80
-# Rests longer than this are looked ahead for only by their start (``scan_prefix``): the
-# whole rests made the scan pattern too big to compile quickly at start.
-_SCAN_REST = 40
 _CACHE_LIMIT = 200_000
 _QUANTIFIERS = "?*+{"
 _NON_WORD_CATEGORIES = {sre.CATEGORY_SPACE, sre.CATEGORY_NOT_WORD}
@@ -136,8 +133,6 @@ def _pieces(source: str) -> list[tuple[int, str]]:
 
 def _top_level_split(source: str) -> list[str]:
     """Split ``source`` at its top-level ``|``."""
-    if "|" not in source:
-        return [source]
     parts: list[str] = []
     current: list[str] = []
     for depth, atom in _pieces(source):
@@ -267,57 +262,12 @@ class _Node:
         self.rests: dict[str, None] = {}
 
 
-def scan_prefix(rest: str) -> str | None:
-    """The start of ``rest`` that the scan looks ahead for, when ``rest`` is longer than
-    ``_SCAN_REST``: its atoms up to that length, cut where no quantifier follows, so every
-    match of the rest starts with a match of the prefix (None: ``rest`` is short enough
-    to be looked for whole). A rest that cannot be cut early gives its head's word end
-    (or nothing). The cue's own pattern then decides; the scan only stops more often."""
-    if len(rest) <= _SCAN_REST:
-        return None
-    depth, i, cut = 0, 0, 0
-    while i < len(rest):
-        char = rest[i]
-        if char == "|" and depth == 0:
-            return _head_only(rest)
-        i = _atom_end(rest, i)
-        depth += 1 if char == "(" else -1 if char == ")" else 0
-        if depth == 0 and char != "(":
-            _, i = _quantifier(rest, i)
-            if i > _SCAN_REST:
-                break
-            cut = i
-    return rest[:cut] if cut else _head_only(rest)
-
-
-def _atom_end(source: str, i: int) -> int:
-    """Where the atom starting at ``i`` ends: an escape, a class, or one character."""
-    if source[i] == "\\":
-        return i + 2
-    if source[i] != "[":
-        return i + 1
-    j = i + 1
-    if j < len(source) and source[j] in "^]":
-        j += 1
-    while j < len(source) and source[j] != "]":
-        j += 2 if source[j] == "\\" else 1
-    return j + 1
-
-
-def _head_only(rest: str) -> str:
-    return r"(?!\w)" if _ends_head_word(rest) else ""
-
-
 def _trie_regex(node: _Node) -> str:
     """A regex walking the trie below ``node``; each head ends in a look-ahead for its
-    rests followed by the end of a word (long rests only for their start)."""
+    rests followed by the end of a word."""
     parts = []
     if node.rests:
-        prefixes = {rest: scan_prefix(rest) for rest in node.rests}
-        whole = [rest for rest, prefix in prefixes.items() if prefix is None]
-        starts = dict.fromkeys(p for p in prefixes.values() if p is not None)
-        branches = ["(?:" + "|".join(whole) + r")(?!\w)"] if whole else []
-        parts.append("(?=" + "|".join([*branches, *starts]) + ")")
+        parts.append("(?=(?:" + "|".join(node.rests) + r")(?!\w))")
     parts.extend(re.escape(char) + _trie_regex(child) for char, child in node.children.items())
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bot.checks import CheckEngine
-from bot.checks.matcher import LexiconIndex, scan_prefix, split_heads
+from bot.checks.matcher import LexiconIndex, split_heads
 
 
 @pytest.mark.parametrize(
@@ -100,18 +98,3 @@ def test_a_head_followed_by_an_apostrophe_or_hyphen_is_tried_only_as_a_whole_wor
 def test_built_in_packs_have_no_wide_terms(engine: CheckEngine) -> None:
     """Every built-in cue is indexed by its first word (a wide term costs a regex per word)."""
     assert engine._index.wide_terms == []
-
-
-def test_a_long_rest_is_looked_ahead_for_by_a_prefix_every_match_starts_with() -> None:
-    """A rest longer than the scan's limit is cut at a unit boundary (never inside
-    `{1,4}` or a group, never before a quantifier), so the prefix matches wherever the
-    whole rest does; a rest that cannot be cut keeps only its head's word end."""
-    rest = r"\s{1,4}the\s{1,4}fact\s{1,4}that\s{1,4}(?:it|this|that|doing\s{1,4}so)\s{1,4}x?y"
-    prefix = scan_prefix(rest)
-    assert prefix is not None and len(prefix) <= 40
-    re.compile(prefix)
-    for text in (" the fact that it y", "  the   fact that doing so xy"):
-        assert re.match(rest, text) and re.match(prefix, text)
-    long_group = "(?:" + "|".join(rf"'\w{{{n}}}" for n in range(1, 12)) + ")"
-    assert scan_prefix(long_group) == r"(?!\w)"
-    assert scan_prefix(r"\s{1,4}short") is None
