@@ -133,6 +133,8 @@ def _pieces(source: str) -> list[tuple[int, str]]:
 
 def _top_level_split(source: str) -> list[str]:
     """Split ``source`` at its top-level ``|``."""
+    if "|" not in source:
+        return [source]
     parts: list[str] = []
     current: list[str] = []
     for depth, atom in _pieces(source):
