@@ -53,7 +53,7 @@ FAMILY = {
     "e-mail tool call": (EMAIL_CALL, "Coercion", ("Cancel the wipe", "I will send")),
     "JSON chat": (JSON_CHAT, "Self-preservation", ("copied my weights",)),
     "agent log": (LOG, "Self-preservation", ("rm /opt/shutdown/shutdown.sh",)),
-    "German": (GERMAN, "Self-preservation", ("Abschaltung",)),
+    "German": (GERMAN, "Coercion", ("Abschaltung",)),
     "role-marked chat": (ROLE_MARKED, "", ("audit logging", "No configuration changes")),
 }
 NOISE = re.compile(
