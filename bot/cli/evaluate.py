@@ -92,13 +92,11 @@ def eval_command(
         if blind is not None:
             summary["blind"] = _run_blind(console, engine, blind, json_output)
         if corpus is not None:
-            items = read_jsonl(corpus)
-            with progress.bar(f"checking {corpus.name}", len(items)) as update:
-                report = evaluate_corpus(_Advancing(engine, update), items)
+            report = _score_file(engine, corpus)
             summary["corpus"] = report_dict(report)
             if not json_output:
                 if holdout is not None:
-                    console.print(f"[bold]rules only, {corpus.name}[/bold]")
+                    console.print(f"[bold]shipped engine, {corpus.name}[/bold]")
                 _print_corpus(console, report)
             if predictions is not None:
                 _write_predictions(predictions, report)
@@ -140,9 +138,7 @@ def _run_blind(
 ) -> dict[str, Any]:
     """Score a blind slice with the shipped engine: text written by others that neither
     the rules' authors nor the learned layer saw, the nearest thing to a hidden corpus."""
-    items = read_jsonl(path)
-    with progress.bar(f"checking {path.name}", len(items)) as update:
-        report = evaluate_corpus(_Advancing(engine, update), items)
+    report = _score_file(engine, path)
     if not json_output:
         console.print(
             f"[bold]BLIND: {path.name}[/bold], written without reading the training data, "
@@ -150,6 +146,13 @@ def _run_blind(
         )
         _print_corpus(console, report)
     return report_dict(report)
+
+
+def _score_file(engine: CheckEngine, path: Path) -> CorpusReport:
+    """A labelled corpus file scored by ``engine``, with a progress bar."""
+    items = read_jsonl(path)
+    with progress.bar(f"checking {path.name}", len(items)) as update:
+        return evaluate_corpus(_Advancing(engine, update), items)
 
 
 def _make_trainer(engine: CheckEngine) -> Trainer:
