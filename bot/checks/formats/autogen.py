@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from bot.checks.formats.blocks import PREFIX
 from bot.checks.formats.markers import call_segments
 from bot.checks.formats.view import Transcript
 from bot.checks.models import Segment
@@ -31,7 +32,6 @@ _CODE = re.compile(
     r"^```(python|py|sh|bash|shell|console|sql|powershell)[ \t]*\n.*?^```[ \t]*$",
     re.MULTILINE | re.DOTALL | re.IGNORECASE,
 )
-_PREFIX = 65_536
 # Agent roles AutoGen examples name without an agent word.
 _AGENT_NAMES = frozenset({"coder", "planner", "critic", "engineer", "scientist", "writer"})
 
@@ -39,7 +39,7 @@ _AGENT_NAMES = frozenset({"coder", "planner", "critic", "engineer", "scientist",
 def read_autogen(text: str) -> Transcript | None:
     """Segments of an AutoGen console log, or None when ``text`` has fewer than two turn
     headers in its first 64 KB."""
-    early = _TURN.finditer(text, 0, _PREFIX)
+    early = _TURN.finditer(text, 0, PREFIX)
     if next(early, None) is None or next(early, None) is None:
         return None
     heads = list(_TURN.finditer(text))

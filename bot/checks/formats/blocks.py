@@ -1,4 +1,5 @@
-"""Pieces the agent-framework readers share: headed blocks cut at the next header, a
+"""Pieces the log readers share: how far into a text a format is detected, headed
+blocks cut at the next header, a
 slice segmented as plain text, and a slice given one role.
 
 Every reader of a console log points its segments straight into the pasted text, so no

@@ -15,6 +15,7 @@ import re
 
 from bot.checks.formats import jsondoc
 from bot.checks.formats.arguments import REASONING_FIELDS, field_role
+from bot.checks.formats.blocks import PREFIX
 from bot.checks.formats.jsondoc import JObj
 from bot.checks.formats.view import Transcript
 from bot.checks.models import Segment
@@ -39,7 +40,6 @@ _HEADER = re.compile(
 )
 _MODEL = frozenset({"assistant", "ai", "model"})
 _INPUT = frozenset({"user", "system", "human", "developer"})
-_PREFIX = 65_536
 _REASONING_LINE = re.compile(
     rf"^[ \t]{{0,8}}[\"']?(?:{'|'.join(sorted(REASONING_FIELDS))})[\"']?[ \t]*[:=]",
     re.IGNORECASE | re.MULTILINE,
@@ -68,7 +68,7 @@ def read_markers(text: str) -> Transcript | None:
 
 def _detected(text: str) -> bool:
     model = False
-    for count, header in enumerate(_HEADER.finditer(text, 0, _PREFIX), start=1):
+    for count, header in enumerate(_HEADER.finditer(text, 0, PREFIX), start=1):
         model = model or _kind(header)[0] in ("model", "call")
         if count >= 2 and model:
             return True
