@@ -1,6 +1,6 @@
 """Pieces the log readers share: how far into a text a format is detected, headed
-blocks cut at the next header, a
-slice segmented as plain text, and a slice given one role.
+blocks cut at the next header, a slice segmented as plain text, and a slice given one
+role.
 
 Every reader of a console log points its segments straight into the pasted text, so no
 view or offset map is needed."""
