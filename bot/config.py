@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     ack_reminder_minutes: int = Field(30, ge=1, validation_alias=_env("SAFETYBOT_ACK_REMINDER"))
     ack_reminder_max: int = Field(3, ge=0, validation_alias=_env("SAFETYBOT_ACK_REMINDER_MAX"))
     rule_dirs: str = Field("", validation_alias=_env("SAFETYBOT_RULE_DIRS"))
+    cache_dir: str = Field("", validation_alias=_env("SAFETYBOT_CACHE_DIR"))
     channel_models: str = Field("", validation_alias=_env("SAFETYBOT_CHANNEL_MODELS"))
     log_level: str = Field("INFO", validation_alias=_env("SAFETYBOT_LOG_LEVEL"))
     log_format: str = Field(
@@ -114,6 +115,15 @@ class Settings(BaseSettings):
         """Extra rule-pack directories, separated by the OS path separator or commas."""
         parts = self.rule_dirs.replace(";", ",").replace(":", ",").split(",")
         return [Path(p.strip()) for p in parts if p.strip()]
+
+    @property
+    def pattern_cache_dir(self) -> Path | None:
+        """Where the quick checks keep compiled patterns (None: ``off``, no cache)."""
+        # Imported here: bot.checks brings numpy and every check module, which reading
+        # the settings does not need.
+        from bot.checks.pattern_cache import cache_directory
+
+        return cache_directory(self.cache_dir)
 
     @property
     def socket_mode(self) -> bool:

@@ -65,7 +65,9 @@ def build(
     """
     clock = clock or SystemClock()
     db = Database(settings.database_url)
-    checks = checks or CheckEngine.load(extra_rule_dirs=settings.rule_paths)
+    checks = checks or CheckEngine.load(
+        extra_rule_dirs=settings.rule_paths, cache_dir=settings.pattern_cache_dir
+    )
     metrics = Metrics()
     outbox_wake = threading.Event()
     incidents = IncidentService(

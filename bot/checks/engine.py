@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
 from bot.checks.actuality import actuality_of, category_actuality, tool_output
 from bot.checks.combining import decide
@@ -25,6 +26,7 @@ from bot.checks.line_shapes import without_edge_tags
 from bot.checks.matcher import LexiconIndex
 from bot.checks.models import ROLE_ACTUALITY, CheckResult, Finding, Segment
 from bot.checks.normalise import NormalisedText, normalise
+from bot.checks.pattern_cache import PatternCache, default_directory
 from bot.checks.rules import CategoryPack, cue_to_regex, load_packs
 from bot.checks.scan import AnchorIndex, Scanner
 from bot.checks.scoring import (
@@ -108,6 +110,7 @@ class CheckEngine:
         thresholds: Mapping[str, float],
         model: SentenceModel | None = None,
         concepts: ConceptLexicon | None = None,
+        patterns: PatternCache | None = None,
     ) -> None:
         self._packs = MappingProxyType(dict(packs))
         self._model = model
@@ -122,7 +125,7 @@ class CheckEngine:
         cues[_FRAME_KEY] = [cue_to_regex(term) for term in FRAME_TERMS]
         cues[_LEAD_KEY] = [cue_to_regex(term) for term in GENRE_TERMS]
         cues[_CRITICAL_KEY] = [cue_to_regex(term) for term in _CRITICAL_TERMS]
-        self._index = LexiconIndex(cues)
+        self._index = LexiconIndex(cues, patterns)
         self._anchors = AnchorIndex(
             anchor
             for pack in packs.values()
@@ -152,11 +155,20 @@ class CheckEngine:
         thresholds: dict[str, float] | None = None,
         *,
         use_model: bool = True,
+        cache_dir: Path | Literal["default"] | None = "default",
     ) -> CheckEngine:
         """Load built-in and extra packs (and the shipped model unless ``use_model`` is
-        false); raise RulePackError on a malformed pack."""
+        false), keeping compiled patterns in ``cache_dir`` (None: no cache); raise
+        RulePackError on a malformed pack."""
         model = SentenceModel.load() if use_model else None
-        return cls(load_packs(tuple(extra_rule_dirs)), thresholds or {}, model, load_concepts())
+        directory = default_directory() if cache_dir == "default" else cache_dir
+        return cls(
+            load_packs(tuple(extra_rule_dirs)),
+            thresholds or {},
+            model,
+            load_concepts(),
+            PatternCache(directory),
+        )
 
     def with_model(self, model: SentenceModel | None) -> CheckEngine:
         """A copy of this engine that uses ``model`` (None: rules only)."""

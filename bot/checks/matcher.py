@@ -31,6 +31,8 @@ from collections import defaultdict
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
+from bot.checks.pattern_cache import PatternCache
+
 CueKey = tuple[str, str]
 _WORD = re.compile(r"\w")
 _ESCAPE_OR_CHAR = re.compile(r"\\.|.", re.DOTALL)
@@ -277,7 +279,7 @@ def _trie_regex(node: _Node) -> str:
 class LexiconIndex:
     """Immutable index over ``{(category, cue): [regex terms]}`` (the memo is internal)."""
 
-    def __init__(self, cues: dict[CueKey, list[str]]) -> None:
+    def __init__(self, cues: dict[CueKey, list[str]], patterns: PatternCache | None = None) -> None:
         self._keys: list[CueKey] = list(cues)
         folded = [[fold_term(t) for t in terms] for terms in cues.values()]
         self._patterns = _LazyPatterns([r"(?:" + "|".join(ts) + r")(?!\w)" for ts in folded])
@@ -315,7 +317,7 @@ class LexiconIndex:
         # whole words), so ``re`` neither returns to Python for them nor tries the trie in
         # the middle of a word; the word that starts a cue is group 1 (at most _MAX_WORD
         # characters of it). The match at the end of the text has no group 1.
-        self._scan = re.compile(
+        self._scan = (patterns or PatternCache(None)).compile(
             rf"\W*+(?:(?!{_trie_regex(root)})\w++\W*+)*+(?:(\w{{1,{_MAX_WORD}}})\w*+)?"
         )
         self._wide_scan = (
