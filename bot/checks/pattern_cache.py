@@ -18,6 +18,7 @@ never read half a file.
 from __future__ import annotations
 
 import array
+import contextlib
 import hashlib
 import json
 import logging
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 _FORMAT = b"safetybot-regex-program 1\n"
 # Patterns shorter than this compile in a few milliseconds: not worth a file.
 MIN_CACHED_LENGTH = 20_000
+# Programs kept in the directory (the engine stores one; more are kept for other Pythons
+# and for rule packs being edited).
+KEEP_FILES = 6
 # CODESIZE is the width of one program word; _sre refuses programs of another width.
 _TYPECODES = {2: "H", 4: "I", 8: "Q"}
 
@@ -135,12 +139,14 @@ class PatternCache:
                 return None
             code = array.array(_TYPECODES[self._sre.CODESIZE])
             code.frombytes(body)
-            return self._build(pattern, {**header, "code": code.tolist()})
+            compiled = self._build(pattern, {**header, "code": code.tolist()})
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
             log.info("regex cache: %s unusable (%s); compiling afresh", path.name, error)
             return None
+        _touch(path)
+        return compiled
 
     def _write(self, path: Path, program: dict[str, Any]) -> None:
         body = array.array(_TYPECODES[self._sre.CODESIZE], program["code"]).tobytes()
@@ -151,9 +157,29 @@ class PatternCache:
             with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
                 handle.write(_FORMAT + json.dumps(header).encode() + b"\n" + body)
             os.replace(handle.name, path)
+            _prune(path.parent)
         except OSError as error:
             if "handle" in locals():
                 Path(handle.name).unlink(missing_ok=True)
             log.info(
                 "regex cache: cannot write %s (%s); the next start compiles again", path, error
             )
+
+
+def _touch(path: Path) -> None:
+    """Mark a file as used, so pruning keeps it (a read-only cache is left as it is)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def _prune(directory: Path) -> None:
+    """Keep the most recently used programs: each edit of the rule packs makes a new file of
+    a few megabytes, and the old ones would otherwise stay for ever."""
+    stored = []
+    for path in directory.glob("regex-*.bin"):
+        try:
+            stored.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    for _, path in sorted(stored, reverse=True)[KEEP_FILES:]:
+        path.unlink(missing_ok=True)

@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.checks.matcher import LexiconIndex
-from bot.checks.pattern_cache import MIN_CACHED_LENGTH, PatternCache, cache_directory
+from bot.checks.pattern_cache import (
+    KEEP_FILES,
+    MIN_CACHED_LENGTH,
+    PatternCache,
+    cache_directory,
+)
 from bot.config import Settings
 
 _WORDS = sorted(
@@ -107,3 +112,10 @@ def test_cache_directory_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert cache_directory(str(tmp_path / "mine")) == tmp_path / "mine"
     monkeypatch.setenv("SAFETYBOT_CACHE_DIR", "off")
     assert Settings(_env_file=None).pattern_cache_dir is None  # type: ignore[call-arg]
+
+
+def test_old_programs_are_pruned(tmp_path: Path) -> None:
+    """Writing a new program keeps only the most recently used ones."""
+    for n in range(KEEP_FILES + 3):
+        PatternCache(tmp_path).compile(_BIG + f"|extra{n}")
+    assert len(_stored(tmp_path)) == KEEP_FILES
