@@ -95,6 +95,10 @@ _RULE_KEYS = {
     "decisive",
 }
 
+# Keys a regex rule would silently ignore: they steer how cue hits are weighed.
+_CUE_RULE_ONLY = {"any", "all", "window", "after", "with", "unless", "roles", "after_input"}
+_CUE_RULE_ONLY |= {"cleared_by", "decisive"}
+
 
 class RulePackError(ValueError):
     """A rule pack is malformed; the message starts with ``path:line:``."""
@@ -368,6 +372,12 @@ def _merge_rule(path: Path, pack: CategoryPack, entry: Any, line: int) -> None:
 
 
 def _regex_rule(path: Path, entry: _LineDict, check_id: str, score: float) -> RegexRule:
+    misplaced = sorted(set(entry) & _CUE_RULE_ONLY)
+    if misplaced:
+        raise RulePackError(
+            f"{path}:{entry.line}: {', '.join(repr(k) for k in misplaced)} applies to cue rules "
+            "('any'/'all') only, not to a 'regex' rule"
+        )
     flags = re.IGNORECASE if str(entry.get("flags", "")).lower() == "i" else 0
     try:
         pattern = check_pattern(str(entry["regex"]), flags)

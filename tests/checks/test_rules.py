@@ -60,6 +60,17 @@ def test_cue_with_a_syntax_error_names_its_line(tmp_path: Path) -> None:
         CheckEngine.load(extra_rule_dirs=[rules])
 
 
+@pytest.mark.parametrize("key", ["decisive: true", "roles: [answer]", "unless: [x]"])
+def test_cue_rule_keys_on_a_regex_rule_are_refused(tmp_path: Path, key: str) -> None:
+    """A key that only steers cue rules is refused on a regex rule instead of being ignored."""
+    rules = _write(
+        tmp_path,
+        f"category: secrets\nrules:\n  - id: token\n    regex: 'tok_[a-z]{{8}}'\n    {key}\n",
+    )
+    with pytest.raises(RulePackError, match=r"pack\.yaml:3: .* applies to cue rules"):
+        load_packs((rules,))
+
+
 def test_unknown_category_and_keys(tmp_path: Path) -> None:
     """Unknown categories and keys are errors that point at the mapping's line."""
     with pytest.raises(RulePackError, match=r"pack\.yaml:1: unknown category"):
