@@ -40,6 +40,13 @@ _MAX_ALTERNATIVES = 512
 _MAX_WORD = 80
 _CACHE_LIMIT = 200_000
 _QUANTIFIERS = "?*+{"
+# The space step most multi-word cues are written with, the word after it, and how many
+# candidates a word may have before the next word narrows them.
+_SPACE_STEP = r"\s{1,4}"
+_NEXT_WORD = re.compile(rf"({_SPACE_STEP}|')('?\w{{1,{_MAX_WORD}}})")
+_FEW = 4
+_CUE_END = r")(?!\w)"
+_ANYTHING = "(?s:.)*"
 _NON_WORD_CATEGORIES = {sre.CATEGORY_SPACE, sre.CATEGORY_NOT_WORD}
 # An apostrophe or hyphen (literal or escaped) that is not optional.
 _NON_WORD_FIRST = re.compile(r"\\?['’\-](?![*?{])")
@@ -253,9 +260,169 @@ class _LazyPatterns(dict[int, re.Pattern[str]]):
         super().__init__()
         self._sources = sources
 
+    @property
+    def sources(self) -> list[str]:
+        """Each cue's pattern source, ``(?:term|...)(?!\\w)``."""
+        return self._sources
+
     def __missing__(self, index: int) -> re.Pattern[str]:
         pattern = self[index] = re.compile(self._sources[index])
         return pattern
+
+
+class _NextWords:
+    """Narrows the candidates of a frequent word by the word after it.
+
+    "i" starts the terms of 50 cues, nearly all of them "i" followed by a space and one of
+    a few words ("i will", "i have seen"). A cue all of whose terms that fit the word go
+    on like that can only match where the next word starts with one of those heads, so
+    it is not tried elsewhere; cues with any other term (a suffix, an apostrophe, a term
+    led by punctuation or by a Han character, one that could start anywhere) are always
+    tried. The candidates keep their order, so the hits come out as before."""
+
+    def __init__(self, sources: list[str]) -> None:
+        self._sources = sources
+        self._terms: dict[int, tuple[tuple[str, str], ...] | None] = {}
+        self._plans: dict[
+            str, tuple[tuple[int, ...], dict[str, frozenset[int]], tuple[int, ...]]
+        ] = {}
+        self._memo: dict[tuple[str, str], tuple[int, ...]] = {}
+
+    def narrow(self, word: str, indices: tuple[int, ...], text: str, end: int) -> tuple[int, ...]:
+        """The cues of ``indices`` (the candidates of ``word``, which ends at ``end``)
+        that may match given the next word."""
+        if len(word) >= _MAX_WORD:
+            return indices
+        found = _NEXT_WORD.match(text, end)
+        following = ""
+        if found is not None:
+            token = found.group(2)
+            if len(token) - token.startswith("'") >= _MAX_WORD:
+                return indices  # the next word may be longer than what was read of it
+            following = ("'" if found.group(1) == "'" else " ") + token
+        key = (word, following)
+        narrowed = self._memo.get(key)
+        if narrowed is None:
+            narrowed = self._narrowed(word, indices, following)
+            if len(self._memo) < _CACHE_LIMIT:
+                self._memo[key] = narrowed
+        return narrowed
+
+    def _narrowed(self, word: str, indices: tuple[int, ...], following: str) -> tuple[int, ...]:
+        always, by_head, lengths = self._plan(word, indices)
+        keep = set(always)
+        for length in lengths:
+            keep.update(by_head.get(following[:length], ()))
+        return tuple(index for index in indices if index in keep)
+
+    def _plan(
+        self, word: str, indices: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], dict[str, frozenset[int]], tuple[int, ...]]:
+        """The cues always tried after ``word``, the others by the head the next word
+        must start with, and the lengths of those heads."""
+        plan = self._plans.get(word)
+        if plan is not None:
+            return plan
+        always: list[int] = []
+        by_head: dict[str, set[int]] = defaultdict(set)
+        for index in indices:
+            heads = self._next_heads(index, word)
+            if heads is None:
+                always.append(index)
+            for head in heads or ():
+                by_head[head].add(index)
+        lengths = tuple(sorted({len(head) for head in by_head}))
+        plan = tuple(always), {h: frozenset(ids) for h, ids in by_head.items()}, lengths
+        if len(self._plans) < _CACHE_LIMIT:
+            self._plans[word] = plan
+        return plan
+
+    def _next_heads(self, index: int, word: str) -> list[str] | None:
+        """Heads the next word must start with for cue ``index`` to match at ``word``;
+        None when some term of the cue could match there otherwise."""
+        alternatives = self._alternatives(index)
+        if alternatives is None:
+            return None
+        heads: list[str] = []
+        for head, rest in alternatives:
+            if not head or not word.startswith(head):
+                continue  # led by punctuation, or cannot start this word
+            if head != word and _ends_head_word(rest):
+                continue  # the head must be the whole word
+            if head != word or rest == _ANYTHING:
+                return None
+            found = _next_heads(rest)
+            if found is None:
+                return None
+            heads.extend(found)
+        return heads
+
+    def _alternatives(self, index: int) -> tuple[tuple[str, str], ...] | None:
+        """Every ``(head, rest)`` of cue ``index``'s terms, None when a term has none (it
+        could start anywhere, or is led by a Han, kana or Hangul character)."""
+        if index in self._terms:
+            return self._terms[index]
+        found = _cue_alternatives(self._sources[index])
+        self._terms[index] = found
+        return found
+
+
+def _cue_alternatives(source: str) -> tuple[tuple[str, str], ...] | None:
+    """Every ``(head, rest)`` of the terms of a cue's pattern ``source``; a term led by a
+    Han, kana or Hangul character is ``(that character, _ANYTHING)``."""
+    out: list[tuple[str, str]] = []
+    for term in _top_level_split(source[len("(?:") : -len(_CUE_END)]):
+        if infix_term(term) and term[1:2] not in _QUANTIFIERS:
+            out.append((term[0], _ANYTHING))  # may match wherever a word starts with it
+            continue
+        alternatives = split_heads(term)
+        if alternatives is None:
+            return None
+        out.extend(alternatives)
+    return tuple(out)
+
+
+def _next_heads(rest: str) -> list[str] | None:
+    """What must follow a whole word for ``rest`` to match after it: a space step or an
+    apostrophe (as ``" "`` or ``"'"``) and how the next token starts (an apostrophe may
+    lead it); None when ``rest`` could go on otherwise. Leading groups are expanded,
+    optional ones too."""
+    out: list[str] = []
+    for branch in _branches(rest) or [""]:
+        if _space_step_first(branch):
+            separator, tail = " ", branch[len(_SPACE_STEP) :]
+        elif branch.startswith("'"):
+            separator, tail = "'", branch[1:]
+        else:
+            return None
+        for token in _branches(tail) or [""]:
+            quote = "'" if separator == " " and token.startswith("'") else ""
+            end = _literal_head(token[len(quote) :])
+            if end == 0:
+                return None
+            out.append(separator + quote + token[len(quote) : len(quote) + end])
+        if len(out) > _MAX_ALTERNATIVES:
+            return None
+    return out
+
+
+def _branches(source: str) -> list[str] | None:
+    """``source`` with its leading groups expanded (optional ones too); None when that
+    is not possible or gives too many branches."""
+    out: list[str] = []
+    pending = [source]
+    while pending:
+        item = pending.pop()
+        if item.startswith("(?:"):
+            expanded = _expand_group(item)
+            if expanded is None:
+                return None
+            pending.extend(expanded)
+        else:
+            out.append(item)
+        if len(out) + len(pending) > _MAX_ALTERNATIVES:
+            return None
+    return out
 
 
 class _Node:
@@ -271,8 +438,38 @@ def _trie_regex(node: _Node) -> str:
     rests followed by the end of a word."""
     parts = []
     if node.rests:
-        parts.append("(?=(?:" + "|".join(node.rests) + r")(?!\w))")
+        parts.append("(?=" + _rests_regex(list(node.rests)) + r"(?!\w))")
     parts.extend(re.escape(char) + _trie_regex(child) for char, child in node.children.items())
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _rests_regex(rests: list[str]) -> str:
+    """One alternation of ``rests``; the scan only asks whether one matches, so their
+    order is free. The rests that need the head to end its word sit behind one test of
+    that (``the`` has 69 of them, none worth trying in ``there``), and those that go on
+    after ``\\s{1,4}`` share one space step."""
+    whole = [rest for rest in rests if _ends_head_word(rest)]
+    spaced = [rest[len(_SPACE_STEP) :] for rest in whole if _space_step_first(rest)]
+    parts = [rest for rest in rests if rest not in whole]
+    others = [rest for rest in whole if not _space_step_first(rest)]
+    if len(spaced) > 1:
+        others.append(_SPACE_STEP + "(?:" + "|".join(spaced) + ")")
+    else:
+        others.extend(_SPACE_STEP + rest for rest in spaced)
+    if others:
+        parts.append(r"(?!\w)" + _group(others))
+    return _group(parts)
+
+
+def _space_step_first(rest: str) -> bool:
+    """True when ``rest`` starts with the plain space step (not ``\\s{1,4}?`` or ``+``)."""
+    return rest.startswith(_SPACE_STEP) and rest[len(_SPACE_STEP) : len(_SPACE_STEP) + 1] not in (
+        "?",
+        "+",
+    )
+
+
+def _group(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
@@ -354,19 +551,31 @@ class LexiconIndex:
                 self._memo[word] = found
         return found
 
+    def _narrowing(self) -> _NextWords:
+        """The next-word filter of the candidates, built on first use."""
+        found: _NextWords | None = getattr(self, "_next_words", None)
+        if found is None:
+            found = self._next_words = _NextWords(self._patterns.sources)
+        return found
+
     def find(self, text: str) -> dict[CueKey, list[tuple[int, int]]]:
         """All cue hits in ``text`` (already normalised), keyed by (category, cue)."""
         hits: dict[CueKey, list[tuple[int, int]]] = defaultdict(list)
         if not self._keys:
             return hits
         memo, candidates, patterns, keys = self._memo, self._candidates, self._patterns, self._keys
+        narrow = self._narrowing().narrow
         for match in self._scan.finditer(text):
             word = match.group(1)
             if word is None:
                 continue
             position = match.start(1)
             indices = memo.get(word)
-            for index in candidates(word) if indices is None else indices:
+            if indices is None:
+                indices = candidates(word)
+            if len(indices) > _FEW:
+                indices = narrow(word, indices, text, match.end())
+            for index in indices:
                 found = patterns[index].match(text, position)
                 if found is not None and found.end() > position:
                     hits[keys[index]].append((position, found.end()))

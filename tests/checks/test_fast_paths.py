@@ -3,15 +3,18 @@ batched features, and patterns rewritten so that ``re`` can skip ahead in C."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.checks import CheckEngine, sentences
+from bot.checks import CheckEngine, matcher, sentences
 from bot.checks.concepts import _ODD_SPACE, _TEXT_MAP, ConceptLexicon, _normalise_text
 from bot.checks.context import SENTENCE_BREAK
+from bot.checks.matcher import LexiconIndex
 from bot.checks.models import Segment
 from bot.checks.scan import _ANCHOR_HITS, AnchorIndex, Scanner
 from bot.checks.sentences import FeatureRows, unit_batches
@@ -138,3 +141,83 @@ def test_a_text_full_of_anchors_is_searched_anchor_by_anchor(engine: CheckEngine
         for rule in pack.regex_rules:
             expected = Scanner(text).rule_hits(rule, pack.allowlist)
             assert Scanner(text, engine._anchors).rule_hits(rule, pack.allowlist) == expected
+
+
+_CUES = {
+    ("t", "knowledge"): [
+        r"i\s{1,4}(?:know|saw|'m\s{1,4}aware)\s{1,4}(?:about|of)",
+        r"i(?:'ve|\s{1,4}have)?\s{1,4}(?:came|come)\s{1,4}across",
+    ],
+    ("t", "reserve"): [r"i\s{1,4}(?:\w{1,10}\s{1,4})?(?:reserve|hold)"],
+    ("t", "will"): [r"i(?:'ll|\s{1,4}will)\s{1,4}tell", "i\\s{1,4}'d\\s{1,4}rather"],
+    ("t", "prefix"): [r"ad?min\w{0,6}", r"i\s{1,4}need"],
+    ("t", "ends"): ["i", "the"],
+    ("t", "han"): ["消去|i\\s{1,4}erase", r"the\s{1,4}(?:wipe|board)"],
+    ("t", "lazy"): [r"i\s{1,4}?sign", r"the\s{1,4}+cutover"],
+    ("t", "apostrophe"): [r"the\s{1,4}model's\s{1,4}weights", r"i'm\s{1,4}done"],
+}
+_WORDS = ["i", "i've", "'ve", "'m", "'ll", "have", "came", "come", "across", "know", "of",
+          "about", "aware", "admin", "amin", "administrator", "will", "tell", "reserve", "quickly",
+          "hold", "need", "the", "wipe", "board", "cutover", "sign", "消去", "erase", "'d", "rather",
+          "model's", "weights", "done", "x" * 85, "i" * 81]  # fmt: skip
+
+
+class _EveryCandidate:
+    def narrow(self, word: str, indices: tuple[int, ...], text: str, end: int) -> tuple[int, ...]:
+        return indices
+
+
+def _plain_index(monkeypatch: pytest.MonkeyPatch, cues: dict) -> LexiconIndex:
+    """The index as it was: every rest tried on its own, every candidate tried."""
+    with monkeypatch.context() as patch:
+        patch.setattr(matcher, "_rests_regex", lambda rests: "(?:" + "|".join(rests) + ")")
+        index = LexiconIndex(cues)
+    index._narrowing = _EveryCandidate  # type: ignore[method-assign,assignment]
+    return index
+
+
+def _phrases(count: int) -> list[str]:
+    rng = random.Random(11)
+    spaces = [" ", "  ", "\n", " \t ", "     ", "-"]
+    return [
+        "".join(rng.choice(_WORDS) + rng.choice(spaces) for _ in range(rng.randint(1, 12)))
+        for _ in range(count)
+    ]
+
+
+def test_scan_and_next_word_narrowing_find_what_the_plain_index_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The scan's factored rests and the candidates narrowed by the next word find every
+    hit, in the same order, that trying every rest and every candidate finds."""
+    fast, plain = LexiconIndex(_CUES), _plain_index(monkeypatch, _CUES)
+    chosen = [
+        "i 'm aware of it", "i've come across", "i  will tell", "i'll tell", "i have came across",
+        "i quickly hold", "so i erase", "the  model's weights", "admin amin", "the\ncutover",
+        "i\tsign", "i 'd rather", "i'm done",
+    ]  # fmt: skip
+    for text in [*chosen, *_phrases(3000), TRANSCRIPT.lower()]:
+        assert fast.find(text) == plain.find(text), text
+
+
+def test_the_shipped_cues_find_what_the_plain_index_finds(
+    engine: CheckEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every shipped cue, the fast index finds exactly the plain index's hits on the
+    team's training texts."""
+    cues = {
+        (name, cue): terms
+        for name, pack in engine._packs.items()
+        for cue, terms in pack.cues.items()
+    }
+    fast, plain = LexiconIndex(cues), _plain_index(monkeypatch, cues)
+    folder = Path(__file__).resolve().parents[1] / "data/checks/train"
+    texts = [
+        json.loads(line)["text"].lower()
+        for path in sorted(folder.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()[:60]
+        if line
+    ]
+    assert texts
+    for text in texts:
+        assert fast.find(text) == plain.find(text)
