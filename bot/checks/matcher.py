@@ -26,6 +26,7 @@ character are tried there, so this stays linear in the text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -69,12 +70,14 @@ def fold_term(term: str) -> str:
     )
 
 
+# Memoised: the scan's narrowing splits a cue's terms again on first use, as loading did.
+@functools.lru_cache(maxsize=32_768)
 def split_heads(term: str) -> list[tuple[str, str]] | None:
     """Rewrite ``term`` as alternatives ``(head, rest)`` whose union is the term: ``head``
     is the literal word characters a match starts with ("" when it starts with
     punctuation) and ``rest`` the regex source that follows. Leading groups are expanded
     (optional ones too). None when a match can start with any word (a class or a repeat
-    first) or there are too many alternatives."""
+    first) or there are too many alternatives. The list is shared: do not change it."""
     out: list[tuple[str, str]] = []
     pending = [term]
     while pending:
