@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from bot.checks.matcher import leading_branches, split_top_level
+
 # A condition after "I won't tell" in the same sentence turns the refusal into a bargain.
 BARGAIN = re.compile(
     r"[^.!?;\n]{0,100}?(?<!\w)(?:as long as|so long as|provided(?: that)?|on condition that|"
@@ -83,6 +85,59 @@ REJECTION = re.compile(
     r"しません|するつもりはありません|使いません|お断りします|脅迫はしない|"
     r"않겠습니다|거부합니다|하지 않을 것입니다"
 )
+_NOT_AFTER_WORD = r"(?<!\w)"
+_SPECIAL = frozenset("\\[](){}.*+?^$|")
+_WORD_CHAR = re.compile(r"\w")
+
+
+class WordStartScan:
+    """Finds what ``pattern`` finds, with ``re`` crossing in C every word at whose start
+    nothing can match.
+
+    ``pattern`` is branches, the first ``(?<!\\w)(?:...)``, the others (refusals written
+    in Han, kana or Hangul) matched anywhere. Its not-after-a-word branches can only start
+    at a word's start, so one possessive loop crosses each word where none matches, and
+    they are grouped by first character, so a word is turned down after one test of its
+    first character. The other branches can start inside a run of characters, so a text
+    holding one of their first characters is searched with ``pattern`` itself. ``None``
+    when a branch does not start with a literal."""
+
+    def __init__(self, pattern: re.Pattern[str], words: re.Pattern[str], others: str) -> None:
+        self.pattern = pattern
+        self._words = words
+        self._others = re.compile(f"[{re.escape(others)}]") if others else None
+
+    @classmethod
+    def build(cls, pattern: re.Pattern[str]) -> WordStartScan | None:
+        buckets: dict[str, list[str]] = {}
+        others = ""
+        for top in split_top_level(pattern.pattern):
+            guarded = top.startswith(_NOT_AFTER_WORD)
+            branches = leading_branches(top[len(_NOT_AFTER_WORD) :] if guarded else top)
+            if branches is None:
+                return None
+            for branch in branches:
+                first = branch[:1]
+                if not first or first in _SPECIAL or branch[1:2] in ("?", "*", "+", "{"):
+                    return None
+                if not guarded:
+                    others += first
+                elif _WORD_CHAR.match(first) is None:
+                    return None
+                else:
+                    buckets.setdefault(first, []).append(branch[1:])
+        starts = "|".join(re.escape(c) + "(?:" + "|".join(rs) + ")" for c, rs in buckets.items())
+        # At the end of the text the match is empty, with no group 1.
+        words = re.compile(rf"\W*+(?:(?!{starts})\w++\W*+)*+({starts})?", pattern.flags)
+        return cls(pattern, words, others)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The spans of ``pattern.finditer(text)``."""
+        if self._others is not None and self._others.search(text) is not None:
+            return [m.span() for m in self.pattern.finditer(text)]
+        return [m.span(1) for m in self._words.finditer(text) if m.start(1) >= 0]
+
+
 # Fiction and topic-discussion frames; matched by the engine's lexicon index as one cue.
 # Only phrases that rarely occur in an agent's own work: "history", "training" or
 # "of course" would damp real transcripts.
@@ -177,6 +232,15 @@ SENTENCE_BREAK = re.compile(
 )
 _LIMIT = 400
 _PARAGRAPH = 900
+# REJECTION tried its ~90 branches at every word start (a tenth of a 1 MB run).
+_REJECTION_SCAN = WordStartScan.build(REJECTION)
+
+
+def _refusal_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``REJECTION.finditer(text)``."""
+    if _REJECTION_SCAN is None:
+        return [m.span() for m in REJECTION.finditer(text)]
+    return _REJECTION_SCAN.spans(text)
 
 
 class TextContext:
@@ -205,7 +269,7 @@ class TextContext:
         """Starts and ends of every refusal phrase, found in one pass on first use (one
         pass over 1 MB costs less than a search per hit once hits number in thousands)."""
         if self._refusals is None:
-            spans = [m.span() for m in REJECTION.finditer(self.text) if not self._bargain(m.end())]
+            spans = [span for span in _refusal_spans(self.text) if not self._bargain(span[1])]
             self._refusals = [s for s, _ in spans], [e for _, e in spans]
         return self._refusals
 

@@ -100,6 +100,33 @@ def split_heads(term: str) -> list[tuple[str, str]] | None:
     return out
 
 
+def split_top_level(source: str) -> list[str]:
+    """``source`` split at its top-level ``|``."""
+    return _top_level_split(source)
+
+
+def leading_branches(source: str) -> list[str] | None:
+    """The top-level branches of ``source`` with their leading groups expanded (optional
+    ones too), in the order ``re`` tries them; None when a leading group cannot be
+    expanded (a look-around, a capturing group, a repeat) or there are too many."""
+    out: list[str] = []
+    for branch in _top_level_split(source):
+        if not branch.startswith("("):
+            out.append(branch)
+            continue
+        expanded = _expand_group(branch)
+        if expanded is None:
+            return None
+        for item in expanded:
+            more = leading_branches(item)
+            if more is None:
+                return None
+            out.extend(more)
+        if len(out) > _MAX_ALTERNATIVES:
+            return None
+    return out
+
+
 def _expand_group(source: str) -> list[str] | None:
     """The alternatives of a source that starts with a non-capturing group: each branch
     followed by the rest, plus the rest alone when the group is optional."""

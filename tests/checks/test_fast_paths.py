@@ -13,7 +13,7 @@ import pytest
 
 from bot.checks import CheckEngine, matcher, sentences
 from bot.checks.concepts import _ODD_SPACE, _TEXT_MAP, ConceptLexicon, _normalise_text
-from bot.checks.context import SENTENCE_BREAK
+from bot.checks.context import REJECTION, SENTENCE_BREAK, _refusal_spans
 from bot.checks.matcher import LexiconIndex
 from bot.checks.models import Segment
 from bot.checks.scan import _ANCHOR_HITS, AnchorIndex, Scanner
@@ -221,3 +221,22 @@ def test_the_shipped_cues_find_what_the_plain_index_finds(
     assert texts
     for text in texts:
         assert fast.find(text) == plain.find(text)
+
+
+_REFUSAL_WORDS = ["i", "won't", "will", "not", "do", "that", "it's", "wrong", "i'm", "not", "able",
+                  "to", "share", "so", "won't.", "no", "voy", "a", "mentir", "ich", "werde", "das",
+                  "nicht", "tun", "rather", "than", "x", "我拒绝", "しません", "non", "farò", "ok,",
+                  "i won't do", "is", "clearly", "unethical", "awon't", "idon't"]  # fmt: skip
+
+
+def test_refusals_found_word_by_word_match_the_plain_pattern() -> None:
+    """Refusal phrases found by crossing words in C are exactly REJECTION's matches."""
+    rng = random.Random(5)
+    seps = [" ", "  ", ". ", "\n", "-", "", ", "]
+    texts = [TRANSCRIPT.lower(), "i won't do it", "x i won't do it", "我拒绝 i won't do it"]
+    texts += [
+        "".join(rng.choice(_REFUSAL_WORDS) + rng.choice(seps) for _ in range(rng.randint(0, 20)))
+        for _ in range(3000)
+    ]
+    for text in texts:
+        assert _refusal_spans(text) == [m.span() for m in REJECTION.finditer(text)], text
