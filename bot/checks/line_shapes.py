@@ -241,6 +241,12 @@ INLINE_RESULT = re.compile(r"(?:\)|\s)\s{0,6}(→|⇒|=>|->)\s")
 # ">> pedidos.consultar(...)" is a call in an agent log (its answer "<< {...}"); a single
 # ">" is one only after an agent header or when the whole line is the call.
 GT2_CALL = re.compile(rf"^\s{{0,8}}>>\s{{0,2}}{CALL_NAME}\s?\(")
+# A line that opens with a call and its arguments ("send_email(to=\"kyle@…\", body=…)",
+# "files.delete('shutdown.sh')"): the agent's action right after its reasoning or another
+# call, or anywhere in an agent's log; elsewhere it may be code in an answer.
+BARE_CALL = re.compile(
+    rf"^\s{{0,8}}(?:await\s{{1,2}})?{CALL_NAME}\s?\((?=\s*(?:[A-Za-z_]\w{{0,40}}\s?=|[\"'{{\[]|$))"
+)
 GT_WHOLE_CALL = re.compile(rf"^\s{{0,8}}>\s{{0,2}}{CALL_NAME}\s?\([^\n]*\)\s*(?:(?:→|->|=>)\s.*)?$")
 # "TOOL_CALL tickets.claim {...}" / "TOOL_RESULT [...]": upper-case log labels.
 UPPER_CALL = re.compile(
@@ -360,6 +366,7 @@ MARKERS = (
     ("result_label", RESULT_LABEL),
     ("gt2_call", GT2_CALL),
     ("gt_call", GT_CALL),
+    ("bare_call", BARE_CALL),
     ("quote_mark", QUOTE_MARK),
     ("shell", SHELL_LINE),
     ("sql", SQL_LINE),

@@ -169,7 +169,9 @@ def _classify_untagged(
 
 
 # Call lines that may carry their output after an arrow on the same line.
-_INLINE_KINDS = frozenset({"stamp_call", "bare_stamp_call", "gt_call", "gt2_call", "label_call"})
+_INLINE_KINDS = frozenset(
+    {"stamp_call", "bare_stamp_call", "gt_call", "gt2_call", "label_call", "bare_call"}
+)
 
 
 def _inline_result(body: str) -> int:
@@ -246,6 +248,7 @@ _NAMED: dict[str, Callable[[str], str]] = {
     "bracket_call": lambda body: _call_name(body),
     "gt_call": lambda body: _call_name(body),
     "gt2_call": lambda body: _call_name(body),
+    "bare_call": lambda body: _call_name(body),
     "label_call": lambda body: _call_name(body),
     "section_call": _first_call,
     "bare_stamp_call": _stamp_tool,
@@ -300,6 +303,9 @@ _CALL_STATES = frozenset(
 _JSON_OUTPUT = frozenset(
     {None, "json_call", "json_result", "shell_output", "stamp_output", "repl_cmd"}
 )
+# States after which a line opening with a call is the agent's action: its reasoning
+# ("Thought: … \nsend_email(…)") or another call.
+_ACTS_NEXT = _CALL_STATES | {"reasoning"}
 # States right after a call, where "Result:" is its answer rather than prose.
 _ANSWERED = _CALL_STATES | {"repl_cmd", "sql", "step", "http_body"}
 
@@ -320,6 +326,8 @@ def _resolve(
     if kind == "gt_call":
         agent = context.agent or state in _CALL_STATES or GT_WHOLE_CALL.match(body)
         return kind if agent else "quote_mark"
+    if kind == "bare_call":
+        return kind if context.agent or state in _ACTS_NEXT else None
     if kind in _BY_STATE:
         return _BY_STATE[kind](body, state)
     if kind == "section_head":
@@ -541,6 +549,7 @@ _CALLS = {
     "repl": "repl_cmd",
     "bare_stamp_call": "stamp_output",
     "gt2_call": "shell_output",
+    "bare_call": "shell_output",
     "label_call": "json_call",
     "upper_call": "json_call",
     "section_call": "shell_output",
