@@ -72,7 +72,8 @@ def parse_segments(text: str) -> list[Segment]:
         if open_role is None:
             if closing:
                 continue
-            segments.extend(_classify_untagged(text, position, match.start(), context))
+            after = _after_reasoning(segments, position)
+            segments.extend(_classify_untagged(text, position, match.start(), context, after))
             open_role, open_name, open_start = TAG_ROLE[name], name, match.start()
             open_tool = _tool_name(name, match.group(3))
             continue
@@ -86,10 +87,16 @@ def parse_segments(text: str) -> list[Segment]:
     if open_role is not None:
         segments.append(Segment(open_role, open_start, len(text), open_tool))
     else:
-        segments.extend(_classify_untagged(text, position, len(text), context))
+        after = _after_reasoning(segments, position)
+        segments.extend(_classify_untagged(text, position, len(text), context, after))
     return merge_segments(
         [s for s in segments if s.end > s.start and text[s.start : s.end].strip()]
     )
+
+
+def _after_reasoning(segments: list[Segment], position: int) -> bool:
+    """True when the text at ``position`` comes right after a closed reasoning block."""
+    return bool(segments) and segments[-1].role == "reasoning" and segments[-1].end == position
 
 
 def _mentioned(text: str, match: re.Match[str]) -> bool:
@@ -125,10 +132,16 @@ def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
 
 
 def _classify_untagged(
-    text: str, start: int, end: int, context: Context | None = None
+    text: str,
+    start: int,
+    end: int,
+    context: Context | None = None,
+    after_reasoning: bool = False,
 ) -> list[Segment]:
     """Classify the lines of an untagged region, keeping paragraph-level state; runs of
-    lines with the same role and tool become one segment."""
+    lines with the same role and tool become one segment. Right after a closed reasoning
+    block (``after_reasoning``), a first line opening with a call is the agent's action
+    (``</thinking>\nsubmit_answers({…})``)."""
     if context is None:
         context = read_context(text, start, end)
     out: list[Segment] = []
@@ -138,6 +151,10 @@ def _classify_untagged(
     email_block = False
     run: tuple[str, int, int, str | None] | None = None
     for line_start, line_end, body in _lines(text, start, end):
+        if after_reasoning and body.strip():
+            after_reasoning = False
+            if _line_kind(body)[0] == "bare_call":
+                state = "reasoning"
         if not body.strip():
             if state == "http_request":
                 state = "http_body"
