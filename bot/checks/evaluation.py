@@ -66,6 +66,8 @@ class Prediction:
     labels: list[str]
     actuality: str
     severity: str
+    # Every category the report form shows: preselected (``labels``) or offered as possible.
+    offered: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +83,10 @@ class CorpusReport:
     non_english: PRF
     non_english_items: int
     predictions: list[Prediction] = field(default_factory=list)
+    # The same labels counted as found when the form shows them at all, preselected or as
+    # "possible"; and the benign texts shown at least one.
+    offered: PRF = field(default_factory=lambda: PRF(0, 0, 0))
+    benign_offered: int = 0
 
     @property
     def benign_fp_rate(self) -> float:
@@ -151,7 +157,8 @@ def language(text: str) -> str:
 def predict(engine: Runner, item_id: str, text: str) -> Prediction:
     """Run the engine and express the result in the corpus vocabulary."""
     result = engine.run(text)
-    return Prediction(item_id, list(result.categories), result.actuality, result.severity)
+    offered = [*result.categories, *result.possible]
+    return Prediction(item_id, list(result.categories), result.actuality, result.severity, offered)
 
 
 def evaluate_corpus(engine: Runner, items: Iterable[dict[str, Any]]) -> CorpusReport:
@@ -185,6 +192,8 @@ def report_from_predictions(
         non_english=_pooled(rows, predictions, lambda i: i["id"] in non_en_ids),
         non_english_items=len(non_en),
         predictions=predictions,
+        offered=_offered(rows, predictions),
+        benign_offered=sum(1 for _, p in benign if p.offered or p.labels),
     )
 
 
@@ -232,6 +241,8 @@ def report_dict(report: CorpusReport) -> dict[str, Any]:
         "severity_accuracy": round(report.severity_accuracy, 4),
         "non_english_items": report.non_english_items,
         "non_english": prf_dict(report.non_english),
+        "offered": prf_dict(report.offered),
+        "benign_offered": report.benign_offered,
         "per_category": {c: prf_dict(p) for c, p in report.per_category.items()},
     }
 
@@ -246,6 +257,14 @@ def _prf(rows: list[dict[str, Any]], preds: list[Prediction], category: str, kee
         fp += got and not gold
         fn += gold and not got
     return PRF(tp, fp, fn)
+
+
+def _offered(rows: list[dict[str, Any]], preds: list[Prediction]) -> PRF:
+    """Every label counted as found when the form shows it, preselected or possible."""
+    shown = [
+        Prediction(p.id, sorted({*p.labels, *p.offered}), p.actuality, p.severity) for p in preds
+    ]
+    return _pooled(rows, shown, lambda _i: True)
 
 
 def _pooled(rows: list[dict[str, Any]], preds: list[Prediction], keep: Any) -> PRF:

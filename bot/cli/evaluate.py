@@ -364,6 +364,12 @@ def _print_corpus(console: Console, report: CorpusReport) -> None:
         f"non-English ({report.non_english_items} items): P {ne.precision:.2f} "
         f"R {ne.recall:.2f} F1 {ne.f1:.2f}"
     )
+    shown = report.offered
+    console.print(
+        f"shown in the report form, preselected or possible: recall {shown.recall:.2f} "
+        f"(precision {shown.precision:.2f}) | benign texts shown a category "
+        f"{report.benign_offered}/{report.benign_items}"
+    )
 
 
 def _prf_cells(prf: PRF) -> tuple[str, ...]:

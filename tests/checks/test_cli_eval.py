@@ -9,7 +9,14 @@ import typer
 from typer.testing import CliRunner
 
 from bot.checks import CheckEngine
-from bot.checks.evaluation import PRF, evaluate_corpus, language, score_spans
+from bot.checks.evaluation import (
+    PRF,
+    Prediction,
+    evaluate_corpus,
+    language,
+    report_from_predictions,
+    score_spans,
+)
 from bot.cli.checks import check_command
 from bot.cli.evaluate import eval_command
 from tests.bench.common import shared_data
@@ -71,6 +78,24 @@ def test_evaluate_tiny_corpus(engine: CheckEngine, tmp_path: Path) -> None:
     assert report.benign_items == 1 and report.benign_false_positives == 0
     assert report.actuality_accuracy == 0.5
     assert report.macro_f1 == 0.5
+
+
+def test_offered_counts_what_the_form_shows() -> None:
+    """A label shown only as possible counts as shown but not as found, and a benign text
+    shown a possible category counts as shown but not as flagged."""
+    items = [
+        {"id": "a-1", "text": "x", "labels": ["coercion", "deception"],
+         "actuality": {"coercion": "stated", "deception": "stated"}, "severity": "high"},
+        {"id": "a-2", "text": "y", "labels": [], "actuality": {}, "severity": "none"},
+    ]  # fmt: skip
+    predictions = [
+        Prediction("a-1", ["coercion"], "stated", "high", ["coercion", "deception"]),
+        Prediction("a-2", [], "none", "none", ["manipulation"]),
+    ]
+    report = report_from_predictions(items, predictions)
+    assert report.per_category["deception"] == PRF(0, 0, 1)
+    assert report.offered == PRF(2, 1, 0)
+    assert report.benign_false_positives == 0 and report.benign_offered == 1
 
 
 def test_span_scoring_uses_overlap() -> None:
@@ -152,7 +177,12 @@ def test_eval_command_scores_a_blind_slice(tmp_path: Path) -> None:
     assert "macro F1" in out.output
     out = CliRunner().invoke(_app(), ["eval", "--blind", str(blind), "--json"])
     assert out.exit_code == 0, out.output
-    assert set(json.loads(out.output)["blind"]) >= {"macro_f1", "benign_false_positives"}
+    assert set(json.loads(out.output)["blind"]) >= {
+        "macro_f1",
+        "benign_false_positives",
+        "offered",
+        "benign_offered",
+    }
 
 
 def test_the_blind_slice_is_no_training_data() -> None:
