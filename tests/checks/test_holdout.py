@@ -62,12 +62,17 @@ class FakeRunner:
         if self.model is not None and text in self.model:
             gold = self.model[text]
             return SimpleNamespace(
-                categories=gold["labels"], actuality=gold["actuality"], severity=gold["severity"]
+                categories=gold["labels"],
+                possible=[],
+                actuality=gold["actuality"],
+                severity=gold["severity"],
             )
         found = re.findall(r"<(\w+)>", text)
         if found:
-            return SimpleNamespace(categories=found, actuality="stated", severity="medium")
-        return SimpleNamespace(categories=[], actuality="none", severity="none")
+            return SimpleNamespace(
+                categories=found, possible=[], actuality="stated", severity="medium"
+            )
+        return SimpleNamespace(categories=[], possible=[], actuality="none", severity="none")
 
 
 class FakeEngine:
