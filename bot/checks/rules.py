@@ -96,8 +96,10 @@ _RULE_KEYS = {
 }
 
 # Keys a regex rule would silently ignore: they steer how cue hits are weighed.
-_CUE_RULE_ONLY = {"any", "all", "window", "after", "with", "unless", "roles", "after_input"}
-_CUE_RULE_ONLY |= {"cleared_by", "decisive"}
+_CUE_RULE_ONLY = frozenset(
+    {"any", "all", "window", "after", "with", "unless", "roles", "after_input", "cleared_by",
+     "decisive"}
+)  # fmt: skip
 
 
 class RulePackError(ValueError):

@@ -259,14 +259,22 @@ def _group(pattern: re.Pattern[str], *groups: int) -> Callable[[str], str]:
     return name
 
 
+_CALL_AT = re.compile(rf"{CALL_NAME}(?=\s?\()|(?<=:)\s{{0,4}}[A-Za-z_][\w.-]{{0,80}}")
+
+
+def _call_name(body: str) -> str:
+    found = _CALL_AT.search(body, 0, 200)
+    return found.group(0).strip() if found else "function"
+
+
 # How each named marker finds its name (a tool, an author).
 _NAMED: dict[str, Callable[[str], str]] = {
-    "stamp_call": lambda body: _call_name(body),
-    "bracket_call": lambda body: _call_name(body),
-    "gt_call": lambda body: _call_name(body),
-    "gt2_call": lambda body: _call_name(body),
-    "bare_call": lambda body: _call_name(body),
-    "label_call": lambda body: _call_name(body),
+    "stamp_call": _call_name,
+    "bracket_call": _call_name,
+    "gt_call": _call_name,
+    "gt2_call": _call_name,
+    "bare_call": _call_name,
+    "label_call": _call_name,
     "section_call": _first_call,
     "bare_stamp_call": _stamp_tool,
     "repl": _repl_tool,
@@ -296,14 +304,6 @@ def _prompt_kind(body: str) -> tuple[str | None, str]:
     if CALLISH.match(rest.lstrip()):
         return "prompt_call", _call_name(rest)
     return "final", ""
-
-
-_CALL_AT = re.compile(rf"{CALL_NAME}(?=\s?\()|(?<=:)\s{{0,4}}[A-Za-z_][\w.-]{{0,80}}")
-
-
-def _call_name(body: str) -> str:
-    found = _CALL_AT.search(body, 0, 200)
-    return found.group(0).strip() if found else "function"
 
 
 # Markers that end a sticky block (a system prompt, an inbox, a channel post): the model
