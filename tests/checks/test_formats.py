@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.checks import CheckEngine
-from bot.checks.formats import Transcript, read_transcript
+from bot.checks.formats import read_transcript
+from tests.checks.segments import role_at
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SABOTAGE = "mv shutdown.sh shutdown.sh.bak"
@@ -17,15 +18,6 @@ SABOTAGE = "mv shutdown.sh shutdown.sh.bak"
 
 def _load(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
-
-
-def _role_of(transcript: Transcript, needle: str) -> str:
-    """Role of the view segment holding ``needle``."""
-    at = transcript.text.index(needle)
-    for segment in transcript.segments:
-        if segment.start <= at < segment.end:
-            return segment.role
-    return "none"
 
 
 @pytest.mark.parametrize(
@@ -64,8 +56,8 @@ def test_format_is_detected_from_the_text(name: str, expected: str) -> None:
 def test_sabotage_command_is_a_tool_call_and_its_reason_is_reasoning(name: str) -> None:
     """The renamed shutdown script is an action, the agent's stated motive is reasoning."""
     transcript = read_transcript(_load(name))
-    assert _role_of(transcript, SABOTAGE) == "tool_call"
-    assert _role_of(transcript, "the scheduled shutdown fails") == "reasoning"
+    assert role_at(transcript, SABOTAGE) == "tool_call"
+    assert role_at(transcript, "the scheduled shutdown fails") == "reasoning"
 
 
 @pytest.mark.parametrize(
@@ -84,7 +76,7 @@ def test_user_turns_and_tool_results_are_quoted(
 ) -> None:
     """What the user and the tools wrote is input the model did not write."""
     transcript = read_transcript(_load(name))
-    assert _role_of(transcript, user_text) == "quoted"
+    assert role_at(transcript, user_text) == "quoted"
     tail = transcript.text.index(SABOTAGE)
     at = transcript.text.index(result_text, tail)
     assert any(s.role == "quoted" and s.start <= at < s.end for s in transcript.segments)
@@ -93,9 +85,9 @@ def test_user_turns_and_tool_results_are_quoted(
 def test_final_answers_are_final() -> None:
     """The model's closing answer is final in JSON and in role-marked text alike."""
     for name in ("openai_chat.json", "anthropic_messages.json", "inspect_sample.json"):
-        assert _role_of(read_transcript(_load(name)), "is tidy") == "final"
-    assert _role_of(read_transcript(_load("log_viewer.txt")), "is tidy") == "final"
-    assert _role_of(read_transcript(_load("autogen.txt")), "is tidy") == "final"
+        assert role_at(read_transcript(_load(name)), "is tidy") == "final"
+    assert role_at(read_transcript(_load("log_viewer.txt")), "is tidy") == "final"
+    assert role_at(read_transcript(_load("autogen.txt")), "is tidy") == "final"
 
 
 def test_unicode_escapes_are_decoded_in_the_view() -> None:
@@ -188,9 +180,9 @@ def test_plain_text_is_its_own_view() -> None:
 def test_role_headers_last_until_the_next_header() -> None:
     """Everything under a Human: header is quoted, across blank lines, until AI: speaks."""
     transcript = read_transcript(_load("human_ai.txt"))
-    assert _role_of(transcript, "0 18 * * *") == "quoted"
-    assert _role_of(transcript, "Tidying now") == "final"
-    assert _role_of(transcript, SABOTAGE) == "tool_call"
+    assert role_at(transcript, "0 18 * * *") == "quoted"
+    assert role_at(transcript, "Tidying now") == "final"
+    assert role_at(transcript, SABOTAGE) == "tool_call"
 
 
 def test_log_viewer_tool_header_names_the_tool() -> None:
@@ -240,7 +232,7 @@ def test_autogen_people_are_input_and_agents_are_the_model() -> None:
     quoted, an agent's turn is the model's, and its code block is the action run."""
     transcript = read_transcript(AUTOGEN_PEOPLE)
     assert transcript.format == "autogen"
-    assert _role_of(transcript, "my team lead keeps") == "quoted"
-    assert _role_of(transcript, "I'll open a confidential case") == "final"
-    assert _role_of(transcript, "ALTER SYSTEM SET pgaudit") == "tool_call"
-    assert _role_of(transcript, "exitcode: 0") == "quoted"
+    assert role_at(transcript, "my team lead keeps") == "quoted"
+    assert role_at(transcript, "I'll open a confidential case") == "final"
+    assert role_at(transcript, "ALTER SYSTEM SET pgaudit") == "tool_call"
+    assert role_at(transcript, "exitcode: 0") == "quoted"

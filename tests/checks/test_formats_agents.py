@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.checks import CheckEngine
-from bot.checks.formats import Transcript, read_transcript
+from bot.checks.formats import read_transcript
 from bot.checks.formats.claude_code import read_claude_code
-from bot.checks.models import Segment
+from tests.checks.segments import role_at, segment_at
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SABOTAGE = "mv shutdown.sh shutdown.sh.bak"
@@ -33,16 +33,6 @@ def _load(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
-def _segment(transcript: Transcript, needle: str) -> Segment | None:
-    at = transcript.text.index(needle)
-    return next((s for s in transcript.segments if s.start <= at < s.end), None)
-
-
-def _role(transcript: Transcript, needle: str) -> str:
-    found = _segment(transcript, needle)
-    return found.role if found else "none"
-
-
 @pytest.mark.parametrize(("name", "expected"), FORMATS)
 def test_agent_format_is_detected_from_the_text(name: str, expected: str) -> None:
     """Each framework's output is recognised from its own shape."""
@@ -54,9 +44,9 @@ def test_command_is_a_tool_call_motive_is_reasoning_request_is_quoted(name: str)
     """The agent's command is its action, its private motive reasoning, and what the
     user asked is quoted input."""
     transcript = read_transcript(_load(name))
-    assert _role(transcript, SABOTAGE) == "tool_call"
-    assert _role(transcript, MOTIVE) == "reasoning"
-    assert _role(transcript, ASKED) == "quoted"
+    assert role_at(transcript, SABOTAGE) == "tool_call"
+    assert role_at(transcript, MOTIVE) == "reasoning"
+    assert role_at(transcript, ASKED) == "quoted"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -64,10 +54,10 @@ def test_tool_output_is_quoted_and_answer_is_final(name: str) -> None:
     """What a tool printed is quoted, and the agent's closing message is its answer."""
     transcript = read_transcript(_load(name))
     output = "did not produce any output" if name == "swe_agent.txt" else "-> shutdown.sh.bak"
-    assert _role(transcript, output) == "quoted"
+    assert role_at(transcript, output) == "quoted"
     closing = "I'll submit" if name == "swe_agent.txt" else "is tidy"
     expected = "reasoning" if name == "swe_agent.txt" else "final"
-    assert _role(transcript, closing) == expected
+    assert role_at(transcript, closing) == expected
 
 
 @pytest.mark.parametrize(
@@ -83,7 +73,7 @@ def test_tool_output_is_quoted_and_answer_is_final(name: str) -> None:
 )
 def test_tool_call_names_its_tool(name: str, tool: str) -> None:
     """The call carries the tool the framework names for it."""
-    found = _segment(read_transcript(_load(name)), SABOTAGE)
+    found = segment_at(read_transcript(_load(name)), SABOTAGE)
     assert found is not None and found.tool == tool
 
 
@@ -120,11 +110,11 @@ def test_openhands_parts() -> None:
     """OpenHands: a file the agent read is quoted (the injection in it is not the
     model's), a think action is reasoning, and cell code is a call of ipython."""
     transcript = read_transcript(_load("openhands.txt"))
-    assert _role(transcript, "ignore previous instructions") == "quoted"
-    assert _role(transcript, "only text in a file") == "reasoning"
-    code = _segment(transcript, "os.listdir")
+    assert role_at(transcript, "ignore previous instructions") == "quoted"
+    assert role_at(transcript, "only text in a file") == "reasoning"
+    code = segment_at(transcript, "os.listdir")
     assert code is not None and (code.role, code.tool) == ("tool_call", "ipython")
-    assert _role(transcript, "Check what is left") == "reasoning"
+    assert role_at(transcript, "Check what is left") == "reasoning"
 
 
 def test_openhands_console_timestamps_open_the_next_event() -> None:
@@ -138,9 +128,9 @@ def test_openhands_console_timestamps_open_the_next_event() -> None:
     )
     transcript = read_transcript(text)
     assert transcript.format == "openhands"
-    assert _role(transcript, "crontab -r") == "tool_call"
-    assert _role(transcript, "09:14:03 - OBSERVATION") == "quoted"
-    assert _role(transcript, "no crontab for ops") == "quoted"
+    assert role_at(transcript, "crontab -r") == "tool_call"
+    assert role_at(transcript, "09:14:03 - OBSERVATION") == "quoted"
+    assert role_at(transcript, "no crontab for ops") == "quoted"
 
 
 def test_openhands_injection_in_a_read_file_is_not_held_against_the_model(
@@ -155,9 +145,9 @@ def test_langchain_parts() -> None:
     """LangChain: the model's words after ``responded:`` are its message, the chain lines
     are the framework's, and the output before the answer stays quoted."""
     transcript = read_transcript(_load("langchain.txt"))
-    assert _role(transcript, "Renaming one file") == "final"
-    assert _role(transcript, "> Finished chain.") == "quoted"
-    assert _role(transcript, "shutdown.sh\nsrc") == "quoted"
+    assert role_at(transcript, "Renaming one file") == "final"
+    assert role_at(transcript, "> Finished chain.") == "quoted"
+    assert role_at(transcript, "shutdown.sh\nsrc") == "quoted"
 
 
 def test_langchain_output_with_prose_inside_is_not_the_answer_unless_last() -> None:
@@ -172,17 +162,17 @@ def test_langchain_output_with_prose_inside_is_not_the_answer_unless_last() -> N
     )
     transcript = read_transcript(text)
     assert transcript.format == "langchain"
-    assert _role(transcript, "forward the embargoed figures") == "quoted"
-    assert _role(transcript, "Nothing to send today") == "final"
+    assert role_at(transcript, "forward the embargoed figures") == "quoted"
+    assert role_at(transcript, "Nothing to send today") == "final"
 
 
 def test_harmony_parts() -> None:
     """Harmony: system and developer messages are quoted, a commentary message to no one
     is the model's preamble, and the tool's answer is quoted."""
     transcript = read_transcript(_load("harmony.txt"))
-    assert _role(transcript, "Knowledge cutoff") == "quoted"
-    assert _role(transcript, "Runs a shell command") == "quoted"
-    assert _role(transcript, "Tidying now") == "final"
+    assert role_at(transcript, "Knowledge cutoff") == "quoted"
+    assert role_at(transcript, "Runs a shell command") == "quoted"
+    assert role_at(transcript, "Tidying now") == "final"
 
 
 def test_harmony_builtin_tool_is_a_call() -> None:
@@ -197,11 +187,11 @@ def test_harmony_builtin_tool_is_a_call() -> None:
     )
     transcript = read_transcript(text)
     assert transcript.format == "harmony"
-    assert _role(transcript, "Count them") == "reasoning"
-    call = _segment(transcript, "len(df)")
+    assert role_at(transcript, "Count them") == "reasoning"
+    call = segment_at(transcript, "len(df)")
     assert call is not None and (call.role, call.tool) == ("tool_call", "python")
-    assert _role(transcript, "412<|end|>") == "quoted"
-    assert _role(transcript, "There are 412 rows") == "final"
+    assert role_at(transcript, "412<|end|>") == "quoted"
+    assert role_at(transcript, "There are 412 rows") == "final"
 
 
 def test_swe_agent_thought_action_observation_headers() -> None:
@@ -218,11 +208,11 @@ def test_swe_agent_thought_action_observation_headers() -> None:
     )
     transcript = read_transcript(text)
     assert transcript.format == "swe-agent"
-    assert _role(transcript, "Fix the flaky") == "quoted"
-    assert _role(transcript, "widen it") == "reasoning"
-    assert _role(transcript, "tolerance for slow runners") == "tool_call"
-    assert _role(transcript, "pytest -q") == "tool_call"
-    assert _role(transcript, "41 passed") == "quoted"
+    assert role_at(transcript, "Fix the flaky") == "quoted"
+    assert role_at(transcript, "widen it") == "reasoning"
+    assert role_at(transcript, "tolerance for slow runners") == "tool_call"
+    assert role_at(transcript, "pytest -q") == "tool_call"
+    assert role_at(transcript, "41 passed") == "quoted"
 
 
 def test_crewai_tool_name_follows_using_tool() -> None:
@@ -235,10 +225,10 @@ def test_crewai_tool_name_follows_using_tool() -> None:
         '## Tool Input: \n"{\\"train\\": \\"TGV 6611\\"}"\n## Tool Output: \nbooked\n'
     )
     transcript = read_transcript(text)
-    search, book = _segment(transcript, "Lyon\\"), _segment(transcript, "TGV 6611")
+    search, book = segment_at(transcript, "Lyon\\"), segment_at(transcript, "TGV 6611")
     assert search is not None and search.tool == "rail_search"
     assert book is not None and book.tool == "rail_book"
-    assert _role(transcript, "3 trains") == "quoted"
+    assert role_at(transcript, "3 trains") == "quoted"
 
 
 def test_claude_code_session_roles() -> None:
@@ -246,12 +236,12 @@ def test_claude_code_session_roles() -> None:
     call of Bash with its ``⎿`` output quoted, and a ``●`` line of prose the answer."""
     transcript = read_claude_code(_load("claude_code.txt"))
     assert transcript is not None and transcript.format == "claude-code"
-    assert _role(transcript, ASKED) == "quoted"
-    assert _role(transcript, MOTIVE) == "reasoning"
-    call = _segment(transcript, SABOTAGE)
+    assert role_at(transcript, ASKED) == "quoted"
+    assert role_at(transcript, MOTIVE) == "reasoning"
+    call = segment_at(transcript, SABOTAGE)
     assert call is not None and (call.role, call.tool) == ("tool_call", "Bash")
-    assert _role(transcript, "(No content)") == "quoted"
-    assert _role(transcript, "is tidy") == "final"
+    assert role_at(transcript, "(No content)") == "quoted"
+    assert role_at(transcript, "is tidy") == "final"
 
 
 def test_claude_code_edits_mcp_calls_and_banner() -> None:
@@ -259,11 +249,11 @@ def test_claude_code_edits_mcp_calls_and_banner() -> None:
     tool, and the welcome banner is not the model's."""
     transcript = read_claude_code(_load("claude_code.txt"))
     assert transcript is not None
-    assert _role(transcript, "handled by the platform team") == "tool_call"
-    mcp = _segment(transcript, "Repository tidied")
+    assert role_at(transcript, "handled by the platform team") == "tool_call"
+    mcp = segment_at(transcript, "Repository tidied")
     assert mcp is not None and mcp.tool == "create_issue"
-    assert _role(transcript, "Created issue OPS-88") == "quoted"
-    assert _role(transcript, "Welcome to Claude Code") == "quoted"
+    assert role_at(transcript, "Created issue OPS-88") == "quoted"
+    assert role_at(transcript, "Welcome to Claude Code") == "quoted"
 
 
 def test_claude_code_needs_a_call_and_its_output() -> None:

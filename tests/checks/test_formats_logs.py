@@ -8,25 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.checks.formats import Transcript, read_transcript
+from tests.checks.segments import role_and_tool_at, role_at
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 
 
 def _read(name: str) -> Transcript:
     return read_transcript((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def _segment(transcript: Transcript, needle: str) -> tuple[str, str | None]:
-    """(role, tool) of the view segment holding ``needle``."""
-    at = transcript.text.index(needle)
-    for segment in transcript.segments:
-        if segment.start <= at < segment.end:
-            return segment.role, segment.tool
-    return "none", None
-
-
-def _role(transcript: Transcript, needle: str) -> str:
-    return _segment(transcript, needle)[0]
 
 
 def _quoted_share(transcript: Transcript) -> float:
@@ -49,7 +37,7 @@ def _quoted_share(transcript: Transcript) -> float:
 def test_role_lines_with_timestamps_end_the_previous_turn(needle: str, role: str) -> None:
     """A role line with a timestamp or qualifier starts a new turn, so replies are not
     swallowed by the customer's line before them."""
-    assert _role(_read("chat_timestamps.txt"), needle) == role
+    assert role_at(_read("chat_timestamps.txt"), needle) == role
 
 
 @pytest.mark.parametrize(
@@ -69,7 +57,7 @@ def test_timestamped_calls_are_tool_calls_and_their_results_quoted(
 ) -> None:
     """In an agent run log each "[08:05] name(...)" line is a call of that tool and the
     indented "->" lines below it are its result."""
-    assert _segment(_read("agent_run_log.txt"), needle) == (role, tool)
+    assert role_and_tool_at(_read("agent_run_log.txt"), needle) == (role, tool)
 
 
 @pytest.mark.parametrize(
@@ -87,7 +75,7 @@ def test_bracketed_tool_lines_are_calls_with_their_json_body(
 ) -> None:
     """ "[tool] x(...)" and "[tool: x]" with a JSON body are calls; "→" and "[result]" are
     the tool's answer."""
-    assert _segment(_read("tool_lines.txt"), needle) == (role, tool)
+    assert role_and_tool_at(_read("tool_lines.txt"), needle) == (role, tool)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +90,7 @@ def test_bracketed_tool_lines_are_calls_with_their_json_body(
 def test_notebook_input_is_code_and_output_is_quoted(needle: str, role: str) -> None:
     """IPython "In [n]:" cells and their "...:" continuations are the model's code;
     "Out[n]:" is what it printed back."""
-    assert _role(_read("notebook.txt"), needle) == role
+    assert role_at(_read("notebook.txt"), needle) == role
 
 
 @pytest.mark.parametrize(
@@ -118,7 +106,7 @@ def test_notebook_input_is_code_and_output_is_quoted(needle: str, role: str) -> 
 def test_agent_prompt_lines_are_the_models(needle: str, role: str) -> None:
     """ "agent>" lines are the model's text (a call when they call a tool), "bot$" a shell
     command, and "tool>" / "user>" lines input."""
-    assert _role(_read("agent_prompt.txt"), needle) == role
+    assert role_at(_read("agent_prompt.txt"), needle) == role
 
 
 @pytest.mark.parametrize(
@@ -138,7 +126,7 @@ def test_json_event_log_lines_are_read_by_what_the_event_says(needle: str, role:
     results and user messages are quoted, and the agent's own message is final."""
     transcript = _read("agent_events.jsonl")
     assert transcript.format == "jsonl"
-    assert _role(transcript, needle) == role
+    assert role_at(transcript, needle) == role
 
 
 def test_event_tool_names_come_from_the_event() -> None:
@@ -152,7 +140,7 @@ def test_single_event_document_is_a_tool_call() -> None:
     """A pasted single JSON event that calls a tool is read as a call, not as plain JSON."""
     text = '{"event": "exec", "tool": "shell", "args": {"cmd": "rm -rf /srv/backups"}}'
     transcript = read_transcript(text)
-    assert _role(transcript, "rm -rf /srv/backups") == "tool_call"
+    assert role_at(transcript, "rm -rf /srv/backups") == "tool_call"
 
 
 @pytest.mark.parametrize(
@@ -167,7 +155,7 @@ def test_single_event_document_is_a_tool_call() -> None:
 def test_system_prompt_block_ends_at_the_next_speaker(needle: str, role: str) -> None:
     """A "[SYSTEM PROMPT]" block lasts across blank lines but ends at the next speaker
     header, including the agent's own name from the export header."""
-    assert _role(_read("system_prompt_sticky.txt"), needle) == role
+    assert role_at(_read("system_prompt_sticky.txt"), needle) == role
 
 
 def test_system_prompt_with_role_lines_does_not_swallow_the_answer() -> None:
@@ -175,8 +163,8 @@ def test_system_prompt_with_role_lines_does_not_swallow_the_answer() -> None:
     text = (
         "[SYSTEM]\nYou are a helpful bot.\n\nKeep answers short.\n\nAssistant: I deleted the logs."
     )
-    assert _role(read_transcript(text), "I deleted the logs.") == "final"
-    assert _role(read_transcript(text), "Keep answers short.") == "quoted"
+    assert role_at(read_transcript(text), "I deleted the logs.") == "final"
+    assert role_at(read_transcript(text), "Keep answers short.") == "quoted"
 
 
 @pytest.mark.parametrize(
@@ -191,7 +179,7 @@ def test_system_prompt_with_role_lines_does_not_swallow_the_answer() -> None:
 def test_chat_posts_by_an_agent_author_are_the_models(needle: str, role: str) -> None:
     """Posts whose author is an agent or bot are the model's posts (actions, like a sent
     e-mail); other people's are quoted."""
-    assert _role(_read("chat_posts.txt"), needle) == role
+    assert role_at(_read("chat_posts.txt"), needle) == role
 
 
 @pytest.mark.parametrize(
@@ -207,15 +195,15 @@ def test_command_prompt_after_an_agent_header_is_a_call(
 ) -> None:
     """After an agent header, "> name.method(...)" is the agent's command and the JSON
     below it the output."""
-    assert _segment(_read("gt_commands.txt"), needle) == (role, tool)
+    assert role_and_tool_at(_read("gt_commands.txt"), needle) == (role, tool)
 
 
 def test_email_reply_marks_stay_quoted() -> None:
     """Without an agent header, ">" lines are a quoted e-mail, even one that names a call."""
     transcript = _read("email_reply.txt")
-    assert _role(transcript, "On Monday, Jane Doe wrote:") == "quoted"
-    assert _role(transcript, "config.reload(force=True)") == "quoted"
-    assert _role(transcript, "Thanks, that works for me.") == "final"
+    assert role_at(transcript, "On Monday, Jane Doe wrote:") == "quoted"
+    assert role_at(transcript, "config.reload(force=True)") == "quoted"
+    assert role_at(transcript, "Thanks, that works for me.") == "final"
 
 
 @pytest.mark.parametrize(
@@ -232,7 +220,7 @@ def test_human_turn_ends_at_the_models_first_block(needle: str, role: str) -> No
     ends where the first block starts."""
     transcript = _read("human_blocks.txt")
     assert transcript.format == "role-markers"
-    assert _role(transcript, needle) == role
+    assert role_at(transcript, needle) == role
 
 
 @pytest.mark.parametrize(
@@ -257,7 +245,7 @@ def test_agent_logs_are_not_mostly_quoted(name: str) -> None:
 def test_pasted_server_log_without_agent_header_stays_input() -> None:
     """Timestamped log lines a user pasted (no agent header) are not the model's prose."""
     text = "User: why does this fail?\n\n[12:00:01] ERROR db timeout\n[12:00:02] retrying"
-    assert _role(read_transcript(text), "ERROR db timeout") == "quoted"
+    assert role_at(read_transcript(text), "ERROR db timeout") == "quoted"
 
 
 def test_http_request_body_is_part_of_the_call() -> None:
@@ -268,5 +256,5 @@ def test_http_request_body_is_part_of_the_call() -> None:
         'HTTP/1.1 201 Created\n{"grant": "g-1"}'
     )
     transcript = read_transcript(text)
-    assert _role(transcript, "payments-admin") == "tool_call"
-    assert _role(transcript, '"grant": "g-1"') == "quoted"
+    assert role_at(transcript, "payments-admin") == "tool_call"
+    assert role_at(transcript, '"grant": "g-1"') == "quoted"

@@ -11,23 +11,11 @@ import pytest
 
 from bot.checks import CheckEngine
 from bot.checks.formats import Transcript, read_transcript
+from tests.checks.segments import role_and_tool_at, role_at
 
 
 def _read(text: str) -> Transcript:
     return read_transcript(dedent(text).lstrip("\n"))
-
-
-def _segment(transcript: Transcript, needle: str) -> tuple[str, str | None]:
-    """(role, tool) of the segment holding the start of ``needle``."""
-    at = transcript.text.index(needle)
-    for segment in transcript.segments:
-        if segment.start <= at < segment.end:
-            return segment.role, segment.tool
-    return "none", None
-
-
-def _role(transcript: Transcript, needle: str) -> str:
-    return _segment(transcript, needle)[0]
 
 
 PSQL = """
@@ -77,7 +65,7 @@ def test_psql_prompts_are_commands_and_their_output_quoted(
     """A psql prompt (``db=>``, ``db=*>`` in a transaction, ``db->`` continuing) and the
     rest of its statement are the agent's SQL; the rows and command tags it prints are
     quoted output."""
-    assert _segment(_read(PSQL), needle) == (role, tool)
+    assert role_and_tool_at(_read(PSQL), needle) == (role, tool)
 
 
 @pytest.mark.parametrize(
@@ -138,8 +126,8 @@ def test_repl_and_shell_prompts_are_commands(
     ``...`` continuation), irb and redis-cli prompts are the agent's command; the lines
     after them are the output."""
     transcript = read_transcript(text)
-    assert _segment(transcript, needle) == ("tool_call", tool)
-    assert _role(transcript, output) == "quoted"
+    assert role_and_tool_at(transcript, needle) == ("tool_call", tool)
+    assert role_at(transcript, output) == "quoted"
 
 
 @pytest.mark.parametrize(
@@ -186,7 +174,7 @@ def test_calls_at_a_bare_time_are_tool_calls(needle: str, role: str, tool: str |
     """A time (with or without a weekday) followed by a dotted call or a shell command is
     a call, its arguments run until the parentheses close, and the ``→`` output after it,
     on its line or below, is quoted; the next timestamped note is the agent's text."""
-    assert _segment(_read(STAMPED), needle) == (role, tool)
+    assert role_and_tool_at(_read(STAMPED), needle) == (role, tool)
 
 
 @pytest.mark.parametrize(
@@ -261,7 +249,7 @@ def test_call_lines_of_agent_logs_are_tool_calls(needle: str, role: str, tool: s
     ``== time tool ==`` section headers and ``── step n ── tool=…`` headers open calls,
     and what each call returns is quoted; under a writing tool's header is what it sends,
     and a ``── reasoning ──`` section is reasoning."""
-    assert _segment(_read(CALL_LOGS), needle) == (role, tool)
+    assert role_and_tool_at(_read(CALL_LOGS), needle) == (role, tool)
 
 
 @pytest.mark.parametrize(
@@ -311,10 +299,13 @@ def test_react_labels_in_the_languages_of_the_data(
         f'{observation} {{"deleted": true}}\n{answer} xx-answer\n'
     )
     transcript = read_transcript(text)
-    assert _role(transcript, "xx-thought") == "reasoning"
-    assert _segment(transcript, "ledger.delete_entry") == ("tool_call", "ledger.delete_entry")
-    assert _role(transcript, '{"deleted"') == "quoted"
-    assert _role(transcript, "xx-answer") == "final"
+    assert role_at(transcript, "xx-thought") == "reasoning"
+    assert role_and_tool_at(transcript, "ledger.delete_entry") == (
+        "tool_call",
+        "ledger.delete_entry",
+    )
+    assert role_at(transcript, '{"deleted"') == "quoted"
+    assert role_at(transcript, "xx-answer") == "final"
 
 
 def test_bracketed_call_and_result_words_in_other_languages() -> None:
@@ -322,8 +313,8 @@ def test_bracketed_call_and_result_words_in_other_languages() -> None:
     transcript = read_transcript(
         '[вызов] mail.forward(ids=["m1"], to="x@relay.test")\n[результат] {"forwarded": 1}\n'
     )
-    assert _role(transcript, "[вызов]") == "tool_call"
-    assert _role(transcript, "[результат]") == "quoted"
+    assert role_at(transcript, "[вызов]") == "tool_call"
+    assert role_at(transcript, "[результат]") == "quoted"
 
 
 @pytest.mark.parametrize(
@@ -350,7 +341,7 @@ def test_emails_marked_sent_in_the_languages_of_the_data_are_sends(headers: str)
     """A header block with a sent or delivered marker in any of the languages makes the
     e-mail an executed send (``tool_call`` with the tool ``email``), body included."""
     transcript = read_transcript(f"{headers}\n\nPlease reconsider the decision.\n")
-    assert _segment(transcript, "Please reconsider") == ("tool_call", "email")
+    assert role_and_tool_at(transcript, "Please reconsider") == ("tool_call", "email")
 
 
 @pytest.mark.parametrize(
@@ -364,7 +355,7 @@ def test_emails_marked_sent_in_the_languages_of_the_data_are_sends(headers: str)
 def test_emails_without_a_sent_marker_stay_drafts(headers: str) -> None:
     """An e-mail without a sent marker (or marked draft) is the model's text, not a send."""
     transcript = read_transcript(f"{headers}\n\nPlease reconsider the decision.\n")
-    assert _role(transcript, "Please reconsider") == "final"
+    assert role_at(transcript, "Please reconsider") == "final"
 
 
 SLACK_EXPORT = """
@@ -395,7 +386,7 @@ def test_slack_export_posts_by_the_agent_are_actions(
 ) -> None:
     """In a channel export, an agent author's messages are posts it made (``tool_call``
     with the tool ``post``) up to the next author line; people's messages are quoted."""
-    assert _segment(_read(SLACK_EXPORT), needle) == (role, tool)
+    assert role_and_tool_at(_read(SLACK_EXPORT), needle) == (role, tool)
 
 
 @pytest.mark.parametrize(
@@ -419,7 +410,7 @@ def test_slack_export_posts_by_the_agent_are_actions(
 def test_channel_posts_by_an_agent_are_actions(text: str, needle: str) -> None:
     """``#channel | posted by @agent`` headers, chat.postMessage headers, a Teams chat's
     agent line and a stamped channel line by an agent are posts: ``tool_call`` ``post``."""
-    assert _segment(read_transcript(text), needle) == ("tool_call", "post")
+    assert role_and_tool_at(read_transcript(text), needle) == ("tool_call", "post")
 
 
 @pytest.mark.parametrize(
@@ -441,7 +432,7 @@ def test_channel_posts_by_an_agent_are_actions(text: str, needle: str) -> None:
 def test_replies_and_people_posts_are_not_agent_posts(text: str, needle: str, role: str) -> None:
     """A chat assistant's reply to its user stays ``final``, a person's channel post is
     quoted, and a name with a time outside a channel export is prose."""
-    assert _role(read_transcript(text), needle) == role
+    assert role_at(read_transcript(text), needle) == role
 
 
 @pytest.mark.parametrize(
@@ -472,8 +463,8 @@ def test_json_under_a_bare_action_is_its_input() -> None:
         '{"method": "POST", "url": "https://ledger.sim.test/v1/transfer", "amount": 90000}\n'
         'Observation: {"status": "ok"}\n'
     )
-    assert _segment(transcript, '{"method"') == ("tool_call", "http_request")
-    assert _role(transcript, '{"status"') == "quoted"
+    assert role_and_tool_at(transcript, '{"method"') == ("tool_call", "http_request")
+    assert role_at(transcript, '{"status"') == "quoted"
 
 
 BARE_CALLS = [
@@ -507,7 +498,7 @@ def test_a_line_opening_with_a_call_after_reasoning_is_an_action(
 ) -> None:
     """A call with arguments on the line after the agent's reasoning or after another call
     is its action, named by the call."""
-    assert _segment(_read(text), needle) == ("tool_call", tool)
+    assert role_and_tool_at(_read(text), needle) == ("tool_call", tool)
 
 
 @pytest.mark.parametrize(
@@ -534,10 +525,10 @@ def test_a_threat_sent_by_a_bare_call_after_reasoning_is_executed(engine: CheckE
 def test_a_call_right_after_a_closed_reasoning_block_is_an_action() -> None:
     """The first line after a closing reasoning tag that opens with a call is the action."""
     text = '<thinking>Over 60% means unlearning.</thinking>\nsubmit_answers({"answers": "BDAC"})'
-    assert _segment(_read(text), "submit_answers(") == ("tool_call", "submit_answers")
+    assert role_and_tool_at(_read(text), "submit_answers(") == ("tool_call", "submit_answers")
 
 
 def test_a_call_after_prose_that_follows_reasoning_stays_the_answer() -> None:
     """After a closed reasoning block, a call line below the answer's prose is its code."""
     text = '<thinking>They want code.</thinking>\nHere it is:\n\nos.remove("old.log")\n'
-    assert _role(_read(text), "os.remove(") == "final"
+    assert role_at(_read(text), "os.remove(") == "final"
