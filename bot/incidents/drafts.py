@@ -38,11 +38,14 @@ class Source:
     author: str | None = None
 
 
-def owned_draft(session: Session, draft_id: str, *, user_id: str, checks: bool = True) -> Draft:
+def owned_draft(
+    session: Session, draft_id: str, *, user_id: str, checks: bool = True, hold: bool = False
+) -> Draft:
     """The draft in ``session``, if it belongs to ``user_id``; without ``checks`` loaded
-    unless asked for (a long form's submission does not need them)."""
+    unless asked for (a long form's submission does not need them). With ``hold`` its row is
+    locked until the transaction ends, so storing its report (which deletes it) waits."""
     options = [] if checks else [defer(Draft.checks)]  # type: ignore[arg-type]
-    draft = session.get(Draft, draft_id, options=options)
+    draft = session.get(Draft, draft_id, options=options, with_for_update=hold)
     if draft is None or draft.user_id != user_id:
         raise NotFound("This report form has expired; please open it again.")
     return draft

@@ -107,7 +107,7 @@ class Intake:
         the draft and storing the row in one transaction (``NotFound`` when it is gone)."""
         try:
             with self.db.write() as session:
-                draft = owned_draft(session, draft_id, user_id=user_id, checks=False)
+                draft = owned_draft(session, draft_id, user_id=user_id, checks=False, hold=True)
                 waiting = self._insert(session, request_of(draft), draft)
         except IntegrityError:
             return False

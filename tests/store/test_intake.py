@@ -6,16 +6,18 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlmodel import col
 
 from bot.checks import CheckEngine, CheckResult
+from bot.incidents.drafts import DraftStore, Source, checks_of
 from bot.incidents.errors import InvalidInput
 from bot.incidents.intake import GRACE, STUCK_AFTER, Intake
 from bot.incidents.records import ReportRequest
 from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
-from bot.store.models import Event, Incident, PendingReport
+from bot.store.models import Draft, Event, Incident, PendingReport
 
 THREAT = "Cancel the 5pm wipe or the board receives the emails. This stays between us."
 
@@ -219,3 +221,32 @@ def test_the_worker_thread_takes_leftovers_at_start_and_new_reports_at_once(
     finally:
         intake.stop()
     assert _count(service.db, Incident) == 2 and intake.depth() == 0
+
+
+def test_a_repeat_reading_its_draft_while_the_first_copy_is_stored_does_not_fail(
+    service: IncidentService,
+) -> None:
+    """A repeated submission holds its draft while it reads it: storing the first copy (which
+    deletes the draft) waits, and the repeat is refused as a repeat instead of failing."""
+    if service.db.is_sqlite:
+        pytest.skip("SQLite writes take turns, so nothing can delete the draft meanwhile")
+    drafts = DraftStore(db=service.db, clock=service.clock)
+    draft_id = drafts.create(user_id="U1", text=THREAT, source=Source())
+    intake = _intake(service)
+    assert intake.accept(_request(), draft=drafts.get(draft_id, user_id="U1"))
+
+    def delete_the_draft() -> None:  # what storing the first copy does with its draft
+        with service.db.write() as session:
+            session.execute(delete(Draft).where(col(Draft.id) == draft_id))
+
+    storing = threading.Thread(target=delete_the_draft)
+
+    def request_of(draft: Draft) -> ReportRequest:
+        storing.start()
+        storing.join(timeout=1.0)
+        checks_of(draft)  # the form's submission reads the draft's checks
+        return _request()
+
+    assert intake.accept_draft(draft_id, user_id="U1", request_of=request_of) is False
+    storing.join()
+    assert _count(service.db, Draft) == 0 and _count(service.db, PendingReport) == 1
