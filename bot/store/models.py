@@ -72,6 +72,12 @@ class Incident(SQLModel, table=True):
     last_nudged_at: datetime | None = Field(default=None)
     # The reporter's choice: False after "Stop updates" in one of the DMs about this incident.
     reporter_updates: bool = Field(default=True)
+    # Where an imported or eval-run sample came from; filled by `safetybot import`, editable.
+    eval_name: str | None = Field(default=None, max_length=200, index=True)
+    run_id: str | None = Field(default=None, max_length=200, index=True)
+    sample_id: str | None = Field(default=None, max_length=200)
+    epoch: int | None = Field(default=None)
+    source_file: str | None = Field(default=None, max_length=500)
 
 
 class IncidentCategory(SQLModel, table=True):
@@ -94,6 +100,27 @@ class Evidence(SQLModel, table=True):
     prompt: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     content_hash: str = Field(max_length=64, index=True)
     minhash: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class IncidentFile(SQLModel, table=True):
+    """A file that came with a report (``kind`` "attached": read into the evidence, or kept as
+    a reference when it could not be) or that the bot posted (``kind`` "evidence": the full
+    evidence as a file in the incident's thread)."""
+
+    __tablename__ = "incident_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True, ondelete="CASCADE")
+    kind: str = Field(default="attached", max_length=12)
+    position: int = Field(default=0)
+    name: str = Field(max_length=300)
+    filetype: str = Field(default="", max_length=40)
+    size: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    sha256: str | None = Field(default=None, max_length=64)
+    slack_file_id: str | None = Field(default=None, max_length=32)
+    permalink: str | None = Field(default=None, max_length=500)
+    read: bool = Field(default=False)
+    note: str | None = Field(default=None, max_length=300)
 
 
 class EvidenceBand(SQLModel, table=True):
