@@ -28,7 +28,7 @@ from sqlmodel import Session, col
 
 from bot.incidents import carried_checks
 from bot.incidents.drafts import owned_draft
-from bot.incidents.records import ReportOutcome, ReportRequest
+from bot.incidents.records import AttachedFile, ReportOutcome, ReportRequest
 from bot.incidents.service import IncidentService
 from bot.runtime import logs
 from bot.runtime.clock import Clock
@@ -273,6 +273,7 @@ def _waiting_of(session: Session, row: PendingReport) -> Waiting:
     later version no longer has are left out."""
     known = {f.name for f in fields(ReportRequest)}
     stored: dict[str, Any] = {k: v for k, v in row.request.items() if k in known}
+    stored["files"] = tuple(AttachedFile.of(f) for f in stored.get("files") or ())
     assert row.id is not None
     if "text" in stored:
         return Waiting(row.id, ReportRequest(**stored))

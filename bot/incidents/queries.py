@@ -12,7 +12,14 @@ from sqlmodel import Session, col
 from bot.incidents.errors import InvalidInput, NotFound
 from bot.incidents.filters import IncidentFilter
 from bot.incidents.records import IncidentDetail
-from bot.store.models import Event, Evidence, Finding, Incident, IncidentCategory
+from bot.store.models import (
+    Event,
+    Evidence,
+    Finding,
+    Incident,
+    IncidentCategory,
+    IncidentFile,
+)
 
 
 def by_idempotency_key(session: Session, key: str) -> Incident | None:
@@ -42,6 +49,11 @@ def detail(session: Session, incident: Incident) -> IncidentDetail:
     events = session.scalars(
         select(Event).where(col(Event.incident_id) == incident.id).order_by(col(Event.id))
     ).all()
+    files = session.scalars(
+        select(IncidentFile)
+        .where(col(IncidentFile.incident_id) == incident.id)
+        .order_by(col(IncidentFile.id))
+    ).all()
     duplicate_of = key_of(session, incident.duplicate_of_id)
     duplicates = session.scalars(
         select(col(Incident.key)).where(col(Incident.duplicate_of_id) == incident.id)
@@ -54,6 +66,7 @@ def detail(session: Session, incident: Incident) -> IncidentDetail:
         events=list(events),
         duplicate_of=duplicate_of,
         duplicates=list(duplicates),
+        files=list(files),
     )
 
 

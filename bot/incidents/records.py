@@ -3,12 +3,12 @@ with everything shown on its page, and the "not asked" default of a precondition
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 from bot.incidents.duplicates import DuplicateMatch
-from bot.store.models import Event, Evidence, Finding, Incident
+from bot.store.models import Event, Evidence, Finding, Incident, IncidentFile
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
@@ -19,6 +19,29 @@ class Unchecked:
 
 
 UNCHECKED = Unchecked()
+
+
+@dataclass(frozen=True)
+class AttachedFile:
+    """A file a report came with: read into the evidence (``read``), or kept as a reference
+    with a ``note`` saying why it was not (an image, too big, no access)."""
+
+    name: str
+    filetype: str = ""
+    size: int = 0
+    sha256: str | None = None
+    slack_file_id: str | None = None
+    permalink: str | None = None
+    read: bool = False
+    note: str | None = None
+
+    @classmethod
+    def of(cls, value: AttachedFile | Mapping[str, Any]) -> AttachedFile:
+        """The file itself, or the file a stored (JSON) report describes."""
+        if isinstance(value, AttachedFile):
+            return value
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in value.items() if k in known})
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,14 @@ class ReportRequest:
     source_ts: str | None = None
     source_permalink: str | None = None
     idempotency_key: str | None = None
+    # Files read into ``text`` (after the message text, in order) or kept as references.
+    files: Sequence[AttachedFile] = ()
+    # Where an imported eval sample came from (``safetybot import``); editable in the form.
+    eval_name: str | None = None
+    run_id: str | None = None
+    sample_id: str | None = None
+    epoch: int | None = None
+    source_file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,3 +93,4 @@ class IncidentDetail:
     events: list[Event]
     duplicate_of: str | None
     duplicates: list[str]
+    files: list[IncidentFile] = field(default_factory=list)

@@ -57,6 +57,11 @@ def add_incident(
         source_channel=request.source_channel,
         source_ts=request.source_ts,
         source_permalink=request.source_permalink,
+        eval_name=validation.clean(request.eval_name),
+        run_id=validation.clean(request.run_id),
+        sample_id=validation.clean(request.sample_id),
+        epoch=request.epoch,
+        source_file=validation.clean(request.source_file),
         created_at=now,
         updated_at=now,
         idempotency_key=request.idempotency_key,
@@ -65,6 +70,7 @@ def add_incident(
     session.flush()
     assert incident.id is not None
     store_evidence(session, incident.id, request, text, fingerprint)
+    session.add_all(rows.file_rows(incident.id, request.files))
     if categories:
         session.execute(
             insert(IncidentCategory),

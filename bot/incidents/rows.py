@@ -1,12 +1,16 @@
-"""Rows every change writes: an event on the timeline, and the findings of a check."""
+"""Rows every change writes: an event on the timeline, the findings of a check, and the
+files a report came with."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from bot.incidents.records import AttachedFile
 from bot.incidents.validation import NUL_STAND_IN
-from bot.store.models import Event, Finding
+from bot.store.models import Event, Finding, IncidentFile
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
@@ -34,6 +38,16 @@ def event(
         note=note,
         at=at,
     )
+
+
+def file_rows(
+    incident_id: int, files: Sequence[AttachedFile | Mapping[str, Any]]
+) -> list[IncidentFile]:
+    """The files a report came with as rows, in the order they were given."""
+    return [
+        IncidentFile(incident_id=incident_id, position=n, **asdict(AttachedFile.of(f)))
+        for n, f in enumerate(files)
+    ]
 
 
 def finding_rows(incident_id: int, result: CheckResult) -> list[Finding]:

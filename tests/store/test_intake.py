@@ -13,7 +13,7 @@ from bot.checks import CheckEngine, CheckResult
 from bot.incidents.drafts import DraftStore, Source, checks_of
 from bot.incidents.errors import InvalidInput
 from bot.incidents.intake import GRACE, STUCK_AFTER, Intake
-from bot.incidents.records import ReportRequest
+from bot.incidents.records import AttachedFile, ReportRequest
 from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
@@ -250,3 +250,26 @@ def test_a_repeat_reading_its_draft_while_the_first_copy_is_stored_does_not_fail
     assert intake.accept_draft(draft_id, user_id="U1", request_of=request_of) is False
     storing.join()
     assert _count(service.db, Draft) == 0 and _count(service.db, PendingReport) == 1
+
+
+def test_a_waiting_report_keeps_its_files_and_eval_fields(service: IncidentService) -> None:
+    """Files and eval fields survive the wait in the table and land on the incident."""
+    intake = _intake(service)
+    files = (
+        AttachedFile(name="run.jsonl", filetype="jsonl", size=120, sha256="ab" * 32, read=True),
+        AttachedFile(name="shot.png", filetype="png", size=9, note="an image: not read"),
+    )
+    request = _request(files=files, eval_name="agentic-shutdown", sample_id="s-7", epoch=2)
+    assert intake.accept(request)
+    _intake(service).run_once(every=True)  # another process: it reads the stored row
+    detail = service.detail("AIS-1")
+    assert [(f.name, f.read, f.position) for f in detail.files] == [
+        ("run.jsonl", True, 0),
+        ("shot.png", False, 1),
+    ]
+    assert detail.files[1].note == "an image: not read"
+    assert (detail.incident.eval_name, detail.incident.sample_id, detail.incident.epoch) == (
+        "agentic-shutdown",
+        "s-7",
+        2,
+    )
