@@ -1,6 +1,6 @@
 """What a list of incidents is filtered by, and the small query language users type for it.
 
-``open mine sev:high model:claude-x since:7d`` is read the same from Slack and the CLI.
+``open mine sev:high model:claude-x eval:shutdown_probe run:abc123 since:7d`` is read the same from Slack and the CLI.
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from bot.store.models import SEVERITIES, STATUSES
 
 _DURATION = re.compile(r"^(\d{1,4})([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
-LIST_HELP = "open | closed | mine | assigned | status:NAME | sev:LEVEL | model:NAME | since:7d"
+LIST_HELP = (
+    "open | closed | mine | assigned | status:NAME | sev:LEVEL | model:NAME | eval:NAME | "
+    "run:ID | since:7d"
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class IncidentFilter:
     reporter_id: str | None = None
     assignee_id: str | None = None
     model: str | None = None
+    # An imported sample's eval (task) name and run id; compared without case, like model.
+    eval_name: str | None = None
+    run_id: str | None = None
     since: datetime | None = None
     include_restricted: bool = True
 
@@ -58,6 +64,10 @@ def _apply(
         return replace(current, statuses=(_one_of(value, STATUSES, "status"),))
     if name == "model" and value:
         return replace(current, model=value)
+    if name == "eval" and value:
+        return replace(current, eval_name=value)
+    if name == "run" and value:
+        return replace(current, run_id=value)
     if name == "since":
         return replace(current, since=now - parse_duration(value))
     raise InvalidInput(f"I don't know the filter '{word}'. Try: {LIST_HELP}")

@@ -117,6 +117,10 @@ def filtered(statement: Select[Any], where: IncidentFilter) -> Select[Any]:
         statement = statement.where(col(Incident.assignee_id) == where.assignee_id)
     if where.model:
         statement = statement.where(func.lower(col(Incident.model_name)) == where.model.lower())
+    if where.eval_name:
+        statement = statement.where(func.lower(col(Incident.eval_name)) == where.eval_name.lower())
+    if where.run_id:
+        statement = statement.where(func.lower(col(Incident.run_id)) == where.run_id.lower())
     if where.since:
         statement = statement.where(col(Incident.created_at) >= where.since)
     if not where.include_restricted:
