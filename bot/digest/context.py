@@ -50,6 +50,7 @@ def digest_context(
         ],
         "by_category": top_n([(category_label(c), n) for c, n in f.by_category], top),
         "by_model": top_n([(m or "not given", n) for m, n in f.by_model], top),
+        "by_eval": top_n(f.by_eval, top),
         "high": [_named_context(n, f.as_of) for n in f.high],
         "high_more": f.high_total - f.high_restricted - len(f.high),
         "high_restricted": f.high_restricted,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.digest.weeks import Week
@@ -49,6 +49,8 @@ class Figures:
     high_restricted: int
     oldest: list[Named]
     trend: dict[str, list[int]]
+    # New incidents per eval (imported samples only; the rest have no eval), most first.
+    by_eval: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:

@@ -249,6 +249,19 @@ class WeekQueries:
         ).all()
         return [((label or "").strip() or None, int(n)) for label, n in rows]
 
+    def by_eval(self) -> list[tuple[str, int]]:
+        """New incidents per eval name (compared without case), most first; incidents with
+        no eval (reported by a person) are not counted."""
+        name = func.lower(func.trim(col(Incident.eval_name)))
+        count = func.count().label("n")
+        rows = self.session.execute(
+            select(func.min(col(Incident.eval_name)), count)
+            .where(_created_in(self.week), col(Incident.eval_name).is_not(None))
+            .group_by(name)
+            .order_by(count.desc(), name)
+        ).all()
+        return [(label.strip(), int(n)) for label, n in rows if label and label.strip()]
+
     def high(self, limit: int) -> tuple[list[Named], int, int]:
         """This week's high and critical incidents: up to ``limit`` named, total, restricted."""
         high = and_(_created_in(self.week), _unindexed(col(Incident.severity)).in_(HIGH))

@@ -82,6 +82,7 @@ class WeeklyDigest:
                 high_restricted=high_restricted,
                 oldest=q.oldest_open(self.oldest),
                 trend=q.trend(TREND_WEEKS),
+                by_eval=q.by_eval(),
             )
 
     def context(self, week: Week, *, terminal: bool = False) -> dict[str, Any]:
