@@ -35,6 +35,11 @@ def incident_json(incident: Incident, categories: list[str]) -> dict[str, Any]:
         "acknowledged_at": _time(incident.acknowledged_at),
         "closed_at": _time(incident.closed_at),
         "source_permalink": incident.source_permalink,
+        "eval_name": incident.eval_name,
+        "run_id": incident.run_id,
+        "sample_id": incident.sample_id,
+        "epoch": incident.epoch,
+        "source_file": incident.source_file,
     }
 
 

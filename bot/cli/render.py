@@ -66,6 +66,11 @@ def incident_detail(console: Console, detail: IncidentDetail) -> None:
         "duplicate of": detail.duplicate_of or "",
         "duplicates": ", ".join(detail.duplicates),
         "source": incident.source_permalink or "",
+        "eval": incident.eval_name or "",
+        "run": incident.run_id or "",
+        "sample": incident.sample_id or "",
+        "epoch": "" if incident.epoch is None else str(incident.epoch),
+        "source file": incident.source_file or "",
     }
     for name, value in fields.items():
         if value:

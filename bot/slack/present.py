@@ -283,8 +283,26 @@ def incident(
         "permalink": item.source_permalink,
         "check_reason": reason(item.check_reason or "", secrets),
         "duplicate_of": extra.pop("duplicate_of", None),
+        "sample_source": sample_source(item),
         **extra,
     }
+
+
+def sample_source(item: Incident) -> str:
+    """Where an imported sample came from (eval, run, sample, epoch, file); "" for a report."""
+    parts = [
+        f"{label} {value}"
+        for label, value in (
+            ("eval", item.eval_name),
+            ("run", item.run_id),
+            ("sample", item.sample_id),
+            ("epoch", item.epoch),
+        )
+        if value is not None and value != ""
+    ]
+    if item.source_file:
+        parts.append("from " + item.source_file.replace("\\", "/").rsplit("/", 1)[-1])
+    return " · ".join(parts)
 
 
 def _when(moment: datetime) -> str:

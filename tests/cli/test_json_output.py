@@ -19,6 +19,7 @@ LISTED = {
     "key", "title", "status", "resolution", "severity", "suggested_severity", "categories",
     "restricted", "model_name", "model_version", "seen_in", "reporter_id", "assignee_id",
     "created_at", "acknowledged_at", "closed_at", "source_permalink",
+    "eval_name", "run_id", "sample_id", "epoch", "source_file",
 }  # fmt: skip
 SHOWN = LISTED | {
     "resolution_summary", "check_reason", "duplicate_of", "duplicates", "evidence", "findings",
