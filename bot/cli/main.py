@@ -14,6 +14,7 @@ import typer
 from bot.cli import common, digest, json_views, progress, render
 from bot.cli.checks import check_command
 from bot.cli.evaluate import eval_command
+from bot.cli.importing import import_command
 from bot.config import Settings
 from bot.incidents.errors import DomainError
 from bot.incidents.filters import parse_filter
@@ -92,7 +93,7 @@ def report(
 @app.command("list")
 def list_(
     filters: list[str] = typer.Argument(
-        None, help="open, closed, status:NAME, sev:high, model:NAME, since:7d"
+        None, help="open, closed, status:NAME, sev:high, model:NAME, eval:NAME, run:ID, since:7d"
     ),
     limit: int = typer.Option(50, min=1, max=1000),
     json_output: bool = common.json_option(),
@@ -201,6 +202,7 @@ def _write_output(output: Path | None, write: Callable[[TextIO], int]) -> int:
 
 app.command("check")(check_command)
 app.command("eval")(eval_command)
+app.command("import")(import_command)
 digest.register(app)
 
 

@@ -37,9 +37,10 @@ def wanted(stream: TextIO | None = None) -> bool:
 
 
 @contextmanager
-def bar(description: str, total: int | None = None) -> Iterator[Update]:
-    """A transient progress bar on standard error; a no-op when that is not a terminal."""
-    if not wanted():
+def bar(description: str, total: int | None = None, *, quiet: bool = False) -> Iterator[Update]:
+    """A transient progress bar on standard error; a no-op when that is not a terminal,
+    or when ``quiet`` (a command printing ``--json``)."""
+    if quiet or not wanted():
         yield _ignore
         return
     columns = (
