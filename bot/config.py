@@ -8,12 +8,14 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.channel_models import ChannelModels, parse_channel_models
+from bot.webhooks.targets import parse_urls
 
 
 class ConfigError(Exception):
     """The configuration cannot work; the message says what to set."""
 
 
+MIN_WEBHOOK_SECRET = 16
 PLACEHOLDER_MARKERS = ("xxx", "changeme", "change-me", "your-", "replace", "placeholder", "...")
 
 
@@ -73,6 +75,12 @@ class Settings(BaseSettings):
         2.0, gt=0, validation_alias=_env("SAFETYBOT_OUTBOX_RETRY_BASE")
     )
     request_timeout: float = Field(10.0, gt=0, validation_alias=_env("SAFETYBOT_REQUEST_TIMEOUT"))
+    # Secret: a webhook URL often carries its receiver's token.
+    webhook_urls: SecretStr | None = Field(None, validation_alias=_env("SAFETYBOT_WEBHOOK_URLS"))
+    webhook_secret: SecretStr | None = Field(
+        None, validation_alias=_env("SAFETYBOT_WEBHOOK_SECRET")
+    )
+    webhook_timeout: float = Field(10.0, gt=0, validation_alias=_env("SAFETYBOT_WEBHOOK_TIMEOUT"))
     playground: bool = Field(False, validation_alias=_env("SAFETYBOT_PLAYGROUND"))
     playground_real_incidents: bool = Field(
         False, validation_alias=_env("SAFETYBOT_PLAYGROUND_REAL_INCIDENTS")
@@ -145,6 +153,27 @@ class Settings(BaseSettings):
                 f"set {' and '.join(missing)} (in the environment or .env) to connect to Slack; "
                 "see README 'Create the Slack app'"
             )
+
+    def webhook_url_list(self) -> list[str]:
+        """The URLs incident events are posted to (none when SAFETYBOT_WEBHOOK_URLS is unset).
+
+        Checked here rather than by a validator, whose error would print the URLs and the
+        tokens they may hold: ConfigError with one line when a URL is unusable
+        (``bot.webhooks.targets``) or the signing secret is missing.
+        """
+        raw = self.webhook_urls.get_secret_value() if self.webhook_urls else ""
+        try:
+            urls = parse_urls(raw)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        secret = self.webhook_secret.get_secret_value().strip() if self.webhook_secret else ""
+        if urls and not (_usable(self.webhook_secret) and len(secret) >= MIN_WEBHOOK_SECRET):
+            raise ConfigError(
+                "set SAFETYBOT_WEBHOOK_SECRET (a random string of at least 16 characters, which "
+                "signs every webhook request) when SAFETYBOT_WEBHOOK_URLS is set; "
+                "see docs/webhooks.md"
+            )
+        return urls
 
 
 def _usable(secret: SecretStr | None) -> bool:

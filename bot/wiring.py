@@ -19,6 +19,7 @@ from bot.runtime.clock import Clock, SystemClock
 from bot.store.checkpoints import Checkpointer
 from bot.store.db import Database
 from bot.web.metrics import Metrics
+from bot.webhooks.targets import target_id
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -77,6 +78,7 @@ def build(
         key_prefix=settings.key_prefix,
         on_notice=outbox_wake.set,
         redactor=Redactor(checks),
+        webhook_targets=[target_id(url) for url in settings.webhook_url_list()],
     )
     metrics.watch_reports_waiting(lambda: reports_waiting(db))
     return Services(
@@ -206,6 +208,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         permissions=Permissions(team),
     )
     _triage_notices(deps, client)
+    _webhooks(services, delivery)
     return SlackParts(
         app=create_app(deps, client),
         outbox=outbox,
@@ -243,6 +246,24 @@ def _triage_notices(deps: SlackDeps, client: WebClient) -> None:
     ReminderPosts(deps.delivery, usergroup=deps.settings.triage_usergroup).register()
     PeoplePosts(deps.delivery, reporter_updates=deps.settings.reporter_updates).register()
     deps.delivery.register(notices.HOME, home.sender(deps, client))
+
+
+def _webhooks(services: Services, delivery: Delivery) -> None:
+    """The sender of webhook notices (registered even with no URLs set, so that notices
+    left for a URL since removed are skipped with a warning)."""
+    from bot.incidents import notices
+    from bot.webhooks.sender import WebhookSender
+
+    settings = services.settings
+    secret = settings.webhook_secret
+    sender = WebhookSender(
+        urls=settings.webhook_url_list(),
+        secret=secret.get_secret_value() if secret else "",
+        redactor=services.incidents.redactor,
+        clock=services.clock,
+        timeout=settings.webhook_timeout,
+    )
+    delivery.register(notices.WEBHOOK, sender)
 
 
 def scheduled_jobs(services: Services, outbox: Outbox) -> list[ScheduledJob]:

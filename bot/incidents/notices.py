@@ -8,7 +8,8 @@ with the change that causes it, a crash or a Slack outage can delay a post, neve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,8 @@ REMINDER = "reminder"
 NUDGE = "nudge"
 PROBLEM = "problem"
 HOME = "home"
+# A signed POST of one incident event to one webhook URL (``bot.webhooks``).
+WEBHOOK = "webhook"
 
 # A Slack user id (U…, or W… on Enterprise Grid): the only reporters a DM can reach. A report
 # from the command line has ``cli:NAME`` as its reporter, who has no Slack DM to send to.
@@ -46,6 +49,12 @@ POST_CHANGING = frozenset(
 
 # Timeline kinds the reporter is told about (a note or an assignment is triage's business).
 REPORTER_KINDS = frozenset({"acknowledged", "status", "severity", "merged", "reopened"})
+
+# Timeline kinds sent to the webhook URLs (besides the report itself); a note or the link
+# on the incident a duplicate was merged into is not.
+WEBHOOK_KINDS = frozenset({"acknowledged", "assigned", "severity", "status", "reopened", "merged"})
+# Where a transaction's session holds the webhook targets its notices go to.
+_WEBHOOK_TARGETS = "safetybot_webhook_targets"
 
 
 def enqueue(
@@ -90,6 +99,7 @@ def reported(
         enqueue(session, CONFIRMATION, now, incident=incident, duplicates=seen)
     if incident.source_channel and incident.source_ts and not incident.restricted:
         enqueue(session, SOURCE_REPLY, now, incident=incident)
+    _webhooks(session, incident, None, now)
 
 
 def changed(session: Session, incident: Incident, events: Iterable[Event], now: datetime) -> None:
@@ -101,6 +111,8 @@ def changed(session: Session, incident: Incident, events: Iterable[Event], now: 
         session.flush()
         enqueue(session, CHANGE_REPLY, now, incident=incident, event_id=event.id)
         _people(session, incident, event, now)
+        if event.kind in WEBHOOK_KINDS:
+            _webhooks(session, incident, event, now)
 
 
 def _people(session: Session, incident: Incident, event: Event, now: datetime) -> None:
@@ -116,6 +128,36 @@ def _people(session: Session, incident: Incident, event: Event, now: datetime) -
         and reporter != event.actor
     ):
         enqueue(session, REPORTER_UPDATE, now, incident=incident, event_id=event.id)
+
+
+def send_webhooks(session: Session, targets: Sequence[str]) -> None:
+    """Have the notices of changes in ``session``'s transaction also go to the webhook
+    ``targets`` (``bot.webhooks.targets.target_id`` of each URL)."""
+    if targets:
+        session.info[_WEBHOOK_TARGETS] = tuple(targets)
+
+
+def _webhooks(session: Session, incident: Incident, event: Event | None, now: datetime) -> None:
+    """One notice per webhook target of ``event`` (None: the report itself), in order per
+    incident and target, with the state the incident is in now and a delivery id that
+    stays the same across retries."""
+    for target in session.info.get(_WEBHOOK_TARGETS, ()):
+        enqueue(
+            session,
+            WEBHOOK,
+            now,
+            incident=incident,
+            ordering_key=f"webhook:{incident.id}:{target}",
+            target=target,
+            delivery=uuid.uuid4().hex,
+            event_id=event.id if event is not None else None,
+            state={
+                "status": incident.status,
+                "severity": incident.severity,
+                "assignee": incident.assignee_id,
+                "resolution": incident.resolution,
+            },
+        )
 
 
 def is_slack_user(user_id: str | None) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot.incidents import changes, lifecycle, queries, reporting, search, validation
+from bot.incidents import changes, lifecycle, notices, queries, reporting, search, validation
 from bot.incidents.duplicates import (
     DuplicateMatch,
     Fingerprint,
@@ -66,7 +66,10 @@ class IncidentService:
         key_prefix: str,
         on_notice: Callable[[], None] = lambda: None,
         redactor: Redactor | None = None,
+        webhook_targets: Sequence[str] = (),
     ) -> None:
+        """``webhook_targets`` name the webhook URLs every report and change is also sent to
+        (``bot.webhooks``)."""
         self.db = db
         # What is masked wherever incidents are shown, and so never matched by a search.
         self.redactor = redactor or default_redactor()
@@ -74,6 +77,7 @@ class IncidentService:
         self.clock = clock
         self.key_prefix = key_prefix
         self.on_notice = on_notice
+        self.webhook_targets = tuple(webhook_targets)
         self._fingerprint = RecentResults(Fingerprint.of)
 
     # --- intake -------------------------------------------------------------------------
@@ -134,6 +138,7 @@ class IncidentService:
         now = self.clock.now()
         categories = validation.chosen_categories(request.categories, result)
         with self.db.write() as session:
+            notices.send_webhooks(session, self.webhook_targets)
             if also is not None:
                 also(session)
             incident = reporting.add_incident(
@@ -348,6 +353,7 @@ class IncidentService:
     def _changing(self) -> Iterator[Session]:
         """A write whose notices are handed to delivery once it has committed."""
         with self.db.write() as session:
+            notices.send_webhooks(session, self.webhook_targets)
             yield session
         self.on_notice()
 

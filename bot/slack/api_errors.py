@@ -10,9 +10,13 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-# What a Web API call raises when Slack refuses it or no answer comes back.
-SEND_ERRORS = (SlackApiError, OSError, http.client.HTTPException)
+from bot.runtime.http_refusal import HttpRefused
+
+# What a Web API call raises when Slack refuses it or no answer comes back (and what a webhook
+# raises when its receiver refuses it).
+SEND_ERRORS = (SlackApiError, OSError, http.client.HTTPException, HttpRefused)
 SLACK, TIMEOUT, NETWORK = "slack", "timeout", "network"
+HTTP = "http"  # a receiver other than Slack answered with an error status
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,12 @@ class Failure:
     @property
     def answered(self) -> bool:
         """Slack answered, so it did not act; after a timeout or network error it may have."""
-        return self.kind == SLACK
+        return self.kind in (SLACK, HTTP)
+
+    @property
+    def redirected(self) -> bool:
+        """A webhook's receiver answered with a redirect, which is never followed."""
+        return self.kind == HTTP and 300 <= self.status < 400
 
     @property
     def rate_limited(self) -> bool:
@@ -45,8 +54,13 @@ class Failure:
         return f"{self.kind}: {self.code}"
 
 
-def describe(error: SlackApiError | OSError | http.client.HTTPException) -> Failure:
+def describe(
+    error: SlackApiError | OSError | http.client.HTTPException | HttpRefused,
+) -> Failure:
     """The failure ``error`` stands for."""
+    if isinstance(error, HttpRefused):
+        retry_after = 1.0 if error.retry_after is None else error.retry_after
+        return Failure(HTTP, f"http_{error.status}", error.status, retry_after)
     if isinstance(error, SlackApiError):
         response = error.response
         status = getattr(response, "status_code", 200)

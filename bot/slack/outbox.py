@@ -13,6 +13,10 @@ one channel's digest of one week), sends it, and records the outcome:
 * permanent errors (``channel_not_found``, ``not_in_channel``, ``is_archived``, invalid
   auth...): not retried, logged once, and the reporter (and the triage team) are told.
 
+A webhook (``bot.webhooks``) is classified the same way from its receiver's HTTP status
+(``HttpRefused``): 429 waits for Retry-After, 5xx is retried, any other 4xx and a redirect
+fail for good.
+
 On PostgreSQL several replicas deliver at once without double sends: a notice is locked with
 ``FOR UPDATE SKIP LOCKED`` while it is being sent. On SQLite one worker per process (and one
 process) delivers.
@@ -102,7 +106,9 @@ def classify(error: BaseException, attempts: int, policy: RetryPolicy, jitter: f
     if failure.rate_limited:
         return _retry_or_fail(failure.short, failure.retry_after, attempts, policy)
     if failure.answered and (
-        failure.code in PERMANENT_ERRORS or (400 <= failure.status < 500 and failure.status != 408)
+        failure.code in PERMANENT_ERRORS
+        or (400 <= failure.status < 500 and failure.status != 408)
+        or failure.redirected
     ):
         return Outcome("failed", failure.short)
     # 5xx and unanswered calls are retried; an unanswered one may have reached Slack (UNCERTAIN).
