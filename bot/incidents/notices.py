@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -130,7 +130,7 @@ def _people(session: Session, incident: Incident, event: Event, now: datetime) -
         enqueue(session, REPORTER_UPDATE, now, incident=incident, event_id=event.id)
 
 
-def send_webhooks(session: Session, targets: Sequence[str]) -> None:
+def send_webhooks(session: Session, targets: Iterable[str]) -> None:
     """Have the notices of changes in ``session``'s transaction also go to the webhook
     ``targets`` (``bot.webhooks.targets.target_id`` of each URL)."""
     if targets:

@@ -31,7 +31,8 @@ class Failure:
 
     @property
     def answered(self) -> bool:
-        """Slack answered, so it did not act; after a timeout or network error it may have."""
+        """Slack (or a webhook's receiver) answered, so it did not act; after a timeout or
+        network error it may have."""
         return self.kind in (SLACK, HTTP)
 
     @property

@@ -217,3 +217,25 @@ def test_two_urls_each_get_every_event(
         f"webhook:{service.get(key).id}:{hooked.target}",
         f"webhook:{service.get(key).id}:{target_id(other)}",
     }
+
+
+def test_reopen_is_sent_and_a_note_is_not(hooked: Hooked) -> None:
+    """Reopening a closed incident is sent as incident.reopened; a timeline note sends nothing."""
+    key = hooked.report()
+    hooked.service.add_note(key, "Looked at it, nothing yet", actor="UTRIAGE1")
+    hooked.service.transition(key, "closed", actor="UTRIAGE1", resolution="false_positive")
+    hooked.service.reopen(key, actor="UTRIAGE2", note="It happened again")
+    hooked.deliver(key)
+    bodies = hooked.receiver.bodies()
+    assert [b["type"] for b in bodies] == [
+        "incident.created",
+        "incident.closed",
+        "incident.reopened",
+    ]
+    assert bodies[-1]["change"] == {
+        "from": "closed",
+        "to": "acknowledged",
+        "actor": "UTRIAGE2",
+        "note": "It happened again",
+    }
+    assert bodies[-1]["incident"]["status"] == "acknowledged"
