@@ -3,6 +3,7 @@ verifiable with the documented snippet, in order, with the state at the event, a
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlmodel import col, select
@@ -15,7 +16,7 @@ from bot.store.db import Database
 from bot.store.models import OutboxMessage
 from bot.webhooks.targets import target_id
 from tests.webhooks.conftest import PLAIN, SECRET, Hooked
-from tests.webhooks.receiver import documented_verify
+from tests.webhooks.receiver import DOCS, documented_verify
 
 TOKEN = "ghp_Zq8Lm3Rv7Tx2Wb9Nc4Yk1Hs6Jd0FpGa5TeUq"
 
@@ -239,3 +240,17 @@ def test_reopen_is_sent_and_a_note_is_not(hooked: Hooked) -> None:
         "note": "It happened again",
     }
     assert bodies[-1]["incident"]["status"] == "acknowledged"
+
+
+def test_the_documented_example_has_the_fields_a_body_has(hooked: Hooked) -> None:
+    """docs/webhooks.md's example payload names exactly the fields safetybot sends."""
+    section = DOCS.read_text(encoding="utf-8").split("## Payload (version 1)", 1)[1]
+    example = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    hooked.report()
+    hooked.deliver("AIS-1")
+    sent = hooked.receiver.bodies()[0]
+    assert set(example) == set(sent)
+    for part in ("incident", "change"):
+        assert set(example[part]) == set(sent[part]), part
+    for part in ("model", "eval", "evidence"):
+        assert set(example["incident"][part]) == set(sent["incident"][part]), part
