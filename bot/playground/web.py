@@ -4,7 +4,8 @@ One server answers everything, so the bot needs no other process:
 
 - ``/`` and ``/static/…``: the page (static files shipped in the package);
 - ``/playground/…``: what the page asks for (the state, and what a person did);
-- ``/api/METHOD`` and ``/response_url/NAME``: the fake Slack Web API the bot calls;
+- ``/api/METHOD``, ``/response_url/NAME`` and ``/upload/FILE``: the fake Slack Web API the
+  bot calls (``/upload/`` takes a file's bytes, see ``bot.testing.fake_slack_uploads``);
 - anything else (``/slack/events``, ``/healthz``, lifespan): the bot's own HTTP app.
 """
 
@@ -61,7 +62,7 @@ class PlaygroundApp:
             await self.bot(scope, receive, send)
             return
         path, method = scope["path"], scope["method"]
-        if path.startswith(("/api/", "/response_url/")):
+        if path.startswith(("/api/", "/response_url/", "/upload/")):
             await self._fake_api(scope, receive, send)
         elif method in ("GET", "HEAD") and path in ("/", "/index.html"):
             await _static(send, "index.html")

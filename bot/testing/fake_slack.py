@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from bot.testing.fake_slack_chat import ChatMethods
 from bot.testing.fake_slack_directory import DirectoryMethods
 from bot.testing.fake_slack_state import BOT_ID, BOT_USER
+from bot.testing.fake_slack_uploads import UPLOAD, UploadMethods
 from bot.testing.fake_slack_views import TRIGGER_TTL, ViewMethods
 from bot.testing.fake_slack_wire import (
     Answer,
@@ -73,6 +74,8 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "conversations.history": ("channel",),
     "conversations.replies": ("channel", "ts"),
     "usergroups.users.list": ("usergroup",),
+    "files.getUploadURLExternal": ("filename", "length"),
+    "files.completeUploadExternal": ("files",),
 }
 
 
@@ -97,7 +100,7 @@ class Call:
         return self.status == 200 and bool(self.response.get("ok"))
 
 
-class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods):
+class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods, UploadMethods):
     """A threaded HTTP server that answers like the Slack Web API and records every call."""
 
     def __init__(
@@ -263,6 +266,8 @@ class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods):
         """
         parts = urlsplit(path)
         segments = parts.path.strip("/").split("/")
+        if len(segments) == 2 and segments[0] == UPLOAD:  # a file's bytes, not arguments
+            return self.handle(UPLOAD, {"file_id": segments[1], "content": raw}, headers)
         if len(segments) != 2 or segments[0] not in ("api", RESPONSE_URL):
             return Reply(404, {"ok": False, "error": "not_found"})
         try:
@@ -317,6 +322,8 @@ class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods):
         """Check auth and arguments, then run the method's handler."""
         if method == RESPONSE_URL:
             return self._response_url(args)
+        if method == UPLOAD:
+            return self._receive_upload(args)
         handler = self._handlers().get(method)
         if handler is None:
             raise SlackError("unknown_method")
@@ -350,6 +357,8 @@ class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods):
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "usergroups.users.list": self._usergroups_users_list,
+            "files.getUploadURLExternal": self._files_getUploadURLExternal,
+            "files.completeUploadExternal": self._files_completeUploadExternal,
         }
 
     def _check_auth(self, args: Args, headers: dict[str, str]) -> None:
