@@ -37,6 +37,11 @@ PROBLEM = "problem"
 HOME = "home"
 # A signed POST of one incident event to one webhook URL (``bot.webhooks``).
 WEBHOOK = "webhook"
+# Sent last when an incident is reported, if its evidence is long: the whole evidence as a
+# file in the triage post's thread (after the post: it needs the post's ts).
+EVIDENCE_FILE = "evidence_file"
+# Longer than this many characters is longer than one page of ``/safety show``.
+EVIDENCE_FILE_OVER = 2_400
 
 # A Slack user id (U…, or W… on Enterprise Grid): the only reporters a DM can reach. A report
 # from the command line has ``cli:NAME`` as its reporter, who has no Slack DM to send to.
@@ -100,6 +105,13 @@ def reported(
     if incident.source_channel and incident.source_ts and not incident.restricted:
         enqueue(session, SOURCE_REPLY, now, incident=incident)
     _webhooks(session, incident, None, now)
+
+
+def evidence_file(session: Session, incident: Incident, now: datetime, *, length: int) -> None:
+    """The whole evidence as a file in the triage post's thread, when its ``length`` is more
+    than a page of ``/safety show``; enqueued after the post, in the incident's ordering key."""
+    if length > EVIDENCE_FILE_OVER:
+        enqueue(session, EVIDENCE_FILE, now, incident=incident)
 
 
 def changed(session: Session, incident: Incident, events: Iterable[Event], now: datetime) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 
 from bot.incidents.errors import InvalidInput, NotFound
 from bot.incidents.filters import IncidentFilter
-from bot.incidents.records import IncidentDetail
+from bot.incidents.records import EVIDENCE_KIND, IncidentDetail
 from bot.store.models import (
     Event,
     Evidence,
@@ -36,6 +36,15 @@ def load(session: Session, key: str, *, lock: bool = False) -> Incident:
     if incident is None:
         raise NotFound(f"There is no incident {(key or '').strip()[:40]!r}.")
     return incident
+
+
+def evidence_file(session: Session, incident_id: int) -> IncidentFile | None:
+    """The file of an incident's whole evidence that the bot posted, if it did."""
+    return session.scalars(
+        select(IncidentFile)
+        .where(col(IncidentFile.incident_id) == incident_id)
+        .where(col(IncidentFile.kind) == EVIDENCE_KIND)
+    ).first()
 
 
 def detail(session: Session, incident: Incident) -> IncidentDetail:

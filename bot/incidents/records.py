@@ -19,6 +19,8 @@ class Unchecked:
 
 
 UNCHECKED = Unchecked()
+# ``IncidentFile.kind`` of the file holding the whole evidence, posted by the bot.
+EVIDENCE_KIND = "evidence"
 
 
 @dataclass(frozen=True)
@@ -94,3 +96,8 @@ class IncidentDetail:
     duplicate_of: str | None
     duplicates: list[str]
     files: list[IncidentFile] = field(default_factory=list)
+
+    @property
+    def evidence_file(self) -> IncidentFile | None:
+        """The whole evidence as the bot posted it in the triage post's thread, if it did."""
+        return next((f for f in self.files if f.kind == EVIDENCE_KIND), None)

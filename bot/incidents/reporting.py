@@ -79,6 +79,7 @@ def add_incident(
     session.add_all(rows.finding_rows(incident.id, result))
     session.add(rows.event(incident.id, request.reporter_id, "reported", now, to="new", note=note))
     notices.reported(session, incident, now, matches=matches or ReportMatches())
+    notices.evidence_file(session, incident, now, length=len(text))
     incident.number = next_number(session, key_prefix)
     incident.key = f"{key_prefix}-{incident.number}"
     return incident

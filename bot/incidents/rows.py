@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.incidents.records import AttachedFile
+from bot.incidents.records import EVIDENCE_KIND, AttachedFile
 from bot.incidents.validation import NUL_STAND_IN
 from bot.store.models import Event, Finding, IncidentFile
 
@@ -48,6 +48,11 @@ def file_rows(
         IncidentFile(incident_id=incident_id, position=n, **asdict(AttachedFile.of(f)))
         for n, f in enumerate(files)
     ]
+
+
+def evidence_file_row(incident_id: int, posted: AttachedFile) -> IncidentFile:
+    """The file of the whole evidence the bot posted in the triage post's thread, as a row."""
+    return IncidentFile(incident_id=incident_id, kind=EVIDENCE_KIND, **asdict(posted))
 
 
 def finding_rows(incident_id: int, result: CheckResult) -> list[Finding]:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot.incidents import changes, lifecycle, notices, queries, reporting, search, validation
+from bot.incidents import changes, lifecycle, notices, queries, reporting, rows, search, validation
 from bot.incidents.duplicates import (
     DuplicateMatch,
     Fingerprint,
@@ -39,6 +39,7 @@ from bot.incidents.ports import Checker
 from bot.incidents.recent import RecentResults
 from bot.incidents.records import (
     UNCHECKED,
+    AttachedFile,
     IncidentDetail,
     ReportOutcome,
     ReportRequest,
@@ -363,6 +364,15 @@ class IncidentService:
             incident = queries.load(session, key)
             incident.source_permalink = permalink[:500]
             session.add(incident)
+
+    def add_evidence_file(self, key: str, posted: AttachedFile) -> None:
+        """Remember the file of the whole evidence in the triage post's thread; only the
+        first is kept, so a repeated delivery records it once."""
+        with self.db.write() as session:
+            incident = queries.load(session, key)
+            assert incident.id is not None
+            if queries.evidence_file(session, incident.id) is None:
+                session.add(rows.evidence_file_row(incident.id, posted))
 
     def set_post(self, key: str, *, channel: str, ts: str) -> None:
         """Remember where the incident's triage post is, to edit it later."""
