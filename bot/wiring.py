@@ -237,15 +237,18 @@ def _triage_team(services: Services, client: WebClient) -> TriageTeam:
 
 
 def _triage_notices(deps: SlackDeps, client: WebClient) -> None:
-    """Senders of reminders, nudges, DMs to assignees and reporters, and App Home refreshes."""
+    """Senders of reminders, nudges, DMs to assignees and reporters, App Home refreshes and
+    the whole evidence as a file in the triage thread."""
     from bot.incidents import notices
     from bot.slack import home
+    from bot.slack.evidence_file import EvidenceFiles
     from bot.slack.people_posts import PeoplePosts
     from bot.slack.reminder_posts import ReminderPosts
 
     ReminderPosts(deps.delivery, usergroup=deps.settings.triage_usergroup).register()
     PeoplePosts(deps.delivery, reporter_updates=deps.settings.reporter_updates).register()
     deps.delivery.register(notices.HOME, home.sender(deps, client))
+    EvidenceFiles(deps.delivery).register()
 
 
 def _webhooks(services: Services, delivery: Delivery) -> None:

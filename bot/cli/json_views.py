@@ -60,8 +60,23 @@ def detail_json(detail: IncidentDetail) -> dict[str, Any]:
         "duplicate_of": detail.duplicate_of,
         "duplicates": list(detail.duplicates),
         "evidence": {"text": detail.evidence.text, "prompt": detail.evidence.prompt},
+        "evidence_file": _evidence_file(detail),
         "findings": [_finding(f) for f in detail.findings],
         "timeline": [_event(e) for e in detail.events],
+    }
+
+
+def _evidence_file(detail: IncidentDetail) -> dict[str, Any] | None:
+    """The file of the whole evidence the bot posted in the triage thread, if it did."""
+    posted = detail.evidence_file
+    if posted is None:
+        return None
+    return {
+        "name": posted.name,
+        "size": posted.size,
+        "sha256": posted.sha256,
+        "slack_file_id": posted.slack_file_id,
+        "permalink": posted.permalink,
     }
 
 

@@ -71,6 +71,7 @@ def incident_detail(console: Console, detail: IncidentDetail) -> None:
         "sample": incident.sample_id or "",
         "epoch": "" if incident.epoch is None else str(incident.epoch),
         "source file": incident.source_file or "",
+        "evidence file": _evidence_file(detail),
     }
     for name, value in fields.items():
         if value:
@@ -93,3 +94,11 @@ def incident_detail(console: Console, detail: IncidentDetail) -> None:
         console.print(
             f"  {event.at:%Y-%m-%d %H:%M} {event.actor} {event.kind} {escape(change)} {escape(event.note or '')}"
         )
+
+
+def _evidence_file(detail: IncidentDetail) -> str:
+    """The whole evidence's file in the triage thread: its link, or its name without one."""
+    posted = detail.evidence_file
+    if posted is None:
+        return ""
+    return posted.permalink or f"{posted.name} (in the triage post's thread)"

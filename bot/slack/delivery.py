@@ -80,6 +80,11 @@ class Delivery:
         finally:
             self._local.notice = None
 
+    def current(self) -> OutboxMessage | None:
+        """The notice this thread is delivering, if any."""
+        notice: OutboxMessage | None = getattr(self._local, "notice", None)
+        return notice
+
     def post(self, channel: str, *, thread_ts: str | None = None, **message: Any) -> Any:
         """``chat.postMessage`` for the notice being delivered, at most once.
 
@@ -297,6 +302,7 @@ def evidence_context(
         "nav": _page_buttons(page, pages.count),
         "targets": targets[:FINDING_BUTTONS],
         "mark": _marked(mark) if mark else None,
+        "file": present.evidence_file(detail.evidence_file),
     }
 
 

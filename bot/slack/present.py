@@ -26,7 +26,7 @@ from bot.incidents.vocab import (
 )
 from bot.masking.redaction import Redactor, default_redactor
 from bot.slack import text as slack_text
-from bot.store.models import SEEN_IN, SEVERITIES, Incident
+from bot.store.models import SEEN_IN, SEVERITIES, Incident, IncidentFile
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
@@ -303,6 +303,14 @@ def sample_source(item: Incident) -> str:
     if item.source_file:
         parts.append("from " + item.source_file.replace("\\", "/").rsplit("/", 1)[-1])
     return " · ".join(parts)
+
+
+def evidence_file(posted: IncidentFile | None) -> dict[str, str] | None:
+    """The file of the whole evidence in the triage post's thread: name and link (raw, for
+    the template's filters); None when there is none."""
+    if posted is None:
+        return None
+    return {"name": posted.name, "permalink": posted.permalink or ""}
 
 
 def _when(moment: datetime) -> str:

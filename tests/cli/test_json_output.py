@@ -23,7 +23,7 @@ LISTED = {
 }  # fmt: skip
 SHOWN = LISTED | {
     "resolution_summary", "check_reason", "duplicate_of", "duplicates", "evidence", "findings",
-    "timeline",
+    "timeline", "evidence_file",
 }  # fmt: skip
 
 runner = CliRunner()
