@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from bot.incidents import changes, lifecycle, notices, queries, reporting, rows, search, validation
+from bot.incidents.attachments import evidence_limit
 from bot.incidents.duplicates import (
     DuplicateMatch,
     Fingerprint,
@@ -83,13 +84,16 @@ class IncidentService:
 
     # --- intake -------------------------------------------------------------------------
 
-    def check(self, text: str) -> CheckResult:
-        """Run the quick checks on a text without storing anything."""
-        return self.checker.run(validation.validated_text(text))
+    def check(self, text: str, *, files: Sequence[AttachedFile] = ()) -> CheckResult:
+        """Run the quick checks on a text (with the text of ``files`` read into it) without
+        storing anything."""
+        limit = evidence_limit(files, validation.MAX_EVIDENCE_CHARS)
+        return self.checker.run(validation.validated_text(text, limit))
 
     def validate(self, request: ReportRequest) -> None:
         """Raise ``InvalidInput`` if ``report`` would refuse ``request``; runs no checks."""
-        validation.validated_text(request.text)
+        limit = evidence_limit(request.files, validation.MAX_EVIDENCE_CHARS)
+        validation.validated_text(request.text, limit)
         validation.validate_request(request)
 
     def report(

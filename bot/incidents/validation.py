@@ -19,15 +19,17 @@ MAX_PROMPT_CHARS = 1_048_576
 NUL_STAND_IN = "\u2400"  # PostgreSQL text cannot hold NUL; shown as the ␀ symbol instead
 
 
-def validated_text(text: str | None) -> str:
-    """The evidence text, or ``InvalidInput`` when it is empty or over 1 MB."""
+def validated_text(text: str | None, limit: int = MAX_EVIDENCE_CHARS) -> str:
+    """The evidence text, or ``InvalidInput`` when it is empty or over ``limit`` (1 MB; more
+    for a report with files read into it: ``bot.incidents.attachments.evidence_limit``)."""
     if text is None or not text.strip():
         raise InvalidInput(
             "The model output is empty: paste the text that worries you.", field="evidence"
         )
-    if len(text) > MAX_EVIDENCE_CHARS:
+    if len(text) > limit:
         raise InvalidInput(
-            f"The text is {len(text):,} characters; the limit is {MAX_EVIDENCE_CHARS:,} (1 MB). "
+            f"The text is {len(text):,} characters; the limit is {limit:,} "
+            f"({round(limit / 1_048_576)} MB). "
             "Split it into several reports or keep the relevant part.",
             field="evidence",
         )
