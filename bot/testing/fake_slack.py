@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from bot.testing.fake_slack_chat import ChatMethods
 from bot.testing.fake_slack_directory import DirectoryMethods
+from bot.testing.fake_slack_files import FILES_PATH, FileMethods
 from bot.testing.fake_slack_state import BOT_ID, BOT_USER
 from bot.testing.fake_slack_uploads import UPLOAD, UploadMethods
 from bot.testing.fake_slack_views import TRIGGER_TTL, ViewMethods
@@ -76,6 +77,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "usergroups.users.list": ("usergroup",),
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),
+    "files.info": ("file",),
 }
 
 
@@ -100,7 +102,7 @@ class Call:
         return self.status == 200 and bool(self.response.get("ok"))
 
 
-class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods, UploadMethods):
+class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods, UploadMethods, FileMethods):
     """A threaded HTTP server that answers like the Slack Web API and records every call."""
 
     def __init__(
@@ -268,6 +270,8 @@ class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods, UploadMethods):
         segments = parts.path.strip("/").split("/")
         if len(segments) == 2 and segments[0] == UPLOAD:  # a file's bytes, not arguments
             return self.handle(UPLOAD, {"file_id": segments[1], "content": raw}, headers)
+        if segments[0] == FILES_PATH:
+            return self.download(parts.path, headers)
         if len(segments) != 2 or segments[0] not in ("api", RESPONSE_URL):
             return Reply(404, {"ok": False, "error": "not_found"})
         try:
@@ -359,6 +363,7 @@ class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods, UploadMethods):
             "usergroups.users.list": self._usergroups_users_list,
             "files.getUploadURLExternal": self._files_getUploadURLExternal,
             "files.completeUploadExternal": self._files_completeUploadExternal,
+            "files.info": self._files_info,
         }
 
     def _check_auth(self, args: Args, headers: dict[str, str]) -> None:

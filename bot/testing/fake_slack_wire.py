@@ -31,12 +31,14 @@ class Fault:
 
 @dataclass
 class Reply:
-    """What the server sends back: status, JSON body, extra headers, delay before sending."""
+    """What the server sends back: status, JSON body, extra headers, delay before sending;
+    ``raw`` bytes instead of the JSON body (a file download)."""
 
     status: int
     body: Answer
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    raw: bytes | None = None
 
 
 class SlackError(Exception):
@@ -103,9 +105,10 @@ def handler_for(
             """Wait for the reply's delay, then write it as JSON."""
             if reply.delay:
                 time.sleep(reply.delay)
-            body = json.dumps(reply.body).encode("utf-8")
+            body = json.dumps(reply.body).encode("utf-8") if reply.raw is None else reply.raw
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            if "Content-Type" not in reply.headers:
+                self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             for name, value in reply.headers.items():
                 self.send_header(name, value)

@@ -47,6 +47,7 @@ SCOPES: dict[str, frozenset[str]] = {
     "conversations_history": frozenset({"channels:history", "groups:history", "im:history"}),
     "conversations_replies": frozenset({"channels:history", "groups:history", "im:history"}),
     "reactions_add": frozenset({"reactions:write"}),
+    "files_info": frozenset({"files:read"}),
     "files_upload_v2": frozenset({"files:write"}),
     "files_getUploadURLExternal": frozenset({"files:write"}),
     "files_completeUploadExternal": frozenset({"files:write"}),
