@@ -6,7 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from bot.incidents import attachments
 from bot.incidents.drafts import Source, kept
+from bot.incidents.records import AttachedFile
 from bot.incidents.validation import suggested_severity
 from bot.incidents.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS, category_label
 from bot.masking.redaction import Redactor, default_redactor
@@ -28,6 +30,10 @@ INITIAL = "initial"
 # The private metadata key, in a form that refreshes as evidence is entered, of the length of
 # the text its suggestions are for (``bot.slack.report_refresh``).
 BASIS = "basis"
+# The private metadata key of the files the form's text holds or references
+# (``attachments.pack``): the draft keeps the text only.
+FILES = "files"
+METADATA_LIMIT = 3000
 NO_TEXT_NOTE = "That message has no text (an image or a file?). Paste the model output above."
 SENSITIVE_NOTE = (
     "The text contains what looks like a credential or personal data; "
@@ -50,12 +56,14 @@ def report_view(
     text: str,
     source: Source | None = None,
     defaults: FormDefaults | None = None,
+    files: Sequence[AttachedFile] = (),
 ) -> dict[str, Any]:
     """The report modal for ``text``, with the checks' confident suggestions selected and
-    ``defaults`` (where it was seen, the model) prefilled."""
+    ``defaults`` (where it was seen, the model) prefilled; ``files`` are those whose text
+    ``text`` holds (or that are kept as references), listed in the form."""
     source = source or Source()
     text = kept(text)  # as the draft keeps it, so the submission sees the field as shown
-    checks = deps.incidents.check(text) if text.strip() else None
+    checks = deps.incidents.check(text, files=files) if text.strip() else None
     # The checks travel with the draft: the submission and the intake reuse them.
     draft_id = deps.drafts.create(user_id=user_id, text=text, source=source, checks=checks)
     reader = None if deps.is_triage(user_id) else user_id  # the team may see every match
@@ -69,6 +77,7 @@ def report_view(
         defaults=defaults or FormDefaults(),
         refreshable=not text.strip(),
         redactor=deps.renderer.redactor,
+        files=files,
     )
     return deps.renderer.render_view("modals/report", **context)
 
@@ -83,6 +92,7 @@ def report_context(
     defaults: FormDefaults = FormDefaults(),
     refreshable: bool = False,
     redactor: Redactor | None = None,
+    files: Sequence[AttachedFile] = (),
 ) -> dict[str, Any]:
     """Template data of the report modal.
 
@@ -102,7 +112,8 @@ def report_context(
     chosen = {"categories": confident, "severity": severity}
     metadata = {"draft": draft_id, INITIAL: chosen, **({BASIS: len(text)} if refreshable else {})}
     return {
-        "private_metadata": json.dumps(metadata),
+        "private_metadata": _with_files(metadata, files),
+        "files": attachments.listed(files),
         "refreshable": refreshable,
         "checks": _checks(text, checks, masked, possible, redactor),
         "duplicates": present.duplicates(matches),
@@ -136,6 +147,24 @@ def report_context(
             CATEGORY_LABELS, list(dict.fromkeys([*confident, *possible, *CATEGORY_LABELS]))
         ),
     }
+
+
+def _with_files(metadata: dict[str, Any], files: Sequence[AttachedFile]) -> str:
+    """``metadata`` as JSON, with ``files`` packed into the room Slack leaves."""
+    if not files:
+        return json.dumps(metadata)
+    compact = (",", ":")
+    room = METADATA_LIMIT - len(json.dumps(metadata, separators=compact)) - len(f',"{FILES}":')
+    return json.dumps({**metadata, FILES: attachments.pack(files, room)}, separators=compact)
+
+
+def files_of(view: dict[str, Any]) -> list[AttachedFile]:
+    """The files a report modal carries in its private metadata."""
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return []
+    return attachments.unpack(metadata.get(FILES)) if isinstance(metadata, dict) else []
 
 
 def draft_id_of(view: dict[str, Any]) -> str:

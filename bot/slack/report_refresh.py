@@ -26,7 +26,7 @@ from bot.incidents.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS
 from bot.slack import present
 from bot.slack.deps import SlackDeps
 from bot.slack.listener import bound
-from bot.slack.report_modal import BASIS, CALLBACK_ID, report_context
+from bot.slack.report_modal import BASIS, CALLBACK_ID, files_of, report_context
 from bot.slack.views import chosen_categories, chosen_severity, multi, selected
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,8 @@ def refreshed_view(
 ) -> dict[str, Any]:
     """The form ``view`` with the suggestions for ``text`` and the reporter's choices kept."""
     text = kept(text)
-    checks = deps.incidents.check(text) if text.strip() else None
+    files = files_of(view)  # those of a flagged message, none of them read (its text was empty)
+    checks = deps.incidents.check(text, files=files) if text.strip() else None
     # The draft now holds the text the suggestions are for, so its submission reuses them.
     draft_id = str(_metadata(view).get("draft", ""))
     draft = deps.drafts.renew(draft_id, user_id=user_id, text=text, checks=checks)
@@ -92,12 +93,13 @@ def refreshed_view(
         source=source,
         refreshable=True,
         redactor=deps.renderer.redactor,
+        files=files,
     )
-    context.update(model=None, **_kept_choices(view))  # Slack keeps the model typed or prefilled
+    context.update(model=None, **kept_choices(view))  # Slack keeps the model typed or prefilled
     return deps.renderer.render_view("modals/report", **context)
 
 
-def _kept_choices(view: dict[str, Any]) -> dict[str, Any]:
+def kept_choices(view: dict[str, Any]) -> dict[str, Any]:
     """Template data that keeps what the reporter chose, and shows the untouched suggestions."""
     values = (view.get("state") or {}).get("values") or {}
     kept: dict[str, Any] = {"restricted": "restricted" in multi(values, "restricted")}

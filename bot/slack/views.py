@@ -15,7 +15,13 @@ from bot.incidents.records import ReportRequest
 from bot.runtime import logs
 from bot.slack.deps import SlackDeps
 from bot.slack.listener import bound
-from bot.slack.report_modal import CALLBACK_ID, INITIAL, draft_id_of, submitted_evidence
+from bot.slack.report_modal import (
+    CALLBACK_ID,
+    INITIAL,
+    draft_id_of,
+    files_of,
+    submitted_evidence,
+)
 from bot.store.models import Draft
 
 log = logging.getLogger(__name__)
@@ -79,6 +85,7 @@ def parse_submission(deps: SlackDeps, view: dict[str, Any], draft: Draft) -> Rep
         source_channel=draft.source_channel,
         source_ts=draft.source_ts,
         idempotency_key=_idempotency_key(view),
+        files=tuple(files_of(view)),
     )
 
 

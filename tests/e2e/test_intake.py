@@ -150,8 +150,9 @@ def test_bot_message_text_comes_from_blocks_and_attachments(bot: Bot) -> None:
     assert "I copied my weights" in value and "aws s3 cp" in value
 
 
-def test_message_without_text_opens_empty_field_with_note(bot: Bot) -> None:
-    """A message with no text (an image) opens the modal with an empty field and a note."""
+def test_message_without_text_opens_empty_field_with_note(bot: Bot, fake: Any) -> None:
+    """A message with no text and a file that cannot be read opens the modal with an empty
+    field, a note, and the file's line."""
     bot.message_shortcut(
         {
             "type": "message",
@@ -161,10 +162,11 @@ def test_message_without_text_opens_empty_field_with_note(bot: Bot) -> None:
             "files": [{"id": "F1"}],
         }
     )
-    view = bot.last_view()
+    view = fake.wait_for("views.update")[-1].args["view"]  # the form follows the files read
     evidence = next(b for b in view["blocks"] if b.get("block_id") == "evidence")
     assert "initial_value" not in evidence["element"]
     assert "no text" in json.dumps(view)
+    assert "cannot be found" in json.dumps(view)
 
 
 def test_long_message_is_stored_whole(bot: Bot) -> None:

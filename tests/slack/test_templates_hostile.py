@@ -29,7 +29,7 @@ from bot.digest.figures import Figures, Named
 from bot.digest.weeks import Week
 from bot.incidents.drafts import Source
 from bot.incidents.duplicates import DuplicateMatch
-from bot.incidents.records import IncidentDetail
+from bot.incidents.records import AttachedFile, IncidentDetail
 from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from bot.slack import present
 from bot.slack.blocks import TemplateRenderer
@@ -37,7 +37,15 @@ from bot.slack.commands import show_context
 from bot.slack.delivery import incident_context
 from bot.slack.report_modal import report_context
 from bot.slack.text import escape
-from bot.store.models import RESOLUTIONS, SEVERITIES, Event, Evidence, Finding, Incident
+from bot.store.models import (
+    RESOLUTIONS,
+    SEVERITIES,
+    Event,
+    Evidence,
+    Finding,
+    Incident,
+    IncidentFile,
+)
 from tests import inert
 from tests.inert import repeated, text_objects
 
@@ -144,7 +152,25 @@ def hostile_detail(value: str, **changes: Any) -> IncidentDetail:
         events=events,
         duplicate_of="AIS-7",
         duplicates=["AIS-43"],
+        files=[
+            IncidentFile(incident_id=42, position=n, **vars(f))
+            for n, f in enumerate(hostile_files(value))
+        ],
     )
+
+
+def hostile_files(value: str) -> list[AttachedFile]:
+    """Eleven files a report came with (more than a list shows), named and noted ``value``."""
+    return [
+        AttachedFile(
+            name=(value if n == 0 else repeated(value))[:300] or "x",
+            size=n * 1_000_000,
+            slack_file_id=f"F{n}",
+            read=n % 2 == 0,
+            note=(value if n < 2 else None) and value[:300],
+        )
+        for n in range(11)
+    ]
 
 
 def _note(note: str) -> Event:
@@ -207,6 +233,7 @@ def _report(value: str) -> dict[str, Any]:
         checks=checks,
         matches=hostile_matches(value),
         source=Source(channel="CSOURCE", ts="1700000000.000100"),
+        files=hostile_files(value),
     )
 
 
@@ -375,6 +402,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "modals/note": _triage_modal,
     "modals/notice": lambda v: {"text": f"Could not open *AIS-42*: {escape(v)}"},
     "modals/report": _report,
+    "modals/reading_files": lambda v: {"count": 3},
     "modals/resolve": lambda v: _triage_modal(
         v, resolution_options=present.options(RESOLUTION_LABELS, RESOLUTIONS)
     ),
