@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.incidents.records import IncidentDetail
-    from bot.store.models import Event, Finding, Incident
+    from bot.store.models import Event, Finding, Incident, IncidentFile
 
 
 def incident_json(incident: Incident, categories: list[str]) -> dict[str, Any]:
@@ -63,6 +63,7 @@ def detail_json(detail: IncidentDetail) -> dict[str, Any]:
         "evidence_file": _evidence_file(detail),
         "findings": [_finding(f) for f in detail.findings],
         "timeline": [_event(e) for e in detail.events],
+        "files": [_file(f) for f in detail.files],
     }
 
 
@@ -78,6 +79,11 @@ def _evidence_file(detail: IncidentDetail) -> dict[str, Any] | None:
         "slack_file_id": posted.slack_file_id,
         "permalink": posted.permalink,
     }
+
+
+def _file(file: IncidentFile) -> dict[str, Any]:
+    fields = ("kind", "name", "filetype", "size", "sha256", "slack_file_id", "permalink")
+    return {**{k: getattr(file, k) for k in fields}, "read": file.read, "note": file.note}
 
 
 def _finding(finding: Finding) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bot.incidents.attachments import size_text
 from bot.incidents.records import IncidentDetail, ReportOutcome
 from bot.store.models import Incident
 
@@ -83,6 +84,12 @@ def incident_detail(console: Console, detail: IncidentDetail) -> None:
         + (f" (first {EVIDENCE_PREVIEW:,} of {len(text):,} chars)" if shown != text else "")
     )
     console.print(escape(shown), soft_wrap=True)
+    files = [f for f in detail.files if f.kind == "attached"]
+    if files:
+        console.rule("files")
+    for f in files:
+        status = "read" + (f", {f.note}" if f.note else "") if f.read else (f.note or "not read")
+        console.print(f"  {escape(f.name)} ({size_text(f.size)}): {escape(status)}")
     console.rule("findings")
     for finding in detail.findings:
         console.print(

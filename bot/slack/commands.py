@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.incidents import attachments
 from bot.incidents.errors import DomainError, PermissionDenied
 from bot.incidents.filters import parse_filter
 from bot.incidents.records import IncidentDetail
@@ -185,7 +186,9 @@ def show_context(
     evidence = evidence_context(
         detail, visible=visible, redactor=redactor, page=page, finding=finding
     )
-    return {**context, "evidence": evidence, "timeline": timeline}
+    attached = [f for f in detail.files if f.kind == "attached"] if visible else []
+    files = attachments.listed(attached)  # the files the report came with, for those who see it
+    return {**context, "evidence": evidence, "timeline": timeline, "files": files}
 
 
 def _event_line(event: Any, *, with_note: bool) -> str:
