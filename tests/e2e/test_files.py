@@ -94,7 +94,8 @@ def test_a_six_megabyte_file_is_cut_at_the_cap_and_says_so(bot: Bot, fake: FakeS
 
 
 def test_an_image_is_kept_as_a_reference(bot: Bot, fake: FakeSlackAPI) -> None:
-    """An image is listed as not read, never downloaded, and recorded on the incident."""
+    """An image is listed as not read, never downloaded, recorded on the incident and listed
+    by ``show``."""
     image = fake.add_file("shot.png", b"\x89PNG\r\n", filetype="png", mimetype="image/png")
     view = _flag(bot, fake, THREAT, image)
     assert "not read: an image" in _file_lines(view)
@@ -103,6 +104,8 @@ def test_an_image_is_kept_as_a_reference(bot: Bot, fake: FakeSlackAPI) -> None:
     [attached] = detail.files
     assert not attached.read and attached.note == "not read: an image"
     assert fake.downloads == []
+    shown = json.dumps(bot.command("show AIS-1").json())
+    assert "shot.png" in shown and "not read: an image" in shown
 
 
 def test_a_missing_scope_still_files_the_report_with_a_line(bot: Bot, fake: FakeSlackAPI) -> None:
