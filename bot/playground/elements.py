@@ -79,6 +79,8 @@ def input_element(
     if kind == "timepicker":
         value = html.escape(str(item.get("initial_time", "")), quote=True)
         return f'<input type="time" class="bk-input" {attrs} value="{value}">'
+    if kind == "file_input":  # the playground's workspace has no files to pick from
+        return '<div class="bk-hint">(Files cannot be attached in the playground.)</div>'
     return unknown("element", item)
 
 
