@@ -250,8 +250,14 @@ _FIELDS = ("name", "filetype", "size", "sha256", "slack_file_id", "permalink", "
 
 def pack(files: Sequence[AttachedFile], room: int) -> list[list[Any]]:
     """``files`` as compact rows that fit ``room`` characters of JSON: names and notes are
-    shortened, then permalinks left out (the file id still names the file), if they must."""
-    shapes = (lambda f: f, _shortened, lambda f: replace(_shortened(f), permalink=None))
+    shortened, then permalinks left out (the file id still names the file), then hashes, if
+    they must. No file is ever left out."""
+    shapes = (
+        lambda f: f,
+        _shortened,
+        lambda f: replace(_shortened(f), permalink=None),
+        lambda f: replace(_shortened(f, 30, 40), permalink=None, sha256=None),
+    )
     rows: list[list[Any]] = []
     for shape in shapes:
         rows = [[getattr(shape(f), k) for k in _FIELDS] for f in files]
@@ -282,9 +288,8 @@ def _checked(values: dict[str, Any]) -> AttachedFile:
     return AttachedFile(**values)
 
 
-def _shortened(file: AttachedFile) -> AttachedFile:
-    note = file.note[:80] if file.note else None
-    return replace(file, name=file.name[:60], note=note)
+def _shortened(file: AttachedFile, name: int = 60, note: int = 80) -> AttachedFile:
+    return replace(file, name=file.name[:name], note=file.note[:note] if file.note else None)
 
 
 def _record(

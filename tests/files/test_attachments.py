@@ -153,6 +153,9 @@ def test_packed_files_fit_the_room_and_come_back() -> None:
     back = attachments.unpack(rows)
     assert [f.slack_file_id for f in back] == [f"F{i}" for i in range(10)]
     assert attachments.unpack([[1, 2], "junk", ["x"] * 8]) == []
+    twenty = attachments.pack(files * 2, 2800)
+    assert len(json.dumps(twenty, separators=(",", ":"))) <= 2800
+    assert len(attachments.unpack(twenty)) == 20
 
 
 def test_the_limit_grows_only_with_files_read() -> None:
