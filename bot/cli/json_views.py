@@ -63,7 +63,7 @@ def detail_json(detail: IncidentDetail) -> dict[str, Any]:
         "evidence_file": _evidence_file(detail),
         "findings": [_finding(f) for f in detail.findings],
         "timeline": [_event(e) for e in detail.events],
-        "files": [_file(f) for f in detail.files],
+        "files": [_file(f) for f in detail.attached_files],
     }
 
 

@@ -84,7 +84,7 @@ def incident_detail(console: Console, detail: IncidentDetail) -> None:
         + (f" (first {EVIDENCE_PREVIEW:,} of {len(text):,} chars)" if shown != text else "")
     )
     console.print(escape(shown), soft_wrap=True)
-    files = [f for f in detail.files if f.kind == "attached"]
+    files = detail.attached_files
     if files:
         console.rule("files")
     for f in files:

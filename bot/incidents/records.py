@@ -101,3 +101,8 @@ class IncidentDetail:
     def evidence_file(self) -> IncidentFile | None:
         """The whole evidence as the bot posted it in the triage post's thread, if it did."""
         return next((f for f in self.files if f.kind == EVIDENCE_KIND), None)
+
+    @property
+    def attached_files(self) -> list[IncidentFile]:
+        """The files the report came with, in their order (not the bot's evidence file)."""
+        return [f for f in self.files if f.kind != EVIDENCE_KIND]

@@ -186,7 +186,7 @@ def show_context(
     evidence = evidence_context(
         detail, visible=visible, redactor=redactor, page=page, finding=finding
     )
-    attached = [f for f in detail.files if f.kind == "attached"] if visible else []
+    attached = detail.attached_files if visible else []
     files = attachments.listed(attached)  # the files the report came with, for those who see it
     return {**context, "evidence": evidence, "timeline": timeline, "files": files}
 
