@@ -50,6 +50,7 @@ _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 # Timeline kinds that change what the incident post shows (a note only adds a reply).
 POST_CHANGING = frozenset(
     {"acknowledged", "status", "assigned", "severity", "merged", "reopened", "duplicate_linked"}
+    | {"details"}  # the model, eval, run, sample, epoch or source file edited
 )
 
 # Timeline kinds the reporter is told about (a note or an assignment is triage's business).

@@ -20,7 +20,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from bot.incidents import changes, lifecycle, notices, queries, reporting, rows, search, validation
+from bot.incidents import (
+    changes,
+    details,
+    lifecycle,
+    notices,
+    queries,
+    reporting,
+    rows,
+    search,
+    validation,
+)
 from bot.incidents.attachments import evidence_limit
 from bot.incidents.duplicates import (
     DuplicateMatch,
@@ -54,6 +64,7 @@ from bot.store.models import Event, Evidence, Incident
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
+    from bot.incidents.permissions import Permissions
 
 
 class IncidentService:
@@ -329,6 +340,17 @@ class IncidentService:
             incident = queries.load(session, key)
             event = changes.add_note(session, incident, text, actor=actor, now=self.clock.now())
         return event
+
+    def edit_details(
+        self, key: str, *, actor: str, rules: Permissions, **values: str | int | None
+    ) -> Event | None:
+        """Change the model and sample details named in ``values`` (``bot.incidents.details``):
+        triage team only; only what differs is written, with one event (``None``: no change)."""
+        rules.require_triage(actor, key, "edit the details of")
+        stored = details.validated(values)
+        with self._changing() as session:
+            incident = queries.load(session, key, lock=True)
+            return details.apply(session, incident, stored, actor=actor, now=self.clock.now())
 
     def mark_duplicate(self, key: str, of_key: str, *, actor: str) -> Incident:
         """Close ``key`` as a duplicate of ``of_key`` (followed to its root), linking both ways."""
