@@ -214,6 +214,12 @@ def add_note(turn: Turn) -> None:
     turn.open_modal(triage_modals.NOTE)
 
 
+def edit_details(turn: Turn) -> None:
+    """Open the details modal for the triage team, on a closed incident too (to correct it)."""
+    turn.require_triage("edit the details of")
+    turn.open_modal(triage_modals.DETAILS)
+
+
 VERBS: dict[str, Callable[[Turn], None]] = {
     "incident_ack": acknowledge,
     "incident_assign_me": assign_to_me,
@@ -224,6 +230,7 @@ VERBS: dict[str, Callable[[Turn], None]] = {
     "incident_merge": modal(triage_modals.MERGE, "merge"),
     "incident_reopen": reopen,
     "incident_note": add_note,
+    "incident_details": edit_details,
     "incident_show": show,
     "incident_updates_off": stop_updates,
 }

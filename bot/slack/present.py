@@ -340,9 +340,13 @@ def modal_choices() -> dict[str, Any]:
     }
 
 
+# The timeline kinds whose note a thread reply quotes.
+_REPLY_NOTES = ("note", "status", "reopened", "severity", "details")
+
+
 def change(event: Any, key: str) -> dict[str, Any]:
     """A timeline event as a thread reply: who did what (mrkdwn) and the note (raw text)."""
-    note = event.note if event.kind in ("note", "status", "reopened", "severity") else None
+    note = event.note if event.kind in _REPLY_NOTES else None
     return {
         "actor": mention(event.actor),
         "action": _phrase(event, f"*{key}*"),
@@ -380,6 +384,7 @@ def _phrase(event: Any, subject: str) -> str:
         "duplicate_linked": f"marked {other} as a duplicate of {subject}",
         "reopened": f"reopened {subject}",
         "note": f"added a note to {subject}",
+        "details": f"edited the details of {subject}",
     }
     kind = slack_text.escape(event.kind.replace("_", " "))
     return phrases.get(event.kind, f"changed {subject} ({kind})")

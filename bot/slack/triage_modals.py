@@ -1,10 +1,11 @@
-"""The triage modals (assign, severity, status, resolve, merge, note): opened from a button,
-submitted here. A submission checks who is asking, calls one service method, and shows any
-refusal inline in the modal; the incident post is updated by the outbox.
+"""The triage modals (assign, severity, status, resolve, merge, note, details): opened from
+a button, submitted here. A submission checks who is asking, calls one service method, and
+shows any refusal inline in the modal; the incident post is updated by the outbox.
 
 A modal carries only the incident key, the status it was opened on (so a change made
-meanwhile is refused, not overwritten) and, when it was opened from an ephemeral ``show``,
-that message's response URL so it can be refreshed.
+meanwhile is refused, not overwritten), for the details modal a digest of the details it
+shows (likewise) and, when it was opened from an ephemeral ``show``, that message's response
+URL so it can be refreshed.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.incidents import lifecycle
 from bot.incidents.errors import DomainError, InvalidInput
 from bot.incidents.records import IncidentDetail
 from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
-from bot.slack import present
+from bot.slack import details_form, present
 from bot.slack.deps import SlackDeps
 from bot.slack.listener import bound
 from bot.slack.text import truncate
@@ -38,6 +39,7 @@ STATUS = "triage_status"
 RESOLVE = "triage_resolve"
 MERGE = "triage_merge"
 NOTE = "triage_note"
+DETAILS = "triage_details"
 
 
 @dataclass(frozen=True)
@@ -47,16 +49,21 @@ class Meta:
     key: str
     status: str
     origin: str = ""  # response URL of the ephemeral message it was opened from
+    seen: str = ""  # the details modal: a digest of the details it was opened with
 
     def encode(self) -> str:
-        return json.dumps({"key": self.key, "status": self.status, "origin": self.origin})
+        data = {"key": self.key, "status": self.status, "origin": self.origin}
+        return json.dumps({**data, "seen": self.seen} if self.seen else data)
 
     @classmethod
     def decode(cls, view: dict[str, Any]) -> Meta:
         try:
             data = json.loads(view.get("private_metadata") or "{}")
             return cls(
-                key=str(data["key"]), status=str(data["status"]), origin=data.get("origin") or ""
+                key=str(data["key"]),
+                status=str(data["status"]),
+                origin=data.get("origin") or "",
+                seen=str(data.get("seen") or ""),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidInput("This form has lost track of its incident; open it again.") from exc
@@ -72,8 +79,9 @@ def view(
     incident = detail.incident
     fields = present.incident(incident, detail.categories)
     visible = deps.rules.may_see_content(user_id, incident)
+    seen = details_form.seen(incident) if callback == DETAILS else ""
     context: dict[str, Any] = {
-        "private_metadata": Meta(incident.key, incident.status, origin).encode(),
+        "private_metadata": Meta(incident.key, incident.status, origin, seen).encode(),
         "key": incident.key,
         "title": incident.title if visible else "",
         "severity_label": fields["severity_label"],
@@ -112,6 +120,11 @@ def _merge_context(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any]:
     return {"suggestions": present.duplicates(suggestions), "prefix": deps.settings.key_prefix}
 
 
+def _details_context(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any]:
+    shown = details_form.shown(detail.incident, deps.renderer.redactor.text)
+    return {"shown": shown, "limits": details_form.LIMITS}
+
+
 def _nothing(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any]:
     return {}
 
@@ -123,6 +136,7 @@ _EXTRA: dict[str, Callable[[SlackDeps, IncidentDetail], dict[str, Any]]] = {
     RESOLVE: _resolve_context,
     MERGE: _merge_context,
     NOTE: _nothing,
+    DETAILS: _details_context,
 }
 
 
@@ -241,6 +255,20 @@ def _note(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:
     deps.incidents.add_note(meta.key, _text(values, "note"), actor=user_id)
 
 
+def _details(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:
+    deps.rules.require_triage(user_id, meta.key, "edit the details of")
+    incident = deps.incidents.get(meta.key)
+    if details_form.seen(incident) != meta.seen:
+        raise InvalidInput(
+            f"The details of {meta.key} changed while this form was open; nothing was changed. "
+            "Open it again to see them."
+        )
+    opened = details_form.shown(incident, deps.renderer.redactor.text)
+    changed = details_form.edits(values, opened)
+    if changed:
+        deps.incidents.edit_details(meta.key, actor=user_id, rules=deps.rules, **changed)
+
+
 SUBMISSIONS: dict[str, tuple[Submission, str]] = {
     ASSIGN: (_assign, "assignee"),
     SEVERITY: (_severity, "severity"),
@@ -248,6 +276,7 @@ SUBMISSIONS: dict[str, tuple[Submission, str]] = {
     RESOLVE: (_resolve, "resolution"),
     MERGE: (_merge, "other"),
     NOTE: (_note, "note"),
+    DETAILS: (_details, "model"),
 }
 
 
