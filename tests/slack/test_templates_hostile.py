@@ -31,7 +31,8 @@ from bot.incidents.drafts import Source
 from bot.incidents.duplicates import DuplicateMatch
 from bot.incidents.records import AttachedFile, IncidentDetail
 from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
-from bot.slack import present
+from bot.masking.redaction import default_redactor
+from bot.slack import details_form, present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.commands import show_context
 from bot.slack.delivery import incident_context
@@ -111,6 +112,20 @@ def hostile_incident(value: str, **changes: Any) -> Incident:
     }
     fields.update(changes)
     return Incident(**fields)
+
+
+def hostile_details(value: str) -> Incident:
+    """An incident whose model, eval, run, sample and source file are ``value``, with a key in
+    its model name."""
+    return hostile_incident(
+        value,
+        model_name=f"{SECRET} {value}",
+        eval_name=value,
+        run_id=value,
+        sample_id=value,
+        epoch=7,
+        source_file=value,
+    )
 
 
 def hostile_evidence(value: str) -> str:
@@ -396,6 +411,11 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
         "warning": True,
     },
     "modals/assign": lambda v: _triage_modal(v, assignee="UTRIAGE1"),
+    "modals/details": lambda v: _triage_modal(
+        v,
+        shown=details_form.shown(hostile_details(v), default_redactor().text),
+        limits=details_form.LIMITS,
+    ),
     "modals/merge": lambda v: _triage_modal(
         v, suggestions=present.duplicates(hostile_matches(v)), prefix="AIS"
     ),
