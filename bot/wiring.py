@@ -244,11 +244,13 @@ def _triage_notices(deps: SlackDeps, client: WebClient) -> None:
     from bot.slack.evidence_file import EvidenceFiles
     from bot.slack.people_posts import PeoplePosts
     from bot.slack.reminder_posts import ReminderPosts
+    from bot.slack.screen_replies import ScreenReplies
 
     ReminderPosts(deps.delivery, usergroup=deps.settings.triage_usergroup).register()
     PeoplePosts(deps.delivery, reporter_updates=deps.settings.reporter_updates).register()
     deps.delivery.register(notices.HOME, home.sender(deps, client))
     EvidenceFiles(deps.delivery).register()
+    ScreenReplies(deps.delivery).register()  # the summary of an eval log screened in Slack
 
 
 def _webhooks(services: Services, delivery: Delivery) -> None:

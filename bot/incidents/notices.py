@@ -40,6 +40,9 @@ WEBHOOK = "webhook"
 # Sent last when an incident is reported, if its evidence is long: the whole evidence as a
 # file in the triage post's thread (after the post: it needs the post's ts).
 EVIDENCE_FILE = "evidence_file"
+# The summary of an eval log screened in Slack, as a reply in the flagged message's thread
+# (``bot.ingest.summary_reply``; no incident of its own).
+SCREEN_SUMMARY = "screen_summary"
 # Longer than this many characters is longer than one page of ``/safety show``.
 EVIDENCE_FILE_OVER = 2_400
 

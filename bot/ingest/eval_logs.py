@@ -14,7 +14,7 @@ import json
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from bot.ingest.samples import (
     Sample,
@@ -40,8 +40,9 @@ def is_log(document: Any) -> bool:
     )
 
 
-def read_zip(path: Path, name: str) -> list[Sample]:
-    """The samples of a ``.eval`` archive; ``UnreadableFile`` when it is not one."""
+def read_zip(path: Path | IO[bytes], name: str) -> list[Sample]:
+    """The samples of a ``.eval`` archive (a path, or its bytes as a file object);
+    ``UnreadableFile`` when it is not one."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = {info.filename: info for info in archive.infolist()}

@@ -25,7 +25,7 @@ from bot.checks.similarity import jaccard_estimate
 from bot.incidents import changes, validation
 from bot.incidents.duplicates import NEAR_DUPLICATE_MIN, Fingerprint
 from bot.incidents.errors import InvalidInput
-from bot.incidents.records import ReportRequest
+from bot.incidents.records import AttachedFile, ReportRequest
 from bot.store.models import SEVERITIES
 
 if TYPE_CHECKING:
@@ -62,6 +62,9 @@ class ImportOptions:
     reporter_id: str = DEFAULT_REPORTER
     restricted: bool = False
     seen_in: str = "internal_eval"
+    # Screening in Slack: the flagged message's link and the log's file, kept on each incident.
+    source_permalink: str | None = None
+    files: tuple[AttachedFile, ...] = ()
 
     def __post_init__(self) -> None:
         if self.min_severity not in SEVERITIES[1:]:
@@ -218,6 +221,8 @@ class Screening:
             sample_id=_clip(sample.sample_id, 200),
             epoch=sample.epoch,
             source_file=sample.source_file[-500:],
+            source_permalink=self.options.source_permalink,
+            files=self.options.files,
         )
 
     def _link(self, sample: Sample, key: str, target: str, similarity: float) -> None:

@@ -29,6 +29,7 @@ from bot.slack.listener import bound
 from bot.slack.report_modal import (
     CALLBACK_ID,
     draft_id_of,
+    eval_logs_of,
     files_of,
     report_context,
     submitted_evidence,
@@ -108,6 +109,7 @@ def form_with_uploads(
         refreshable=not text.strip(),
         redactor=deps.renderer.redactor,
         files=files,
+        eval_logs=eval_logs_of(view),  # the form keeps offering them
     )
     if text.strip():  # a new action id, so that Slack shows the new text, not the one typed
         context["evidence"]["action"] = _other_action(values)

@@ -11,6 +11,7 @@ from bot.incidents.drafts import Source, kept
 from bot.incidents.records import AttachedFile
 from bot.incidents.validation import suggested_severity
 from bot.incidents.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS, category_label
+from bot.ingest.log_files import LogFile
 from bot.masking.redaction import Redactor, default_redactor
 from bot.slack import evidence_field, present
 from bot.slack.deps import SlackDeps
@@ -33,6 +34,8 @@ BASIS = "basis"
 # The private metadata key of the files the form's text holds or references
 # (``attachments.pack``): the draft keeps the text only.
 FILES = "files"
+# The private metadata key of the eval logs the form offers to screen (``bot.slack.eval_screen``).
+EVAL_LOGS = "eval_logs"
 METADATA_LIMIT = 3000
 NO_TEXT_NOTE = "That message has no text (an image or a file?). Paste the model output above."
 SENSITIVE_NOTE = (
@@ -57,10 +60,12 @@ def report_view(
     source: Source | None = None,
     defaults: FormDefaults | None = None,
     files: Sequence[AttachedFile] = (),
+    eval_logs: Sequence[LogFile] = (),
 ) -> dict[str, Any]:
     """The report modal for ``text``, with the checks' confident suggestions selected and
     ``defaults`` (where it was seen, the model) prefilled; ``files`` are those whose text
-    ``text`` holds (or that are kept as references), listed in the form."""
+    ``text`` holds (or that are kept as references), listed in the form; each of
+    ``eval_logs`` gets a "Screen this eval log" button."""
     source = source or Source()
     text = kept(text)  # as the draft keeps it, so the submission sees the field as shown
     checks = deps.incidents.check(text, files=files) if text.strip() else None
@@ -78,6 +83,7 @@ def report_view(
         refreshable=not text.strip(),
         redactor=deps.renderer.redactor,
         files=files,
+        eval_logs=eval_logs,
     )
     return deps.renderer.render_view("modals/report", **context)
 
@@ -93,6 +99,7 @@ def report_context(
     refreshable: bool = False,
     redactor: Redactor | None = None,
     files: Sequence[AttachedFile] = (),
+    eval_logs: Sequence[LogFile] = (),
 ) -> dict[str, Any]:
     """Template data of the report modal.
 
@@ -111,9 +118,12 @@ def report_context(
     severity = suggested_severity(checks) if confident and checks else None
     chosen = {"categories": confident, "severity": severity}
     metadata = {"draft": draft_id, INITIAL: chosen, **({BASIS: len(text)} if refreshable else {})}
+    if eval_logs:
+        metadata[EVAL_LOGS] = [[log.file_id[:32], log.name[:80]] for log in eval_logs]
     return {
         "private_metadata": _with_files(metadata, files),
         "files": attachments.listed(files),
+        "eval_logs": [{"id": log.file_id, "name": log.name} for log in eval_logs],
         "refreshable": refreshable,
         "checks": _checks(text, checks, masked, possible, redactor),
         "duplicates": present.duplicates(matches),
@@ -165,6 +175,20 @@ def files_of(view: dict[str, Any]) -> list[AttachedFile]:
     except ValueError:
         return []
     return attachments.unpack(metadata.get(FILES)) if isinstance(metadata, dict) else []
+
+
+def eval_logs_of(view: dict[str, Any]) -> list[LogFile]:
+    """The eval logs a report modal offers to screen, from its private metadata."""
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return []
+    rows = metadata.get(EVAL_LOGS) if isinstance(metadata, dict) else None
+    return [
+        LogFile(row[0], row[1])
+        for row in (rows if isinstance(rows, list) else [])
+        if isinstance(row, list) and len(row) == 2 and all(isinstance(v, str) for v in row)
+    ]
 
 
 def draft_id_of(view: dict[str, Any]) -> str:

@@ -26,7 +26,7 @@ from bot.incidents.vocab import CATEGORY_LABELS, SEEN_IN_LABELS, SEVERITY_LABELS
 from bot.slack import present
 from bot.slack.deps import SlackDeps
 from bot.slack.listener import bound
-from bot.slack.report_modal import BASIS, CALLBACK_ID, files_of, report_context
+from bot.slack.report_modal import BASIS, CALLBACK_ID, eval_logs_of, files_of, report_context
 from bot.slack.views import chosen_categories, chosen_severity, multi, selected
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,7 @@ def refreshed_view(
         refreshable=True,
         redactor=deps.renderer.redactor,
         files=files,
+        eval_logs=eval_logs_of(view),  # the form keeps offering them
     )
     context.update(model=None, **kept_choices(view))  # Slack keeps the model typed or prefilled
     return deps.renderer.render_view("modals/report", **context)

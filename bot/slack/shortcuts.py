@@ -11,7 +11,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.incidents.attachments import evidence_text
 from bot.incidents.drafts import Source
-from bot.slack import form_files, report_refresh
+from bot.ingest.log_files import logs_among
+from bot.slack import eval_screen, form_files, report_refresh
 from bot.slack.deps import SlackDeps
 from bot.slack.files import file_ids, read_files
 from bot.slack.form_defaults import defaults_for
@@ -29,6 +30,7 @@ def register(app: App, deps: SlackDeps) -> None:
     open."""
     report_refresh.register(app, deps)
     form_files.register(app, deps)  # before ``views``: a form with files to read first
+    eval_screen.register(app, deps)
     app.message_shortcut(MESSAGE_SHORTCUT)(bound(report_message, deps))
     app.shortcut(GLOBAL_SHORTCUT)(bound(new_incident, deps))
 
@@ -65,7 +67,13 @@ def open_for_message(deps: SlackDeps, client: WebClient, shortcut: dict[str, Any
     text = evidence_text(message_text(message), files)
     attached = [f.file for f in files]
     view = report_view(
-        deps, user_id=user_id, text=text, source=source, defaults=defaults, files=attached
+        deps,
+        user_id=user_id,
+        text=text,
+        source=source,
+        defaults=defaults,
+        files=attached,
+        eval_logs=logs_among(files),  # each offered for screening (``eval_screen``)
     )
     if ids:
         _replace(client, opened["view"]["id"], view)

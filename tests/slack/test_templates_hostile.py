@@ -31,12 +31,14 @@ from bot.incidents.drafts import Source
 from bot.incidents.duplicates import DuplicateMatch
 from bot.incidents.records import AttachedFile, IncidentDetail
 from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
+from bot.ingest.log_files import LogFile
 from bot.masking.redaction import default_redactor
 from bot.slack import details_form, present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.commands import show_context
 from bot.slack.delivery import incident_context
 from bot.slack.report_modal import report_context
+from bot.slack.screen_replies import summary_context
 from bot.slack.text import escape
 from bot.store.models import (
     RESOLUTIONS,
@@ -249,7 +251,28 @@ def _report(value: str) -> dict[str, Any]:
         matches=hostile_matches(value),
         source=Source(channel="CSOURCE", ts="1700000000.000100"),
         files=hostile_files(value),
+        eval_logs=[LogFile(f"F{n}{value[:20]}", value[:300] or "x") for n in range(3)],
     )
+
+
+def hostile_screen_summary(value: str) -> dict[str, Any]:
+    """A screening's reply data with ``value`` as the file, a category, keys and severity."""
+    data: dict[str, Any] = {
+        "file": value[:300],
+        "user": "UREPORTER",
+        "screened": 1200,
+        "flagged": 40,
+        "filed": 12,
+        "duplicates": 25,
+        "already_imported": 3,
+        "not_screened": 2,
+        "by_category": [[value[:60], 30], ["coercion", 12]],
+        "incidents": [[f"AIS-{n}" if n else value[:40], value[:20]] for n in range(10)],
+        "more_incidents": 2,
+        "linked_to": [value[:40], "AIS-1"],
+        "more_linked": 4,
+    }
+    return summary_context(data)
 
 
 def _check(value: str) -> dict[str, Any]:
@@ -404,6 +427,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
         "limit": 3,
         "ping": "<!subteam^S0TRIAGE>",
     },
+    "messages/screen_summary": hostile_screen_summary,
     "messages/show": lambda v: show_context(hostile_detail(v), visible=True, buttons=True),
     "messages/thread_reply": lambda v: {"key": "AIS-42", "reporter": present.mention("UREPORTER")},
     "messages/triage_answer": lambda v: {
@@ -423,6 +447,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "modals/notice": lambda v: {"text": f"Could not open *AIS-42*: {escape(v)}"},
     "modals/report": _report,
     "modals/reading_files": lambda v: {"count": 3},
+    "modals/screening": lambda v: {"state": "failed", "file": v, "problem": f"{v} is not a log."},
     "modals/resolve": lambda v: _triage_modal(
         v, resolution_options=present.options(RESOLUTION_LABELS, RESOLUTIONS)
     ),
