@@ -181,7 +181,7 @@ def eval_logs_of(view: dict[str, Any]) -> list[LogFile]:
     """The eval logs a report modal offers to screen, from its private metadata."""
     try:
         metadata = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    except (TypeError, ValueError):
         return []
     rows = metadata.get(EVAL_LOGS) if isinstance(metadata, dict) else None
     return [

@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlmodel import col
 
 from bot.incidents.filters import IncidentFilter
 from bot.ingest.formats import read_file
 from bot.ingest.screening import ImportOptions, Screening
+from bot.store.models import OutboxMessage
 from bot.testing.fake_slack import FakeSlackAPI
 from bot.testing.fake_slack_files import file_object
 from tests.e2e.harness import SOURCE, Bot, wait_until
@@ -150,6 +153,9 @@ def test_an_eval_log_is_screened_and_summarised_in_the_thread(bot: Bot, fake: Fa
         lambda: [c for c in fake.calls_to("chat.postMessage") if c.args.get("channel") != SOURCE],
         what="the triage posts",
     )
+    with bot.services.db.session() as session:
+        kinds = set(session.scalars(select(col(OutboxMessage.kind))))
+    assert "screen_summary" in kinds and "source_reply" not in kinds  # the summary names them
 
 
 def test_screening_again_or_importing_files_nothing_new(bot: Bot, fake: FakeSlackAPI) -> None:
