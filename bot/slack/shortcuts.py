@@ -26,8 +26,8 @@ GLOBAL_SHORTCUT = "new_incident"
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    """Listen for both shortcuts, and for evidence entered or files attached in the form they
-    open."""
+    """Listen for both shortcuts, and for evidence entered, files attached or an eval log
+    screened in the form they open."""
     report_refresh.register(app, deps)
     form_files.register(app, deps)  # before ``views``: a form with files to read first
     eval_screen.register(app, deps)
