@@ -103,7 +103,7 @@ def reported(
         enqueue(session, PERMALINK, now, incident=incident)
     team = [asdict(match) for match in matches.team]
     enqueue(session, INCIDENT_POST, now, incident=incident, duplicates=team)
-    if is_slack_user(incident.reporter_id):
+    if is_slack_user(incident.reporter_id) and incident.reporter_updates:
         seen = [asdict(match) for match in matches.reporter]
         enqueue(session, CONFIRMATION, now, incident=incident, duplicates=seen)
     if incident.source_channel and incident.source_ts and not incident.restricted:

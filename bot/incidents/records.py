@@ -64,6 +64,9 @@ class ReportRequest:
     source_ts: str | None = None
     source_permalink: str | None = None
     idempotency_key: str | None = None
+    # Whether the reporter gets a confirmation and later updates; a screened eval log names
+    # all its incidents in one summary instead of a DM for each.
+    reporter_updates: bool = True
     # Files read into ``text`` (after the message text, in order) or kept as references.
     files: Sequence[AttachedFile] = ()
     # Where an imported eval sample came from (``safetybot import``); editable in the form.

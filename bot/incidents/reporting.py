@@ -65,6 +65,7 @@ def add_incident(
         created_at=now,
         updated_at=now,
         idempotency_key=request.idempotency_key,
+        reporter_updates=request.reporter_updates,
     )
     session.add(incident)
     session.flush()

@@ -65,6 +65,8 @@ class ImportOptions:
     # Screening in Slack: the flagged message's link and the log's file, kept on each incident.
     source_permalink: str | None = None
     files: tuple[AttachedFile, ...] = ()
+    # False in Slack: the presser gets the thread's summary, not a DM per incident filed.
+    reporter_updates: bool = True
 
     def __post_init__(self) -> None:
         if self.min_severity not in SEVERITIES[1:]:
@@ -223,6 +225,7 @@ class Screening:
             source_file=sample.source_file[-500:],
             source_permalink=self.options.source_permalink,
             files=self.options.files,
+            reporter_updates=self.options.reporter_updates,
         )
 
     def _link(self, sample: Sample, key: str, target: str, similarity: float) -> None:

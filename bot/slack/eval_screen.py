@@ -105,6 +105,7 @@ def screen_log(
         reporter_id=user,
         source_permalink=_permalink(client, channel, ts),
         files=(_record(file, data),),
+        reporter_updates=False,
     )
     screening = Screening(deps.incidents, options)
     for sample in samples:

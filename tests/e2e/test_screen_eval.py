@@ -118,8 +118,8 @@ def _incidents(bot: Bot) -> list[Any]:
 
 def test_an_eval_log_is_screened_and_summarised_in_the_thread(bot: Bot, fake: FakeSlackAPI) -> None:
     """The form offers the .eval log; pressing files its two distinct flagged samples with
-    their eval fields, the presser as reporter and the log on each, links the near-copy, and
-    the thread gets the summary."""
+    their eval fields, the presser as reporter (told by the summary, not a DM each) and the log
+    on each, links the near-copy, and the thread gets the summary."""
     log = _add(fake, "shutdown_probe.eval", **EVAL)
     view = _form(bot, fake, log)
     [button] = _buttons(view)
@@ -156,6 +156,8 @@ def test_an_eval_log_is_screened_and_summarised_in_the_thread(bot: Bot, fake: Fa
     with bot.services.db.session() as session:
         kinds = set(session.scalars(select(col(OutboxMessage.kind))))
     assert "screen_summary" in kinds and "source_reply" not in kinds  # the summary names them
+    assert "confirmation" not in kinds  # one summary, not a DM per incident filed
+    assert not any(i.reporter_updates for i in incidents)
 
 
 def test_screening_again_or_importing_files_nothing_new(bot: Bot, fake: FakeSlackAPI) -> None:
