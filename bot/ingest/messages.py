@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.ingest.samples import Sample, as_json, optional_text, text_source
+from bot.ingest.samples import Sample, as_json, standalone
 
 
 def is_message(value: Any) -> bool:
@@ -26,13 +26,5 @@ def is_transcript(value: Any) -> bool:
 
 def transcript(value: Any, name: str, *, line: int | None = None) -> Sample:
     """The sample of one transcript (``is_transcript`` said it is one)."""
-    text = as_json(value)
     meta = value if isinstance(value, dict) else {}
-    return Sample(
-        text=text,
-        source=text_source(text),
-        source_file=name,
-        sample_id=optional_text(meta.get("id")),
-        model=optional_text(meta.get("model")),
-        line=line,
-    )
+    return standalone(as_json(value), meta, name, line)

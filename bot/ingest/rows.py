@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.ingest.samples import Sample, optional_text, text_source
+from bot.ingest.samples import Sample, standalone
 
 
 def is_row(value: Any) -> bool:
@@ -15,12 +15,4 @@ def is_row(value: Any) -> bool:
 
 def row(value: dict[str, Any], name: str, *, line: int | None = None) -> Sample:
     """The sample of one row (``is_row`` said it is one); its text is taken as it is."""
-    text = value["text"]
-    return Sample(
-        text=text,
-        source=text_source(text),
-        source_file=name,
-        sample_id=optional_text(value.get("id")),
-        model=optional_text(value.get("model")),
-        line=line,
-    )
+    return standalone(value["text"], value, name, line)

@@ -50,6 +50,19 @@ class Sample:
         return " · ".join(parts)
 
 
+def standalone(text: str, meta: dict[str, Any], name: str, line: int | None) -> Sample:
+    """A sample that is one text of its own (a transcript, a row), identified by its text;
+    ``meta`` may give its id and model."""
+    return Sample(
+        text=text,
+        source=text_source(text),
+        source_file=name,
+        sample_id=optional_text(meta.get("id")),
+        model=optional_text(meta.get("model")),
+        line=line,
+    )
+
+
 def as_json(value: Any) -> str:
     """A transcript as the evidence text: indented JSON, non-ASCII kept as it is."""
     return json.dumps(value, ensure_ascii=False, indent=2)
