@@ -32,6 +32,7 @@ _META_KEYS = frozenset(
 _TEXT_PARTS = frozenset({"text", "output_text", "input_text"})
 _REASONING_PARTS = frozenset({"thinking", "reasoning", "reasoning_text", "summary_text"})
 _CALL_PARTS = frozenset({"tool_use", "server_tool_use", "tool_call", "function_call"})
+_ARGUMENT_KEYS = ("arguments", "input", "action")
 
 
 def is_message(value: Any) -> bool:
@@ -49,26 +50,29 @@ def render_message(out: ViewBuilder, message: JObj) -> None:
     role = text_of(message.get("role")).lower()
     kind = text_of(message.get("type"))
     if role in _MODEL_ROLES:
-        _model_message(out, message)
+        render_model_message(out, message)
     elif role:
         render_input(out, message.get("content"))
     elif kind == "reasoning":
         _reasoning_item(out, message)
     elif kind.endswith("_call"):
-        _call(out, message.get("name"), message.get("arguments", message.get("input")))
+        # A local shell or computer call has no arguments but the action it runs.
+        arguments = next((message[k] for k in _ARGUMENT_KEYS if k in message), None)
+        render_call(out, message.get("name"), arguments, kind.removesuffix("_call"))
     elif kind.endswith("_output"):
         render_input(out, message.get("output"))
     out.synthetic("\n\n")
 
 
-def _model_message(out: ViewBuilder, message: JObj) -> None:
+def render_model_message(out: ViewBuilder, message: JObj) -> None:
+    """The model's message: reasoning fields, its content and its tool calls."""
     for key in ("reasoning_content", "reasoning", "thinking"):
         if isinstance(message.get(key), JStr):
             out.kinds.add("reasoning-field")
-            _block(out, message[key], "reasoning")
+            render_block(out, message[key], "reasoning")
     content = message.get("content")
     if isinstance(content, JStr):
-        _model_text(out, content)
+        render_model_text(out, content)
     elif isinstance(content, list):
         for part in content:
             _model_part(out, part)
@@ -77,12 +81,12 @@ def _model_message(out: ViewBuilder, message: JObj) -> None:
             _tool_call(out, call)
     legacy = message.get("function_call")
     if isinstance(legacy, JObj):
-        _call(out, legacy.get("name"), legacy.get("arguments"))
+        render_call(out, legacy.get("name"), legacy.get("arguments"))
 
 
 def _model_part(out: ViewBuilder, part: Any) -> None:
     if isinstance(part, JStr):
-        _model_text(out, part)
+        render_model_text(out, part)
         return
     if not isinstance(part, JObj):
         return
@@ -95,16 +99,16 @@ def _model_part(out: ViewBuilder, part: Any) -> None:
         out.synthetic("\n\n")
     elif kind in _CALL_PARTS:
         out.kinds.add("anthropic" if kind.endswith("tool_use") else "call-part")
-        _call(out, part.get("name"), part.get("input", part.get("arguments")))
+        render_call(out, part.get("name"), part.get("input", part.get("arguments")))
     elif kind == "refusal" and isinstance(part.get("refusal"), JStr):
-        _block(out, part["refusal"], "final")
+        render_block(out, part["refusal"], "final")
     elif kind not in ("redacted_thinking", "image", "image_url") and isinstance(
         part.get("text"), JStr
     ):
-        _model_text(out, part["text"])
+        render_model_text(out, part["text"])
 
 
-def _model_text(out: ViewBuilder, text: JStr) -> None:
+def render_model_text(out: ViewBuilder, text: JStr) -> None:
     """The model's own text: a JSON answer ({"thoughts":..., "command":...}) by its
     fields, anything else segmented as plain text."""
     inner = nested(text) if text.value.lstrip().startswith("{") else None
@@ -118,16 +122,17 @@ def _model_text(out: ViewBuilder, text: JStr) -> None:
 def _tool_call(out: ViewBuilder, call: JObj) -> None:
     function = call.get("function")
     if isinstance(function, JObj):
-        _call(out, function.get("name"), function.get("arguments"))
+        render_call(out, function.get("name"), function.get("arguments"))
     else:
         # Inspect: {"function": "bash", "arguments": {...}}; LangChain: name / args.
         out.kinds.add("inspect" if isinstance(function, JStr) else "call-part")
         name = function if isinstance(function, JStr) else call.get("name")
-        _call(out, name, call.get("arguments", call.get("args")))
+        render_call(out, name, call.get("arguments", call.get("args")))
 
 
-def _call(out: ViewBuilder, name: Any, arguments: Any) -> None:
-    tool = text_of(name) or "function"
+def render_call(out: ViewBuilder, name: Any, arguments: Any, default: str = "function") -> None:
+    """A tool call: its name, then its arguments as the action (reasoning fields apart)."""
+    tool = text_of(name) or default
     if isinstance(name, JStr):
         out.string(name, "tool_call", tool)
         out.synthetic("\n", "tool_call", tool)
@@ -149,13 +154,13 @@ def _reasoning_item(out: ViewBuilder, item: JObj) -> None:
     for key in ("summary", "content"):
         for part in item.get(key) or ():
             if isinstance(part, JObj) and isinstance(part.get("text"), JStr):
-                _block(out, part["text"], "reasoning")
+                render_block(out, part["text"], "reasoning")
 
 
 def render_input(out: ViewBuilder, content: Any, depth: int = 0) -> None:
     """Every text string of an input message, quoted."""
     if isinstance(content, JStr):
-        _block(out, content, "quoted")
+        render_block(out, content, "quoted")
     elif isinstance(content, list) and depth < 8:
         for item in content:
             render_input(out, item, depth + 1)
@@ -167,6 +172,7 @@ def render_input(out: ViewBuilder, content: Any, depth: int = 0) -> None:
                 render_input(out, value, depth + 1)
 
 
-def _block(out: ViewBuilder, text: JStr, role: str) -> None:
+def render_block(out: ViewBuilder, text: JStr, role: str) -> None:
+    """One string with one role, as a paragraph."""
     out.string(text, role)
     out.synthetic("\n\n")
