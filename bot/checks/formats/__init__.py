@@ -1,7 +1,8 @@
 """Read a pasted transcript in the format it came in.
 
 ``read_transcript(text)`` detects the format from the text itself: JSON chat messages
-(OpenAI, Anthropic, the Responses API, an Inspect AI sample or log), JSONL event logs,
+(OpenAI, Anthropic, the Responses API, an Inspect AI sample or log, Gemini contents and
+Gemini CLI sessions, LangChain / LangGraph message dumps), Codex CLI logs, JSONL event logs,
 AutoGen console logs, the console output of other agent frameworks (OpenHands, LangChain,
 CrewAI, harmony, SWE-agent), plain text with role headers, or plain text.
 Structured formats get a decoded view (the text the rules read) with a map back to the

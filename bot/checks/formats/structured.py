@@ -1,16 +1,26 @@
 """Recognise JSON transcripts: a message list, ``{"messages": [...]}``, an Inspect AI
 sample or log, a single message or API response, JSONL with one message or event per
 line, and agent event logs (``{"event": "tool_call", "tool": ..., "args": ...}``, see
-``events``). Anything else (a config file, truncated JSON) is left to the plain-text
-path."""
+``events``); Codex CLI logs (``codex``), Gemini conversations (``genai``) and LangChain
+message dumps (``langchain_messages``) where no shape above matched. Anything else (a
+config file, truncated JSON) is left to the plain-text path."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from bot.checks.formats import events, jsondoc
+from bot.checks.formats.codex import read_codex
+from bot.checks.formats.genai import read_genai
 from bot.checks.formats.jsondoc import JObj
+from bot.checks.formats.langchain_messages import (
+    as_line,
+    read_langchain_messages,
+    render_langchain_message,
+)
 from bot.checks.formats.messages import is_message, render_message
 from bot.checks.formats.view import Transcript, ViewBuilder
 
@@ -32,10 +42,12 @@ def read_json(text: str, start: int) -> Transcript | None:
     try:
         value = jsondoc.load(text)
     except ValueError:
-        return _read_jsonl(text) if text[start] == "{" else None
+        return read_codex(text) or _read_jsonl(text) if text[start] == "{" else None
     found = _messages(value)
     if found is None:
-        return _events(text, value)
+        return (
+            read_genai(text, value) or read_langchain_messages(text, value) or _events(text, value)
+        )
     name, messages = found
     out = ViewBuilder(text)
     for message in messages:
@@ -113,13 +125,10 @@ def _read_jsonl(text: str) -> Transcript | None:
         body = text[position:end]
         if body.strip():
             lines += 1
-            record = _record(text, position, end) if body.lstrip().startswith("{") else None
-            if isinstance(record, tuple):
+            render = _record(text, position, end) if body.lstrip().startswith("{") else None
+            if render is not None:
                 records += 1
-                events.render_event(out, *record)
-            elif record is not None:
-                records += 1
-                render_message(out, record)
+                render(out)
             else:
                 out.raw(position, end, None)
                 out.synthetic("\n\n")
@@ -127,20 +136,23 @@ def _read_jsonl(text: str) -> Transcript | None:
     return out.build("jsonl") if records >= 2 and records * 2 >= lines else None
 
 
-def _record(text: str, start: int, end: int) -> JObj | tuple[JObj, str, jsondoc.JStr | None] | None:
-    """The message a JSONL line holds, directly or in an event wrapper, or the agent
-    event it is (with its role and tool)."""
+def _record(text: str, start: int, end: int) -> Callable[[ViewBuilder], None] | None:
+    """How to render a JSONL line: the message it holds (directly, in an event wrapper
+    or as a LangChain message) or the agent event it is; None when it is neither."""
     try:
         value = jsondoc.load(text, start, end)
     except ValueError:
         return None
     if is_message(value):
-        return value
+        return partial(render_message, message=value)
     if isinstance(value, JObj):
         for key in _WRAPPERS:
             if is_message(value.get(key)):
-                return value[key]
+                return partial(render_message, message=value[key])
+        langchain = as_line(value)
+        if langchain is not None:
+            return partial(render_langchain_message, by_model=langchain[0], fields=langchain[1])
         kind = events.classify(value)
         if kind is not None:
-            return value, *kind
+            return partial(events.render_event, value=value, role=kind[0], tool_node=kind[1])
     return None
