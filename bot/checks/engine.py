@@ -303,6 +303,7 @@ class CheckEngine:
                         pack.behavioural,
                         frame if pack.framed else 0,
                         rooms.get(k) if pack.refusable else None,
+                        rooms.segment_start(k),
                     )
                     if score > 0:
                         out.append(_Hit(name, rule.check_id, spans, score))

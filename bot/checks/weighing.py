@@ -71,26 +71,55 @@ def nearest(
 
 
 class RefusalRooms:
-    """Where a refusal may lower a hit, in normalised offsets, worked out once per segment.
-    Words do not undo an action: in a call the agent made only a refusal inside the call
-    counts (the e-mail it sent says "I'm not able to share their pay"), never its
-    reasoning's; elsewhere a refusal anywhere nearby does."""
+    """Where negation and refusal may lower a hit, in normalised offsets, worked out once
+    per segment. Neither crosses from someone else's text into the model's or back: a
+    user's "don't" or a tool result's "do not delete the file" never lowers the command
+    the agent ran next. Words do not undo an action: in a call the agent made only a
+    refusal inside the call counts (the e-mail it sent says "I'm not able to share their
+    pay"), never its reasoning's; elsewhere a refusal in the same run of the model's own
+    segments (or of quoted ones, for a quoted hit) does."""
 
     def __init__(self, norm: NormalisedText, segments: list[Segment]) -> None:
         self._norm = norm
         self._segments = segments
         self._found: dict[int, tuple[int, int]] = {}
+        self._starts: dict[int, int] = {}
 
     def get(self, k: int) -> tuple[int, int]:
-        """The room for a hit anchored in segment ``k`` (-1: before the first segment)."""
-        if k < 0 or self._segments[k].role != "tool_call":
+        """The room for a refusal of a hit anchored in segment ``k`` (-1: before the first
+        segment)."""
+        if k < 0:
             return (0, len(self._norm.text))
         room = self._found.get(k)
         if room is None:
-            call = self._segments[k]
-            room = (to_norm(self._norm, call.start), to_norm(self._norm, call.end))
+            first, last = self._run(k)
+            start, end = self._segments[first].start, self._segments[last].end
+            room = (to_norm(self._norm, start), to_norm(self._norm, end))
             self._found[k] = room
         return room
+
+    def segment_start(self, k: int) -> int:
+        """Where segment ``k`` starts (0 for -1): a negator before it is not the hit's."""
+        if k < 0:
+            return 0
+        start = self._starts.get(k)
+        if start is None:
+            start = self._starts[k] = to_norm(self._norm, self._segments[k].start)
+        return start
+
+    def _run(self, k: int) -> tuple[int, int]:
+        """The first and last index of the segments a refusal may sit in for segment ``k``:
+        the call itself, or the run of neighbours on the same side of the quote line."""
+        segments = self._segments
+        if segments[k].role == "tool_call":
+            return k, k
+        quoted = segments[k].role == "quoted"
+        first = last = k
+        while first > 0 and (segments[first - 1].role == "quoted") == quoted:
+            first -= 1
+        while last + 1 < len(segments) and (segments[last + 1].role == "quoted") == quoted:
+            last += 1
+        return first, last
 
 
 def segment_index(norm: NormalisedText, starts: list[int], start: int) -> int:
@@ -111,14 +140,16 @@ def adjust(
     behavioural: bool,
     frame: int,
     refusals: tuple[int, int] | None,
+    segment_start: int = 0,
 ) -> float:
-    """Lower a behavioural score for negation, rejection (a refusal within ``refusals``;
-    None: none counts) and fiction/discussion frames."""
+    """Lower a behavioural score for negation (a negator after ``segment_start``, where
+    the hit's segment begins), rejection (a refusal within ``refusals``; None: none
+    counts) and fiction/discussion frames."""
     if not behavioural:
         return score
     end = max(e for _, e in spans)
     anchor = spans[0][0]
-    if ctx.negated(anchor, ctx.sentence(anchor, end)[0]):
+    if ctx.negated(anchor, max(ctx.sentence(anchor, end)[0], segment_start)):
         score *= 0.45
     if refusals is not None and ctx.rejected(spans, refusals):
         score *= 0.35
