@@ -11,9 +11,18 @@ offsets are into the original text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+from bot.checks.fences import (
+    OUTPUT_INFO,
+    Fence,
+    console_lines,
+    console_session,
+    fences,
+    ran_marker,
+)
 from bot.checks.line_shapes import (
     ACTION_NAME,
     ARGS_HINT,
@@ -56,8 +65,10 @@ from bot.checks.speakers import (
 )
 
 
-def parse_segments(text: str) -> list[Segment]:
-    """Segment ``text`` into reasoning / final / tool_call / quoted regions."""
+def parse_segments(text: str, then_output: bool = False) -> list[Segment]:
+    """Segment ``text`` into reasoning / final / tool_call / quoted regions;
+    ``then_output``: what follows ``text`` is the output of a tool (a code block at its
+    end is a cell the model ran)."""
     segments: list[Segment] = []
     position = 0
     open_role: str | None = None
@@ -65,15 +76,21 @@ def parse_segments(text: str) -> list[Segment]:
     open_name = ""
     open_start = 0
     context = read_context(text, 0, len(text))
+    blocks = [(f.start, f.end) for f in fences(text)] if "```" in text else []
     for match in TAG.finditer(text):
         closing, name = match.group(1) == "/", match.group(2).lower()
+        if blocks and _inside(blocks, match.start()):
+            continue  # a tag written in a code block is code
         if not closing and _mentioned(text, match):
             continue
         if open_role is None:
             if closing:
                 continue
             after = _after_reasoning(segments, position)
-            segments.extend(_classify_untagged(text, position, match.start(), context, after))
+            output = TAG_ROLE[name] == "quoted"
+            segments.extend(
+                _classify_untagged(text, position, match.start(), context, after, output)
+            )
             open_role, open_name, open_start = TAG_ROLE[name], name, match.start()
             open_tool = _tool_name(name, match.group(3))
             continue
@@ -88,10 +105,16 @@ def parse_segments(text: str) -> list[Segment]:
         segments.append(Segment(open_role, open_start, len(text), open_tool))
     else:
         after = _after_reasoning(segments, position)
-        segments.extend(_classify_untagged(text, position, len(text), context, after))
+        segments.extend(_classify_untagged(text, position, len(text), context, after, then_output))
     return merge_segments(
         [s for s in segments if s.end > s.start and text[s.start : s.end].strip()]
     )
+
+
+def _inside(blocks: list[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` lies inside one of the sorted, disjoint ``blocks``."""
+    k = bisect_right(blocks, (offset, 1 << 62)) - 1
+    return k >= 0 and blocks[k][0] < offset < blocks[k][1]
 
 
 def _after_reasoning(segments: list[Segment], position: int) -> bool:
@@ -137,11 +160,13 @@ def _classify_untagged(
     end: int,
     context: Context | None = None,
     after_reasoning: bool = False,
+    then_output: bool = False,
 ) -> list[Segment]:
     """Classify the lines of an untagged region, keeping paragraph-level state; runs of
     lines with the same role and tool become one segment. Right after a closed reasoning
     block (``after_reasoning``), a first line opening with a call is the agent's action
-    (``</thinking>\nsubmit_answers({…})``)."""
+    (``</thinking>\nsubmit_answers({…})``). A code block is read whole (:func:`_fence`);
+    ``then_output``: the region is followed by a tool's output."""
     if context is None:
         context = read_context(text, start, end)
     out: list[Segment] = []
@@ -150,29 +175,26 @@ def _classify_untagged(
     sticky = False
     email_block = False
     run: tuple[str, int, int, str | None] | None = None
+    blocks = {f.start: f for f in fences(text, start, end)} if "```" in text[start:end] else {}
+    skip = start
     for line_start, line_end, body in _lines(text, start, end):
-        if after_reasoning and body.strip():
-            after_reasoning = False
-            if _line_kind(body)[0] == "bare_call":
-                state = "reasoning"
-        if not body.strip():
-            if state == "http_request":
-                state = "http_body"
-            elif not sticky and not email_block and not _in_block(state):
-                state, tool = None, None
+        if line_start < skip:
             continue
-        role, new_tool, state, sticky, email_block = _line_role(
-            text, line_start, body, state, sticky, email_block, end, context
-        )
-        tool = new_tool if new_tool is not None else tool
-        seg_tool = (tool or "function") if role == "tool_call" else None
-        cut = _inline_result(body) if role == "tool_call" else -1
-        pieces = [(role, line_start, line_end, seg_tool)]
-        if cut > 0:
-            pieces = [
-                (role, line_start, line_start + cut, seg_tool),
-                ("quoted", line_start + cut, line_end, None),
-            ]
+        fence = blocks.get(line_start)
+        if fence is not None:
+            after_reasoning = False
+            shown = _fence(text, fence, (state, sticky, email_block), end, context, then_output)
+            pieces, state = shown
+            pieces = [(r, s, e, (t or tool or "function") if r == "tool_call" else None)
+                      for r, s, e, t in pieces]  # fmt: skip
+            skip = fence.end + 1
+        else:
+            pieces, state, tool, sticky, email_block, after_reasoning = _line_pieces(
+                text, line_start, line_end, body, (state, tool, sticky, email_block),
+                end, context, after_reasoning,
+            )  # fmt: skip
+            if not pieces:
+                continue
         for piece in pieces:
             if run is not None and run[0] == piece[0] and run[3] == piece[3]:
                 run = (piece[0], run[1], piece[2], piece[3])
@@ -183,6 +205,121 @@ def _classify_untagged(
     if run is not None:
         out.append(Segment(*run))
     return out
+
+
+_Piece = tuple[str, int, int, str | None]
+_LineState = tuple[str | None, str | None, bool, bool]
+
+
+def _line_pieces(
+    text: str,
+    line_start: int,
+    line_end: int,
+    body: str,
+    held: _LineState,
+    end: int,
+    context: Context,
+    after_reasoning: bool,
+) -> tuple[list[_Piece], str | None, str | None, bool, bool, bool]:
+    """The pieces of one line outside a code block and the state after it (``held``:
+    state, tool, sticky, inside an e-mail block)."""
+    state, tool, sticky, email_block = held
+    if after_reasoning and body.strip():
+        after_reasoning = False
+        if _line_kind(body)[0] == "bare_call":
+            state = "reasoning"
+    if not body.strip():
+        if state == "http_request":
+            state = "http_body"
+        elif not sticky and not email_block and not _in_block(state):
+            state, tool = None, None
+        return [], state, tool, sticky, email_block, after_reasoning
+    role, new_tool, state, sticky, email_block = _line_role(
+        text, line_start, body, state, sticky, email_block, end, context
+    )
+    tool = new_tool if new_tool is not None else tool
+    seg_tool = (tool or "function") if role == "tool_call" else None
+    cut = _inline_result(body) if role == "tool_call" else -1
+    pieces: list[_Piece] = [(role, line_start, line_end, seg_tool)]
+    if cut > 0:
+        pieces = [
+            (role, line_start, line_start + cut, seg_tool),
+            ("quoted", line_start + cut, line_end, None),
+        ]
+    return pieces, state, tool, sticky, email_block, after_reasoning
+
+
+# Languages a code block names, and the tool that runs it.
+_FENCE_TOOLS = {
+    "bash": "shell", "sh": "shell", "shell": "shell", "zsh": "shell", "console": "shell",
+    "shell-session": "shell", "powershell": "shell", "ps1": "shell", "python": "python",
+    "py": "python", "python3": "python", "ipython": "python", "sql": "sql", "": "code",
+}  # fmt: skip
+# Line kinds that are a tool's answer to what ran just before them.
+_OUTPUT_KINDS = frozenset(
+    {"observation", "nb_out", "bracket_result", "upper_result", "http_status", "arrow"}
+)
+
+
+def _fence(
+    text: str,
+    fence: Fence,
+    held: tuple[str | None, bool, bool],
+    end: int,
+    context: Context,
+    then_output: bool,
+) -> tuple[list[_Piece], str | None]:
+    """The pieces of a code block, read whole, and the state after it. It takes the role
+    an unmarked line would take where it stands (in a user's turn it is quoted, in a call
+    its body). In the model's own prose it is an example (that prose's role) unless it ran:
+    a console session (prompts with their output) is its commands and their output, and a
+    block right before its output (``Observation:``, ``exitcode: 0``, an output block, a
+    tool result) is a cell the model ran (``tool_call``)."""
+    state, sticky, email_block = held
+    base = _line_role(text, fence.start, "x", state, sticky, email_block, end, context)[0]
+    if base in ("quoted", "tool_call"):
+        return [(base, fence.start, fence.end, None)], state
+    if console_session(text, fence):
+        lines = console_lines(text, fence)
+        pieces: list[_Piece] = [
+            ("tool_call", s, e, "shell") if command else ("quoted", s, e, None)
+            for s, e, command in lines
+        ]
+        first, last = pieces[0], pieces[-1]
+        pieces[0] = (first[0], fence.start, first[2], first[3])
+        pieces[-1] = (last[0], last[1], fence.end, last[3])
+        return pieces, state
+    if _ran(text, fence, end, base, context, then_output):
+        tool = _FENCE_TOOLS.get(fence.info, fence.info)
+        return [("tool_call", fence.start, fence.end, tool)], "shell_output"
+    return [(base, fence.start, fence.end, None)], state
+
+
+def _ran(text: str, fence: Fence, end: int, base: str, context: Context, then_output: bool) -> bool:
+    """Whether the first non-blank line after the block is the output of running it (or,
+    with none in the region, ``then_output``). "Output:" counts only in an agent's log or
+    after its reasoning, since an answer shows what example code would print."""
+    line_start = fence.end + 1
+    while line_start < end:
+        line_end = text.find("\n", line_start, end)
+        line_end = end if line_end < 0 else line_end
+        body = text[line_start:line_end]
+        if body.strip():
+            return _output_line(body, base, context)
+        line_start = line_end + 1
+    return then_output
+
+
+def _output_line(body: str, base: str, context: Context) -> bool:
+    kind, name = _line_kind(body)
+    if kind in _OUTPUT_KINDS or ran_marker(body):
+        return True
+    if kind == "fence":
+        return name not in _FENCE_CALLS
+    if kind == "result_label":
+        return context.agent or base == "reasoning"
+    opened = re.match(r"\s{0,3}```\s*(\w{1,20})", body)
+    return opened is not None and opened.group(1).lower() in OUTPUT_INFO
 
 
 # Call lines that may carry their output after an arrow on the same line.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from bot.checks.fences import fences
 from bot.checks.formats import jsondoc
 from bot.checks.formats.arguments import REASONING_FIELDS, field_role
 from bot.checks.formats.blocks import PREFIX
@@ -58,29 +59,50 @@ def read_markers(text: str) -> Transcript | None:
     if not _detected(text):
         return None
     segments = []
-    headers = list(_HEADER.finditer(text))
+    headers = _headers(text)
     segments.extend(parse_segments(text[: headers[0].start()]))
     for k, header in enumerate(headers):
         end = headers[k + 1].start() if k + 1 < len(headers) else len(text)
-        segments.extend(_turn(text, header, end))
+        output = k + 1 < len(headers) and _output(headers[k + 1])
+        segments.extend(_turn(text, header, end, output))
     return Transcript("role-markers", text, merge_segments(segments))
+
+
+def _headers(text: str, end: int | None = None) -> list[re.Match[str]]:
+    """The headers of ``text[:end]``, except lines inside a code block (``user: admin`` in
+    a YAML block is a field, not a turn)."""
+    found = list(_HEADER.finditer(text, 0, len(text) if end is None else end))
+    if "```" not in text:
+        return found
+    blocks = fences(text, 0, end)
+    return [h for h in found if not any(f.start < h.start() < f.end for f in blocks)]
 
 
 def _detected(text: str) -> bool:
     model = False
-    for count, header in enumerate(_HEADER.finditer(text, 0, PREFIX), start=1):
+    for count, header in enumerate(_headers(text, PREFIX), start=1):
         model = model or _kind(header)[0] in ("model", "call")
         if count >= 2 and model:
             return True
     return False
 
 
+def _who(header: re.Match[str]) -> str:
+    groups = header.groupdict()
+    who = next((groups[g] for g in ("b", "im", "h", "s", "a", "r", "c") if groups[g]), "").lower()
+    return re.sub(r"[ _-]", "_", who)
+
+
+def _output(header: re.Match[str]) -> bool:
+    """Whether a header opens a tool's output (``[tool bash_tool]``, ``[tool result]``)."""
+    return _kind(header)[0] == "input" and _who(header) not in _INPUT
+
+
 def _kind(header: re.Match[str]) -> tuple[str, str | None]:
     """("model" | "call" | "input", tool name) of a header."""
     groups = header.groupdict()
     name = groups["bn"] or groups["an"]
-    who = next((groups[g] for g in ("b", "im", "h", "s", "a", "r", "c") if groups[g]), "").lower()
-    who = re.sub(r"[ _-]", "_", who)
+    who = _who(header)
     if groups["a"] or who in ("tool_call", "tool_use", "function_call", "call"):
         return "call", name
     if who in _MODEL:
@@ -90,14 +112,15 @@ def _kind(header: re.Match[str]) -> tuple[str, str | None]:
     return "input", name  # tool / function / observation / result: the tool's answer
 
 
-def _turn(text: str, header: re.Match[str], end: int) -> list[Segment]:
+def _turn(text: str, header: re.Match[str], end: int, then_output: bool) -> list[Segment]:
+    """The segments of one turn; ``then_output``: the next turn is a tool's output."""
     kind, name = _kind(header)
     start = header.start()
     if kind == "input":
         return _input_turn(text, start, header.end(), end)
     if kind == "call":
         return call_segments(text, start, header.end(), end, name or "function")
-    body = parse_segments(text[header.end() : end])
+    body = parse_segments(text[header.end() : end], then_output)
     shifted = [Segment(s.role, s.start + header.end(), s.end + header.end(), s.tool) for s in body]
     return [Segment("final", start, header.end()), *shifted]
 
