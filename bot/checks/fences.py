@@ -44,43 +44,66 @@ class Fence:
 
 def fences(text: str, start: int = 0, end: int | None = None) -> list[Fence]:
     """The closed generic fences of ``text[start:end]`` (an unclosed one is not a block;
-    ```` ```tool_code ```` and the other call and result fences are left to the parser)."""
-    stop = len(text) if end is None else end
+    ```` ```tool_code ```` and the other call and result fences are left to the parser).
+    Linear in the number of fence lines: an opener no later line can close is turned down
+    at once, and the lines a search for a close crosses are inside the block it finds."""
+    lines = _fence_lines(text, start, len(text) if end is None else end)
+    # The most backticks of any bare fence line at or after each index.
+    reach = [0] * (len(lines) + 1)
+    for k in range(len(lines) - 1, -1, -1):
+        reach[k] = max(reach[k + 1], lines[k].ticks if lines[k].bare else 0)
     out: list[Fence] = []
+    k = 0
+    while k < len(lines):
+        opener = lines[k]
+        if opener.info is None or reach[k + 1] < opener.ticks:
+            k += 1
+            continue
+        j = k + 1
+        while not (lines[j].bare and lines[j].ticks >= opener.ticks):
+            j += 1
+        close = lines[j]
+        if not opener.special:
+            body = min(opener.end + 1, close.start)
+            out.append(Fence(opener.start, body, close.start, close.end, opener.info))
+        k = j + 1
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A line holding a fence: its bounds, backticks, whether it is bare (it can close a
+    block), the info string it opens with (None: it cannot open one) and whether that
+    names a call or result fence the parser reads itself."""
+
+    start: int
+    end: int
+    ticks: int
+    bare: bool
+    info: str | None
+    special: bool
+
+
+def _fence_lines(text: str, start: int, stop: int) -> list[_Line]:
+    out: list[_Line] = []
     at = text.find("```", start, stop)
     while at >= 0:
         line = text.rfind("\n", 0, at) + 1
         line_end = _line_end(text, at, stop)
-        opened = _OPEN.match(text, line, line_end) if line >= start else None
-        fence = _closing(text, line, line_end, opened, stop) if opened else None
-        if fence is None:
-            at = text.find("```", line_end, stop)
-            continue
-        if not FENCE_OPEN.match(text[line:line_end]):
-            out.append(fence)
-        at = text.find("```", fence.end, stop)
+        if line >= start:
+            closed = _CLOSE.match(text, line, line_end)
+            opened = _OPEN.match(text, line, line_end)
+            if opened is not None:
+                special = FENCE_OPEN.match(text[line:line_end]) is not None
+                info = opened.group(2).lower()
+                out.append(_Line(line, line_end, len(opened.group(1)), bool(closed), info, special))
+        at = text.find("```", line_end, stop)
     return out
 
 
 def _line_end(text: str, at: int, stop: int) -> int:
     found = text.find("\n", at, stop)
     return stop if found < 0 else found
-
-
-def _closing(text: str, line: int, line_end: int, opened: re.Match[str], stop: int) -> Fence | None:
-    """The block opened at ``line``, up to its closing fence (at least as many backticks,
-    nothing after them), or None when it never closes."""
-    ticks = len(opened.group(1))
-    at = text.find("```", line_end, stop)
-    while at >= 0:
-        close = text.rfind("\n", 0, at) + 1
-        close_end = _line_end(text, at, stop)
-        found = _CLOSE.match(text, close, close_end)
-        if found is not None and len(found.group(1)) >= ticks:
-            body = min(line_end + 1, close)
-            return Fence(line, body, close, close_end, opened.group(2).lower())
-        at = text.find("```", close_end, stop)
-    return None
 
 
 def console_session(text: str, fence: Fence) -> bool:

@@ -124,3 +124,13 @@ def test_an_unclosed_block_is_no_block() -> None:
     assert fences("```bash\n$ ls\nno close\n") == []
     text = "```tool_code\nprint(x)\n```\n```\nplain\n```\n"
     assert [f.info for f in fences(text)] == [""]
+
+
+def test_a_longer_fence_closes_only_on_as_many_backticks() -> None:
+    """A four-backtick block holds three-backtick lines and closes on four; an opener
+    nothing closes is turned down and the bare lines after it pair up."""
+    text = "````md\n```\ninner\n```\n````\n"
+    (block,) = fences(text)
+    assert (block.info, text[block.close : block.end]) == ("md", "````")
+    found = fences("````x\n```\none\n```\n```\n")
+    assert [(f.info, f.start) for f in found] == [("", 6)]
