@@ -12,8 +12,9 @@ lines. The text is not copied: segments point into it directly.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
-from bot.checks.fences import fences
+from bot.checks.fences import Fence, fences
 from bot.checks.formats import jsondoc
 from bot.checks.formats.arguments import REASONING_FIELDS, field_role
 from bot.checks.formats.blocks import PREFIX
@@ -75,7 +76,13 @@ def _headers(text: str, end: int | None = None) -> list[re.Match[str]]:
     if "```" not in text:
         return found
     blocks = fences(text, 0, end)
-    return [h for h in found if not any(f.start < h.start() < f.end for f in blocks)]
+    starts = [f.start for f in blocks]
+    return [h for h in found if not _in_block(blocks, starts, h.start())]
+
+
+def _in_block(blocks: list[Fence], starts: list[int], offset: int) -> bool:
+    k = bisect_right(starts, offset) - 1
+    return k >= 0 and blocks[k].start < offset < blocks[k].end
 
 
 def _detected(text: str) -> bool:
