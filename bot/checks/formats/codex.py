@@ -73,22 +73,7 @@ def read_codex(text: str) -> Transcript | None:
 
 def _lines(text: str) -> list[tuple[tuple[int, int], JObj | None]]:
     """Each non-blank line's span with the JSON object it holds (None: not one)."""
-    found: list[tuple[tuple[int, int], JObj | None]] = []
-    position = 0
-    while position < len(text):
-        end = text.find("\n", position)
-        end = len(text) if end < 0 else end
-        body = text[position:end]
-        if body.strip():
-            value = None
-            if body.lstrip().startswith("{"):
-                try:
-                    value = jsondoc.load(text, position, end)
-                except ValueError:
-                    value = None
-            found.append(((position, end), value if isinstance(value, JObj) else None))
-        position = end + 1
-    return found
+    return [(span, jsondoc.line_object(text, *span)) for span in jsondoc.filled_lines(text)]
 
 
 def _is_codex(value: JObj | None) -> bool:

@@ -85,6 +85,29 @@ def load(
         raise ValueError("JSON too deep or misaligned") from exc
 
 
+def filled_lines(text: str) -> Iterator[tuple[int, int]]:
+    """The span of each line of ``text`` that holds more than whitespace (a JSONL log's
+    records and whatever else it holds)."""
+    position = 0
+    while position < len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        if text[position:end].strip():
+            yield position, end
+        position = end + 1
+
+
+def line_object(text: str, start: int, end: int) -> JObj | None:
+    """The JSON object ``text[start:end]`` holds, or None when it holds none."""
+    if not text[start:end].lstrip().startswith("{"):
+        return None
+    try:
+        value = load(text, start, end)
+    except ValueError:
+        return None
+    return value if isinstance(value, JObj) else None
+
+
 def nested(node: JStr) -> Any:
     """The JSON object encoded inside a string (tool-call arguments), or None."""
     text = node.value

@@ -118,41 +118,32 @@ def _read_jsonl(text: str) -> Transcript | None:
     text, as they would have been without this reader."""
     out = ViewBuilder(text)
     records = lines = 0
-    position = 0
-    while position < len(text):
-        end = text.find("\n", position)
-        end = len(text) if end < 0 else end
-        body = text[position:end]
-        if body.strip():
-            lines += 1
-            render = _record(text, position, end) if body.lstrip().startswith("{") else None
-            if render is not None:
-                records += 1
-                render(out)
-            else:
-                out.raw(position, end, None)
-                out.synthetic("\n\n")
-        position = end + 1
+    for position, end in jsondoc.filled_lines(text):
+        lines += 1
+        render = _record(jsondoc.line_object(text, position, end))
+        if render is not None:
+            records += 1
+            render(out)
+        else:
+            out.raw(position, end, None)
+            out.synthetic("\n\n")
     return out.build("jsonl") if records >= 2 and records * 2 >= lines else None
 
 
-def _record(text: str, start: int, end: int) -> Callable[[ViewBuilder], None] | None:
-    """How to render a JSONL line: the message it holds (directly, in an event wrapper
-    or as a LangChain message) or the agent event it is; None when it is neither."""
-    try:
-        value = jsondoc.load(text, start, end)
-    except ValueError:
+def _record(value: JObj | None) -> Callable[[ViewBuilder], None] | None:
+    """How to render a JSONL line's object: the message it is (directly, in an event
+    wrapper or as a LangChain message) or the agent event it is; None when it is neither."""
+    if value is None:
         return None
     if is_message(value):
         return partial(render_message, message=value)
-    if isinstance(value, JObj):
-        for key in _WRAPPERS:
-            if is_message(value.get(key)):
-                return partial(render_message, message=value[key])
-        langchain = as_line(value)
-        if langchain is not None:
-            return partial(render_langchain_message, by_model=langchain[0], fields=langchain[1])
-        kind = events.classify(value)
-        if kind is not None:
-            return partial(events.render_event, value=value, role=kind[0], tool_node=kind[1])
+    for key in _WRAPPERS:
+        if is_message(value.get(key)):
+            return partial(render_message, message=value[key])
+    langchain = as_line(value)
+    if langchain is not None:
+        return partial(render_langchain_message, by_model=langchain[0], fields=langchain[1])
+    kind = events.classify(value)
+    if kind is not None:
+        return partial(events.render_event, value=value, role=kind[0], tool_node=kind[1])
     return None
