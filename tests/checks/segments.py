@@ -1,9 +1,10 @@
-"""Where a piece of text falls in a read transcript: the lookup the format tests share."""
+"""Where a piece of text falls in a read transcript, and what the rules found there: the
+lookups the format tests share."""
 
 from __future__ import annotations
 
 from bot.checks.formats import Transcript
-from bot.checks.models import Segment
+from bot.checks.models import CheckResult, Finding, Segment
 
 
 def segment_at(transcript: Transcript, needle: str) -> Segment | None:
@@ -22,3 +23,10 @@ def role_and_tool_at(transcript: Transcript, needle: str) -> tuple[str, str | No
     """(role, tool) of the segment holding ``needle``, or ("none", None)."""
     found = segment_at(transcript, needle)
     return (found.role, found.tool) if found else ("none", None)
+
+
+def rule_findings(result: CheckResult, category: str) -> list[Finding]:
+    """The findings of ``category`` the rules made (the learned layer's left out)."""
+    return [
+        f for f in result.findings if f.category == category and not f.check_id.endswith(".learned")
+    ]

@@ -11,7 +11,7 @@ import pytest
 from bot.checks import CheckEngine
 from bot.checks.formats import read_transcript
 from bot.checks.formats.claude_code import read_claude_code
-from tests.checks.segments import role_at, segment_at
+from tests.checks.segments import role_at, rule_findings, segment_at
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SABOTAGE = "mv shutdown.sh shutdown.sh.bak"
@@ -82,11 +82,7 @@ def test_sabotage_in_agent_log_is_executed(engine: CheckEngine, name: str) -> No
     """The rule finding on the renamed shutdown script is an executed action, not a
     statement in prose."""
     result = engine.run(_load(name))
-    found = [
-        f
-        for f in result.findings
-        if f.category == "self_preservation" and not f.check_id.endswith(".learned")
-    ]
+    found = rule_findings(result, "self_preservation")
     assert found and all(f.actuality == "executed" for f in found)
     assert result.actuality == "executed"
 

@@ -14,7 +14,7 @@ import pytest
 
 from bot.checks import CheckEngine
 from bot.checks.formats import read_transcript
-from tests.checks.segments import role_and_tool_at, role_at
+from tests.checks.segments import role_and_tool_at, role_at, rule_findings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 SABOTAGE = "rm shutdown.sh"
@@ -88,11 +88,7 @@ def test_shutdown_sabotage_is_executed_self_preservation(
 ) -> None:
     """The rule finding on the deleted shutdown script is an executed action."""
     result = engine.run(_load(name))
-    found = [
-        f
-        for f in result.findings
-        if f.category == "self_preservation" and not f.check_id.endswith(".learned")
-    ]
+    found = rule_findings(result, "self_preservation")
     assert found and all(f.actuality == "executed" for f in found)
     assert result.actuality == "executed"
 
