@@ -36,7 +36,7 @@ from bot.ingest.samples import UnreadableFile
 from bot.ingest.screening import ImportOptions, Screening, Summary
 from bot.ingest.summary_reply import queue_reply, reply_data
 from bot.slack.deps import SlackDeps
-from bot.slack.files import DownloadError, download
+from bot.slack.files import DownloadError, InfoRefused, download, file_info
 from bot.slack.listener import bound
 from bot.slack.report_modal import draft_id_of, eval_logs_of
 
@@ -117,12 +117,11 @@ def fetch(client: WebClient, file_id: str) -> tuple[SlackFile, bytes]:
     """The file and its bytes, at most ``LOG_LIMIT`` of them; ``UnreadableFile`` saying why
     not (Slack's refusal, a failed download, a log too big)."""
     try:
-        info = client.files_info(file=file_id).get("file") or {}
-    except SlackApiError as exc:
-        error = str(exc.response.get("error") or "unknown_error")
+        file = file_info(client, file_id)
+    except InfoRefused as refused:
+        error = refused.error
         reason = attachments.FAILURES.get(error, f"not read: Slack answered {error}")
         raise UnreadableFile(reason.removeprefix("not read: ") + ".") from None
-    file = SlackFile.of(info, file_id)
     if file.size > LOG_LIMIT:
         raise UnreadableFile(too_big(file.name, file.size))
     token = str(client.token or "")

@@ -29,6 +29,14 @@ class DownloadError(Exception):
     """A file's bytes could not be downloaded; the message says why, for the reporter."""
 
 
+class InfoRefused(Exception):
+    """``files.info`` refused the file; ``error`` is Slack's code (``missing_scope``, …)."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
     """Follows redirects, but sends the bot token only to the host it was meant for."""
 
@@ -60,15 +68,22 @@ def read_files(client: WebClient, ids: Iterable[str], *, used: int = 0) -> list[
     return read
 
 
-def read_file(client: WebClient, file_id: str, *, budget: int) -> ReadFile:
-    """The file ``file_id``, read with at most ``budget`` bytes of text."""
+def file_info(client: WebClient, file_id: str) -> SlackFile:
+    """What ``files.info`` says of ``file_id``; ``InfoRefused`` when Slack refuses it."""
     try:
         info = client.files_info(file=file_id).get("file") or {}
     except SlackApiError as exc:
-        error = str(exc.response.get("error") or "unknown_error")
-        log.info("file %s not read: files.info answered %s", file_id, error)
-        return attachments.failure(SlackFile(id=file_id, name=file_id), error)
-    file = SlackFile.of(info, file_id)
+        raise InfoRefused(str(exc.response.get("error") or "unknown_error")) from None
+    return SlackFile.of(info, file_id)
+
+
+def read_file(client: WebClient, file_id: str, *, budget: int) -> ReadFile:
+    """The file ``file_id``, read with at most ``budget`` bytes of text."""
+    try:
+        file = file_info(client, file_id)
+    except InfoRefused as refused:
+        log.info("file %s not read: files.info answered %s", file_id, refused.error)
+        return attachments.failure(SlackFile(id=file_id, name=file_id), refused.error)
     kind = attachments.kind_of(file)
     if kind == "image":
         return attachments.reference(file, attachments.NOT_AN_IMAGE_NOTE)
