@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from bot.incidents import notices, rows
 from bot.incidents.errors import InvalidInput
-from bot.incidents.validation import NUL_STAND_IN
+from bot.incidents.validation import NUL_STAND_IN, column_limit
 from bot.store.models import Event, Incident
 
 KIND = "details"
@@ -42,13 +42,13 @@ class Detail:
 
 
 DETAILS = (
-    Detail("model_name", "model", 200, "model"),
-    Detail("model_version", "version", 200, "model"),
-    Detail("eval_name", "eval", 200, "eval"),
-    Detail("run_id", "run", 200, "run"),
-    Detail("sample_id", "sample", 200, "sample"),
+    Detail("model_name", "model", column_limit("model_name"), "model"),
+    Detail("model_version", "version", column_limit("model_version"), "model"),
+    Detail("eval_name", "eval", column_limit("eval_name"), "eval"),
+    Detail("run_id", "run", column_limit("run_id"), "run"),
+    Detail("sample_id", "sample", column_limit("sample_id"), "sample"),
     Detail("epoch", "epoch", 0, "epoch"),
-    Detail("source_file", "file", 500, "file"),
+    Detail("source_file", "file", column_limit("source_file"), "file"),
 )
 _BY_NAME = {detail.name: detail for detail in DETAILS}
 

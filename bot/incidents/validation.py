@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.incidents.errors import InvalidInput
-from bot.store.models import SEEN_IN, SEVERITIES
+from bot.store.models import SEEN_IN, SEVERITIES, Incident
 
 if TYPE_CHECKING:
     from bot.checks import CheckResult
@@ -17,6 +17,15 @@ if TYPE_CHECKING:
 MAX_EVIDENCE_CHARS = 1_048_576
 MAX_PROMPT_CHARS = 1_048_576
 NUL_STAND_IN = "\u2400"  # PostgreSQL text cannot hold NUL; shown as the ␀ symbol instead
+
+
+# The text fields a report may set on its incident, besides its title and evidence.
+_REPORTED_TEXTS = ("model_name", "model_version", "eval_name", "run_id", "sample_id", "source_file")
+
+
+def column_limit(name: str) -> int:
+    """How many characters the incident's text column ``name`` holds."""
+    return int(Incident.__table__.c[name].type.length)  # type: ignore[attr-defined]
 
 
 def validated_text(text: str | None, limit: int = MAX_EVIDENCE_CHARS) -> str:
@@ -54,11 +63,12 @@ def validate_request(request: ReportRequest) -> None:
         raise InvalidInput("A report needs a reporter.")
     if request.categories is not None:
         known_categories(request.categories)
-    for name in ("model_name", "model_version"):
-        value = getattr(request, name) or ""
-        if len(value) > 200:
+    for name in _REPORTED_TEXTS:
+        limit = column_limit(name)
+        if len(getattr(request, name) or "") > limit:
             raise InvalidInput(
-                f"The {name.replace('_', ' ')} is longer than 200 characters.", field="model"
+                f"The {name.replace('_', ' ')} is longer than {limit} characters.",
+                field="model" if name.startswith("model") else None,
             )
 
 

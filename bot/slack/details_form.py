@@ -15,18 +15,18 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from bot.incidents.details import DETAILS, MAX_EPOCH
+from bot.incidents.validation import column_limit
 from bot.slack.text import truncate
 from bot.store.models import Incident
 
-# Each input: its block id and how many characters it holds (the model is "name version").
-LIMITS = {"model": 401, "eval": 200, "run": 200, "sample": 200, "epoch": 10, "file": 500}
-# The incident attribute each single-field input edits.
-FIELDS = {
-    "eval": "eval_name",
-    "run": "run_id",
-    "sample": "sample_id",
-    "epoch": "epoch",
-    "file": "source_file",
+# The incident attribute each single-field input edits (the model input edits two).
+FIELDS = {d.form: d.name for d in DETAILS if d.form != "model"}
+# Each input: its block id and how many characters it holds ("name version" for the model,
+# the digits of the largest epoch, each other detail's column).
+LIMITS = {
+    "model": column_limit("model_name") + 1 + column_limit("model_version"),
+    **{d.form: len(str(MAX_EPOCH)) if d.name == "epoch" else d.limit for d in DETAILS[2:]},
 }
 
 Values = dict[str, Any]

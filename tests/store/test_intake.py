@@ -80,6 +80,28 @@ def test_invalid_reports_are_refused_before_anything_is_stored(service: Incident
     assert intake.depth() == 0
 
 
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("model_name", 200),
+        ("eval_name", 200),
+        ("run_id", 200),
+        ("sample_id", 200),
+        ("source_file", 500),
+    ],
+)
+def test_a_detail_longer_than_its_column_is_refused_before_anything_is_stored(
+    service: IncidentService, field: str, limit: int
+) -> None:
+    """A model, eval, run, sample or source file longer than its column is refused with its
+    limit named, and nothing waits; one exactly as long is accepted."""
+    intake = _intake(service)
+    with pytest.raises(InvalidInput, match=f"longer than {limit} characters"):
+        intake.accept(_request(**{field: "x" * (limit + 1)}))
+    assert intake.depth() == 0
+    assert intake.accept(_request(**{field: "x" * limit}))
+
+
 def test_a_submission_repeated_while_waiting_is_accepted_once(service: IncidentService) -> None:
     """The same idempotency key twice before the worker runs: one row, one incident."""
     intake = _intake(service)
