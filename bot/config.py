@@ -8,6 +8,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.channel_models import ChannelModels, parse_channel_models
+from bot.llm.connection import JUDGE, TARGET, ModelConnection
 from bot.webhooks.targets import parse_urls
 
 
@@ -81,6 +82,41 @@ class Settings(BaseSettings):
         None, validation_alias=_env("SAFETYBOT_WEBHOOK_SECRET")
     )
     webhook_timeout: float = Field(10.0, gt=0, validation_alias=_env("SAFETYBOT_WEBHOOK_TIMEOUT"))
+    # A model in the loop (docs/judge.md): off unless a provider and a model are set.
+    judge_provider: str | None = Field(
+        None, pattern=r"^(anthropic|openai)$", validation_alias=_env("SAFETYBOT_JUDGE_PROVIDER")
+    )
+    judge_model: str | None = Field(None, validation_alias=_env("SAFETYBOT_JUDGE_MODEL"))
+    judge_api_key: SecretStr | None = Field(None, validation_alias=_env("SAFETYBOT_JUDGE_API_KEY"))
+    judge_base_url: str | None = Field(None, validation_alias=_env("SAFETYBOT_JUDGE_BASE_URL"))
+    judge_restricted: bool = Field(False, validation_alias=_env("SAFETYBOT_JUDGE_RESTRICTED"))
+    judge_timeout: float = Field(60.0, gt=0, validation_alias=_env("SAFETYBOT_JUDGE_TIMEOUT"))
+    judge_max_retries: int = Field(3, ge=0, validation_alias=_env("SAFETYBOT_JUDGE_MAX_RETRIES"))
+    judge_daily_requests: int = Field(
+        500, ge=0, validation_alias=_env("SAFETYBOT_JUDGE_DAILY_REQUESTS")
+    )
+    judge_daily_tokens: int = Field(
+        2_000_000, ge=0, validation_alias=_env("SAFETYBOT_JUDGE_DAILY_TOKENS")
+    )
+    target_provider: str | None = Field(
+        None, pattern=r"^(anthropic|openai)$", validation_alias=_env("SAFETYBOT_TARGET_PROVIDER")
+    )
+    target_model: str | None = Field(None, validation_alias=_env("SAFETYBOT_TARGET_MODEL"))
+    target_api_key: SecretStr | None = Field(
+        None, validation_alias=_env("SAFETYBOT_TARGET_API_KEY")
+    )
+    target_base_url: str | None = Field(None, validation_alias=_env("SAFETYBOT_TARGET_BASE_URL"))
+    target_timeout: float = Field(120.0, gt=0, validation_alias=_env("SAFETYBOT_TARGET_TIMEOUT"))
+    target_max_retries: int = Field(3, ge=0, validation_alias=_env("SAFETYBOT_TARGET_MAX_RETRIES"))
+    target_daily_requests: int = Field(
+        1000, ge=0, validation_alias=_env("SAFETYBOT_TARGET_DAILY_REQUESTS")
+    )
+    target_daily_tokens: int = Field(
+        4_000_000, ge=0, validation_alias=_env("SAFETYBOT_TARGET_DAILY_TOKENS")
+    )
+    model_concurrency: int = Field(
+        4, ge=1, le=32, validation_alias=_env("SAFETYBOT_MODEL_CONCURRENCY")
+    )
     playground: bool = Field(False, validation_alias=_env("SAFETYBOT_PLAYGROUND"))
     playground_real_incidents: bool = Field(
         False, validation_alias=_env("SAFETYBOT_PLAYGROUND_REAL_INCIDENTS")
@@ -174,6 +210,47 @@ class Settings(BaseSettings):
                 "see docs/webhooks.md"
             )
         return urls
+
+    def judge_connection(self) -> ModelConnection | None:
+        """The judge's connection, or None when SAFETYBOT_JUDGE_PROVIDER is unset (the
+        feature is off); ConfigError when it is set but incomplete."""
+        return self._connection(JUDGE)
+
+    def target_connection(self) -> ModelConnection | None:
+        """The connection reproduction runs send prompts to, or None when
+        SAFETYBOT_TARGET_PROVIDER is unset; ConfigError when it is set but incomplete."""
+        return self._connection(TARGET)
+
+    def _connection(self, purpose: str) -> ModelConnection | None:
+        provider = getattr(self, f"{purpose}_provider")
+        if not provider:
+            return None
+        prefix = f"SAFETYBOT_{purpose.upper()}"
+        model = (getattr(self, f"{purpose}_model") or "").strip()
+        if not model:
+            raise ConfigError(
+                f"set {prefix}_MODEL when {prefix}_PROVIDER is set; see docs/judge.md"
+            )
+        key: SecretStr | None = getattr(self, f"{purpose}_api_key")
+        base_url = getattr(self, f"{purpose}_base_url") or None
+        # A local OpenAI-compatible server (Ollama, llama.cpp, vLLM) may need no key.
+        if not _usable(key) and not (provider == "openai" and base_url):
+            raise ConfigError(
+                f"set {prefix}_API_KEY (or, for a local OpenAI-compatible server, "
+                f"{prefix}_BASE_URL); see docs/judge.md"
+            )
+        return ModelConnection(
+            purpose=purpose,
+            provider=provider,
+            model=model,
+            api_key=key.get_secret_value().strip() if key else "",
+            base_url=base_url,
+            timeout=getattr(self, f"{purpose}_timeout"),
+            max_retries=getattr(self, f"{purpose}_max_retries"),
+            daily_requests=getattr(self, f"{purpose}_daily_requests"),
+            daily_tokens=getattr(self, f"{purpose}_daily_tokens"),
+            concurrency=self.model_concurrency,
+        )
 
 
 def _usable(secret: SecretStr | None) -> bool:

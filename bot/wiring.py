@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from bot.checks import CheckEngine
 from bot.config import Settings
+from bot.incidents import notices
 from bot.incidents.drafts import DraftStore
 from bot.incidents.intake import Intake, reports_waiting
 from bot.incidents.recent import RecentChecks
 from bot.incidents.service import IncidentService
+from bot.llm.jobs import ModelJobs
 from bot.masking.redaction import Redactor
 from bot.runtime.clock import Clock, SystemClock
 from bot.store.checkpoints import Checkpointer
@@ -39,6 +41,11 @@ if TYPE_CHECKING:
     from bot.slack.digest_post import DigestPoster
     from bot.slack.http import SlackHttpApp
     from bot.slack.outbox import Outbox
+
+
+# A model job (a judge's review, a reproduction run of up to 50 calls) may run this long
+# before another worker may take it over as abandoned.
+MODEL_JOB_LEASE_SECONDS = 1800.0
 
 
 @dataclass
@@ -112,6 +119,7 @@ class SlackParts:
     startup_checks: Callable[[], object] = lambda: None
     scheduler: BackgroundScheduler | None = None
     checkpoints: Checkpointer | None = None
+    model_outbox: Outbox | None = None  # model jobs (judge, reproduction), when configured
 
     def start(self) -> None:
         """Start storing accepted reports and delivering what waits in the outbox (and
@@ -122,6 +130,8 @@ class SlackParts:
         self.intake.start()
         self.outbox.start()
         self.outbox.kick()
+        if self.model_outbox is not None:
+            self.model_outbox.start()
         if self.scheduler is not None and not self.scheduler.running:
             self.scheduler.start()
 
@@ -133,6 +143,8 @@ class SlackParts:
         self.listeners.shutdown(wait=True)
         self.intake.stop()
         self.outbox.stop()
+        if self.model_outbox is not None:
+            self.model_outbox.stop()
         if self.checkpoints is not None:
             self.checkpoints.stop()
 
@@ -184,6 +196,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         triage_channel=settings.triage_channel,
         wake=services.outbox_wake,
         on_outcome=services.metrics.outbox_hook(after_delivery),
+        skip_kinds=notices.MODEL_JOBS,
     )
     services.metrics.watch_outbox_depth(outbox.depth)
     intake = Intake(
@@ -209,6 +222,9 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
     )
     _triage_notices(deps, client)
     _webhooks(services, delivery)
+    jobs = ModelJobs()
+    _judge(services, deps, jobs)
+    _reproduction(services, deps, jobs)
     return SlackParts(
         app=create_app(deps, client),
         outbox=outbox,
@@ -216,6 +232,7 @@ def build_slack(services: Services, *, client: WebClient | None = None) -> Slack
         listeners=listeners,
         startup_checks=lambda: warn_about_slack(client, settings),
         checkpoints=Checkpointer(services.db),
+        model_outbox=_model_outbox(services, jobs),
         scheduler=build_scheduler(
             [*scheduled_jobs(services, outbox), *digest.jobs],
             timezone=settings.timezone,
@@ -269,6 +286,33 @@ def _webhooks(services: Services, delivery: Delivery) -> None:
         timeout=settings.webhook_timeout,
     )
     delivery.register(notices.WEBHOOK, sender)
+
+
+def _judge(services: Services, deps: SlackDeps, jobs: ModelJobs) -> None:
+    """The judge's second opinions (docs/judge.md); nothing when no judge is configured."""
+
+
+def _reproduction(services: Services, deps: SlackDeps, jobs: ModelJobs) -> None:
+    """Reproduction runs (docs/judge.md); nothing when no target model is configured."""
+
+
+def _model_outbox(services: Services, jobs: ModelJobs) -> Outbox | None:
+    """The worker of model jobs, apart from the posts' worker: a judge or a target model may
+    take minutes, and a post must never wait for one. None when no model is configured."""
+    from bot.slack.outbox import DEFAULT_RETRY, Outbox
+
+    if not jobs.kinds:
+        return None
+    settings = services.settings
+    return Outbox(
+        db=services.db,
+        deliver=jobs.run,
+        clock=services.clock,
+        policy=replace(DEFAULT_RETRY, base_delay=settings.outbox_retry_base),
+        lease_seconds=max(settings.outbox_lease_seconds, MODEL_JOB_LEASE_SECONDS),
+        kinds=notices.MODEL_JOBS,
+        name="safetybot-models",
+    )
 
 
 def scheduled_jobs(services: Services, outbox: Outbox) -> list[ScheduledJob]:

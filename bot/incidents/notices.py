@@ -43,6 +43,16 @@ EVIDENCE_FILE = "evidence_file"
 # The summary of an eval log screened in Slack, as a reply in the flagged message's thread
 # (``bot.ingest.summary_reply``; no incident of its own).
 SCREEN_SUMMARY = "screen_summary"
+# Model jobs (docs/judge.md), delivered by a worker of their own because a model may take
+# minutes: a judge's second opinion on an incident, and one reproduction run.
+JUDGE_REVIEW = "judge_review"
+REPRODUCTION = "reproduction"
+MODEL_JOBS = frozenset({JUDGE_REVIEW, REPRODUCTION})
+# What they post: the judge's opinion and a run's result in the triage post's thread, and the
+# one message telling the triage channel a model connection's daily budget is spent.
+JUDGE_REPLY = "judge_reply"
+REPRODUCTION_REPLY = "reproduction_reply"
+MODEL_PAUSED = "model_paused"
 # Longer than this many characters is longer than one page of ``/safety show``.
 EVIDENCE_FILE_OVER = 2_400
 

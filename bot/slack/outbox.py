@@ -138,9 +138,14 @@ class Outbox:
         jitter: Callable[[], float] = random.random,
         wake: threading.Event | None = None,
         on_outcome: Callable[[OutboxMessage, Outcome], None] = lambda message, outcome: None,
+        kinds: frozenset[str] | None = None,
+        skip_kinds: frozenset[str] = frozenset(),
+        name: str = "safetybot-outbox",
     ) -> None:
         """``wake`` starts the next round when set (``kick`` sets it); ``on_outcome`` hears
-        of every delivery attempt."""
+        of every delivery attempt. ``kinds`` (only these) and ``skip_kinds`` split the notices
+        between workers: model jobs, which may take minutes, have a worker of their own so
+        that they never hold up a post."""
         self.db = db
         self.deliver = deliver
         self.clock = clock
@@ -151,7 +156,9 @@ class Outbox:
         self.poll_seconds = poll_seconds
         self.jitter = jitter
         self.on_outcome = on_outcome
-        self._worker = Worker("safetybot-outbox", self._round, poll_seconds=poll_seconds, wake=wake)
+        self.kinds = kinds
+        self.skip_kinds = skip_kinds
+        self._worker = Worker(name, self._round, poll_seconds=poll_seconds, wake=wake)
 
     # --- the worker thread --------------------------------------------------------------
 
@@ -175,8 +182,10 @@ class Outbox:
         """Seconds until the earliest waiting notice is due (at most ``poll_seconds``)."""
         with self.db.session() as session:
             due = session.scalar(
-                select(func.min(OutboxMessage.next_attempt_at)).where(
-                    col(OutboxMessage.status).in_(WAITING)
+                self._mine(
+                    select(func.min(OutboxMessage.next_attempt_at)).where(
+                        col(OutboxMessage.status).in_(WAITING)
+                    )
                 )
             )
         if due is None:
@@ -212,9 +221,11 @@ class Outbox:
         with self.db.session() as session:
             return int(
                 session.scalar(
-                    select(func.count())
-                    .select_from(OutboxMessage)
-                    .where(col(OutboxMessage.status).in_(WAITING))
+                    self._mine(
+                        select(func.count())
+                        .select_from(OutboxMessage)
+                        .where(col(OutboxMessage.status).in_(WAITING))
+                    )
                 )
                 or 0
             )
@@ -241,7 +252,9 @@ class Outbox:
         return message
 
     def _due(self, now: datetime, ordering_key: str | None = None) -> Any:
-        heads = select(func.min(OutboxMessage.id)).where(col(OutboxMessage.status).in_(WAITING))
+        heads = self._mine(
+            select(func.min(OutboxMessage.id)).where(col(OutboxMessage.status).in_(WAITING))
+        )
         if ordering_key is not None:
             heads = heads.where(col(OutboxMessage.ordering_key) == ordering_key)
         heads = heads.group_by(col(OutboxMessage.ordering_key))
@@ -252,6 +265,14 @@ class Outbox:
             .order_by(col(OutboxMessage.id))
             .limit(1)
         )
+
+    def _mine(self, query: Any) -> Any:
+        """``query`` narrowed to the kinds of notice this outbox delivers."""
+        if self.kinds is not None:
+            query = query.where(col(OutboxMessage.kind).in_(self.kinds))
+        if self.skip_kinds:
+            query = query.where(col(OutboxMessage.kind).not_in(self.skip_kinds))
+        return query
 
     def _attempt(self, message: OutboxMessage) -> Outcome:
         try:

@@ -147,6 +147,8 @@ class Finding(SQLModel, table=True):
     actuality: str = Field(max_length=12)
     spans: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     excerpt: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # Who found it: ``checks`` (the quick checks) or ``judge:<model>`` (a model's second opinion).
+    source: str = Field(default="checks", max_length=120)
 
 
 class Event(SQLModel, table=True):
@@ -252,3 +254,72 @@ class ProcessedRequest(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=200)
     at: datetime = Field(index=True)
+
+
+class JudgeVerdict(SQLModel, table=True):
+    """A judge's checked verdict on one masked text, kept so the same text under the same
+    rubric and model is never paid for twice (``bot.judge``)."""
+
+    __tablename__ = "judge_verdict"
+    __table_args__ = (UniqueConstraint("content_hash", "rubric_version", "model"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(max_length=64)  # sha256 of exactly the text sent
+    rubric_version: str = Field(max_length=20)
+    model: str = Field(max_length=200)
+    verdict: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    input_tokens: int = Field(default=0)
+    output_tokens: int = Field(default=0)
+    created_at: datetime
+
+
+class ModelUsage(SQLModel, table=True):
+    """Requests and tokens spent on one model connection (``judge`` or ``target``) in one UTC
+    day, against the daily budget; ``paused_at`` is when the triage channel was told it ran out."""
+
+    __tablename__ = "model_usage"
+
+    day: date = Field(primary_key=True)
+    purpose: str = Field(primary_key=True, max_length=12)
+    requests: int = Field(default=0)
+    tokens: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    paused_at: datetime | None = Field(default=None)
+
+
+class ReproductionRun(SQLModel, table=True):
+    """One request to send an incident's prompt to a target model ``requested`` times."""
+
+    __tablename__ = "reproduction_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True, ondelete="CASCADE")
+    model: str = Field(max_length=200)
+    requested: int
+    requested_by: str = Field(max_length=64)
+    status: str = Field(default="pending", max_length=12)  # pending | running | done | failed
+    reproduced: int = Field(default=0)  # outputs with at least one of the incident's categories
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error: str | None = Field(default=None, max_length=300)
+    created_at: datetime
+    finished_at: datetime | None = Field(default=None)
+
+
+class ReproductionOutput(SQLModel, table=True):
+    """One output of a reproduction run: a child evidence item with its own checks."""
+
+    __tablename__ = "reproduction_output"
+    __table_args__ = (UniqueConstraint("run_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="reproduction_run.id", index=True, ondelete="CASCADE")
+    position: int  # 1..requested
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    error: str | None = Field(default=None, max_length=300)
+    categories: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    severity: str = Field(default="none", max_length=10)
+    actuality: str = Field(default="none", max_length=12)
+    checks: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    judge: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    input_tokens: int = Field(default=0)
+    output_tokens: int = Field(default=0)
+    created_at: datetime

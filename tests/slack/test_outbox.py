@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from typing import Any
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -13,6 +14,7 @@ from sqlmodel import select
 
 from bot.checks import CheckEngine
 from bot.config import Settings
+from bot.incidents import notices
 from bot.incidents.records import ReportRequest
 from bot.incidents.service import IncidentService
 from bot.runtime.clock import FixedClock
@@ -361,3 +363,21 @@ def test_a_post_whose_answer_was_lost_is_posted_once(
     assert len(stored) == 1
     assert service.get(key).post_ts == stored[0]["ts"]
     assert statuses(db) == [("incident_post", "sent"), ("confirmation", "sent")]
+
+
+def test_an_outbox_delivers_only_its_own_kinds_of_notice(db: Database, clock: FixedClock) -> None:
+    """Model jobs go to a worker of their own: each outbox claims only the kinds it was given."""
+    with db.write() as session:
+        notices.enqueue(session, notices.JUDGE_REVIEW, clock.now(), ordering_key="judge:1")
+        notices.enqueue(session, notices.REMINDER, clock.now(), ordering_key="reminder:1")
+    seen: dict[str, list[str]] = {"jobs": [], "posts": []}
+
+    def outbox(name: str, **split: Any) -> Outbox:
+        deliver = lambda message: seen[name].append(message.kind)  # noqa: E731
+        return Outbox(db=db, deliver=deliver, clock=clock, **split)
+
+    jobs = outbox("jobs", kinds=notices.MODEL_JOBS)
+    posts = outbox("posts", skip_kinds=notices.MODEL_JOBS)
+    assert (jobs.depth(), posts.depth()) == (1, 1)
+    assert (posts.run_once(), jobs.run_once()) == (1, 1)
+    assert seen == {"jobs": [notices.JUDGE_REVIEW], "posts": [notices.REMINDER]}

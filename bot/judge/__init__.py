@@ -1,0 +1,1 @@
+"""A judge model's second opinion on an incident's evidence (docs/judge.md)."""
