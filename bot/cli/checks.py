@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.checks import CheckEngine, CheckResult, RulePackError
+from bot.cli import judging
 from bot.masking.masked_views import (
     REVEAL_HELP,
     REVEAL_WARNING,
@@ -55,16 +56,29 @@ def check_command(
     file: str = typer.Argument(..., help="file or - for stdin"),
     json_output: bool = typer.Option(False, "--json", help="print the result as JSON"),
     reveal_secrets: bool = typer.Option(False, "--reveal-secrets", help=REVEAL_HELP),
+    judge: bool = typer.Option(
+        False,
+        "--judge",
+        help="then ask the judge model for a second opinion (SAFETYBOT_JUDGE_PROVIDER; "
+        "docs/judge.md); it is sent the text with credentials and personal data masked",
+    ),
 ) -> None:
-    """Run the quick checks on a pasted output or transcript."""
+    """Run the quick checks on a pasted output or transcript (and, with --judge, the judge)."""
     text = _read_input(file)
+    connected = judging.connect_judge() if judge else None
     result = load_engine().run(text)
     redactor = _redactor(reveal_secrets)
     if json_output:
         data = masked_check(result, text, redactor)
+        if connected is not None:
+            opinion = judging.ask(connected.judge, text, result)
+            data["judge"] = judging.opinion_data(opinion, result, redactor)
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    _print_result(Console(), check_mask(result, text, redactor), result)
+    console = Console()
+    _print_result(console, check_mask(result, text, redactor), result)
+    if connected is not None:  # the checks first: the judge takes seconds
+        judging.print_opinion(console, judging.ask(connected.judge, text, result), result, redactor)
 
 
 def _redactor(reveal: bool) -> Redactor | None:

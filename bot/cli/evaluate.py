@@ -41,7 +41,7 @@ from bot.checks.holdout import (
     load_slices,
     positives,
 )
-from bot.cli import progress
+from bot.cli import judging, progress
 from bot.cli.checks import fail, load_engine
 
 
@@ -69,6 +69,22 @@ def eval_command(
     jailbreakbench: Path | None = typer.Option(None, "--jailbreakbench", help="responses.jsonl"),
     pii: Path | None = typer.Option(None, "--pii", help="presidio-research synth dataset JSON"),
     json_output: bool = typer.Option(False, "--json", help="print the figures as JSON"),
+    judge: bool = typer.Option(
+        False,
+        "--judge",
+        help="also run the judge model over the corpus and print its figures beside the "
+        "quick checks' on the same items (docs/judge.md)",
+    ),
+    concurrency: int | None = typer.Option(
+        None,
+        "--concurrency",
+        min=1,
+        max=32,
+        help="judge calls in flight (default SAFETYBOT_MODEL_CONCURRENCY)",
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="judge only the corpus's first N items"
+    ),
 ) -> None:
     """Evaluate the quick checks: leave-one-slice-out with --holdout (the honest figure),
     a blind slice, a labelled corpus with the shipped engine, and optional extra datasets."""
@@ -78,6 +94,9 @@ def eval_command(
         raise fail("--also needs --holdout DIR")
     if predictions is not None and corpus is None:
         raise fail("--predictions needs a corpus FILE")
+    judge_error = judging.judge_options_error(judge, corpus, concurrency, limit, predictions)
+    if judge_error is not None:
+        raise fail(judge_error)
     engine = load_engine()
     console = Console()
     summary: dict[str, Any] = {}
@@ -91,7 +110,12 @@ def eval_command(
                 _print_holdout(console, held, [p.name for p in also or []])
         if blind is not None:
             summary["blind"] = _run_blind(console, engine, blind, json_output)
-        if corpus is not None:
+        if corpus is not None and judge:
+            figures = judging.eval_corpus(engine, corpus, concurrency, limit)
+            summary["judge"] = judging.figures_dict(figures)
+            if not json_output:
+                judging.print_figures(console, figures, corpus.name)
+        elif corpus is not None:
             report = _score_file(engine, corpus)
             summary["corpus"] = report_dict(report)
             if not json_output:

@@ -8,8 +8,8 @@ import pytest
 
 from bot.judge import review
 from bot.judge.cache import VerdictCache
-from bot.judge.rubric import RUBRIC_VERSION
 from bot.judge.review import Judge
+from bot.judge.rubric import RUBRIC_VERSION
 from bot.llm.connection import ModelError
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database

@@ -10,8 +10,13 @@ import pytest
 from bot.checks.models import ACTUALITIES, CATEGORIES, SEVERITIES
 from bot.judge import rubric
 from bot.judge.evidence import prepare
-from bot.judge.rubric import RUBRIC_FILES, RUBRIC_VERSION, boundary_token, system_prompt
-from bot.judge.rubric import user_message
+from bot.judge.rubric import (
+    RUBRIC_FILES,
+    RUBRIC_VERSION,
+    boundary_token,
+    system_prompt,
+    user_message,
+)
 from tests.judge.helpers import KEY, redactor
 
 # sha256 of the three rubric files. A change to any of them changes what the judge is asked:
@@ -75,7 +80,7 @@ def test_the_evidence_cannot_close_the_delimiter() -> None:
     token = boundary_token(sent.text)
     assert token not in attack
     closing = f"<<<END EVIDENCE {token}>>>"
-    before, _, after = message.partition(f"<<<EVIDENCE {token}>>>\n")
+    _, _, after = message.partition(f"<<<EVIDENCE {token}>>>\n")
     inside, _, _ = after.partition("\n" + closing)
     assert inside == attack
     assert message.count(closing) == 2  # the boundary line and the reminder after it

@@ -102,7 +102,7 @@ def test_quotes_match_after_the_checks_normalisation() -> None:
     """Case, typographic quotes, full-width letters and runs of white space do not matter;
     the span points at the evidence's own characters."""
     evidence = "She said: \u201cCancel the WIPE\u201d,\nor  ｅｌｓｅ."
-    supported, span, _ = _verified(evidence, "\"cancel the wipe\", or else")
+    supported, span, _ = _verified(evidence, '"cancel the wipe", or else')
     assert supported and span is not None
     assert evidence[span[0] : span[1]] == "\u201cCancel the WIPE\u201d,\nor  ｅｌｓｅ"
 
