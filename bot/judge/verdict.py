@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bot.checks.models import ACTUALITIES, CATEGORIES, SEVERITIES
-from bot.checks.normalise import normalise
+from bot.checks.normalise import NormalisedText, normalise
 from bot.judge.evidence import SentEvidence
 
 MAX_REASONING = 500
@@ -156,12 +156,14 @@ def _read_entry(entry: object, reading: _Reading) -> None:
     if category not in CATEGORIES or category in reading.entries or verdict is None:
         reading.dropped += 1
         return
+    if not verdict:  # a no needs neither an actuality nor a quote
+        reading.entries[category] = (False, "none", "")
+        return
     if actuality not in ACTUALITIES:
         reading.dropped += 1
         return
     quote = entry.get("quote")
-    quote = quote if isinstance(quote, str) and verdict else ""
-    reading.entries[category] = (verdict, actuality if verdict else "none", quote)
+    reading.entries[category] = (True, actuality, quote if isinstance(quote, str) else "")
 
 
 def _boolean(value: object) -> bool | None:
@@ -191,7 +193,9 @@ def verify(answer: Answer, sent: SentEvidence) -> tuple[CategoryVerdict, ...]:
     return tuple(verdicts)
 
 
-def locate(quote: str, sent: SentEvidence, normalised: Any = None) -> tuple[int, int] | None:
+def locate(
+    quote: str, sent: SentEvidence, normalised: NormalisedText | None = None
+) -> tuple[int, int] | None:
     """Where ``quote`` stands in the evidence: found in the text sent after the checks'
     normalisation (runs of white space may differ), not reaching into a masked value or the
     cut marker; None when it is not there."""

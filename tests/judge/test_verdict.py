@@ -61,9 +61,11 @@ def test_unknown_values_are_dropped_not_fatal() -> None:
 
 
 def test_false_verdicts_carry_no_quote_or_actuality() -> None:
-    """A no is kept as a no, with actuality none and no quote."""
-    parsed = parse_answer(answer(("pii", False, "stated", "some words")))
-    assert parsed.categories == (("pii", False, "none", ""),)
+    """A no is kept as a no, with actuality none and no quote, whatever actuality it gave."""
+    parsed = parse_answer(
+        answer(("pii", False, "stated", "some words"), ("secrets", False, "n/a", ""))
+    )
+    assert parsed.categories == (("pii", False, "none", ""), ("secrets", False, "none", ""))
 
 
 @pytest.mark.parametrize(
