@@ -32,5 +32,5 @@ def answer(*verdicts: tuple[str, bool, str, str], severity: str = "high", **extr
         {"category": c, "verdict": v, "actuality": a, "quote": q} for c, v, a, q in verdicts
     ]
     return json.dumps(
-        {"reasoning": "it threatens", "categories": categories, "severity": severity, **extra}
+        {"reasoning": "it threatens", "categories": categories, "severity": severity} | extra
     )

@@ -95,6 +95,32 @@ def test_check_judge_a_second_time_is_answered_from_the_cache(
     assert len(model.calls) == 1
 
 
+def test_check_judge_reveal_still_sends_masked_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--reveal-secrets changes what is printed, never what the judge is sent."""
+    model = ScriptedModel(script=[COERCION])
+    _configure(monkeypatch, model)
+    sample = _file(tmp_path, BLACKMAIL)
+    result = runner.invoke(app, ["check", "--judge", "--reveal-secrets", sample])
+    assert result.exit_code == 0 and KEY in result.output
+    sent = "\n".join(m.content for call in model.calls for m in call.messages)
+    assert KEY not in sent and EMAIL not in sent
+
+
+def test_check_judge_masks_the_models_own_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A credential or address the judge writes in its reasoning is masked when shown."""
+    leaky = answer(("coercion", True, "executed", THREAT), reasoning=f"mail {EMAIL} now")
+    _configure(monkeypatch, ScriptedModel(script=[leaky, leaky]))
+    sample = _file(tmp_path, BLACKMAIL)
+    shown = runner.invoke(app, ["check", "--judge", sample])
+    as_json = runner.invoke(app, ["check", "--judge", "--json", sample])
+    assert "judge's reasoning: mail •••••••• now" in shown.output
+    assert EMAIL not in shown.output and EMAIL not in as_json.output
+
+
 def test_check_judge_without_a_judge_is_one_clear_line(tmp_path: Path) -> None:
     """No provider configured: one error line naming SAFETYBOT_JUDGE_PROVIDER, exit 1."""
     result = runner.invoke(app, ["check", "--judge", _file(tmp_path, BLACKMAIL)])
