@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.checks import CheckEngine
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.incidents import notices
 from bot.incidents.drafts import DraftStore
 from bot.incidents.intake import Intake, reports_waiting
@@ -32,8 +32,11 @@ if TYPE_CHECKING:
     from bot.digest.runs import DigestRunStore
     from bot.digest.weekly import WeeklyDigest
     from bot.incidents.permissions import TriageTeam
+    from bot.llm.connection import ModelClient
     from bot.playground.launch import Launch
     from bot.playground.web import PlaygroundApp
+    from bot.reproduce.job import ReproductionJob
+    from bot.reproduce.runs import ReproductionService
     from bot.runtime.scheduling import ScheduledJob
     from bot.slack.after_ack import ListenerPool
     from bot.slack.delivery import Delivery
@@ -293,7 +296,81 @@ def _judge(services: Services, deps: SlackDeps, jobs: ModelJobs) -> None:
 
 
 def _reproduction(services: Services, deps: SlackDeps, jobs: ModelJobs) -> None:
-    """Reproduction runs (docs/judge.md); nothing when no target model is configured."""
+    """Reproduction runs (docs/reproduce.md): their thread replies always (a reply left
+    queued is still posted), the Reproduce… button and the job only when a target model is
+    configured."""
+    from bot.slack.reproduce_replies import ReproductionReplies
+    from bot.slack.triage_modals import offer_reproduce
+
+    runs = reproductions(services)
+    ReproductionReplies(deps.delivery, runs).register()
+    if not runs.enabled:
+        return
+    deps.reproductions = runs
+    offer_reproduce(deps.renderer)
+    jobs.register(notices.REPRODUCTION, reproduction_job(services))
+
+
+def reproductions(services: Services) -> ReproductionService:
+    """The reproduction runs of ``services``' database against SAFETYBOT_TARGET_* (off when
+    no target is set)."""
+    from bot.reproduce.runs import ReproductionService
+
+    settings = services.settings
+    return ReproductionService(
+        db=services.db,
+        clock=services.clock,
+        connection=settings.target_connection(),
+        allow_restricted=settings.judge_restricted,
+        redactor=services.incidents.redactor,
+        on_notice=services.outbox_wake.set,
+    )
+
+
+def reproduction_job(
+    services: Services,
+    *,
+    client_for: Callable[[str], ModelClient] | None = None,
+    review: Callable[[str], dict[str, Any] | None] | None = None,
+) -> ReproductionJob:
+    """The runner of reproduction runs: ``client_for(model)`` defaults to the target's
+    connection with its daily budget; ``review`` is the judge's opinion of one output
+    (None: no judge)."""
+    from bot.reproduce.job import ReproductionJob
+
+    settings = services.settings
+    connection = settings.target_connection()
+    return ReproductionJob(
+        db=services.db,
+        clock=services.clock,
+        checks=services.checks.run,
+        redactor=services.incidents.redactor,
+        client_for=client_for or _target_client(services),
+        concurrency=connection.concurrency if connection else settings.model_concurrency,
+        review=review,
+        allow_restricted=settings.judge_restricted,
+        on_notice=services.outbox_wake.set,
+    )
+
+
+def _target_client(services: Services) -> Callable[[str], ModelClient]:
+    """The target's client for a run's model (the configured one, or another model of the
+    same provider), with the target's daily budget; the SDKs load on first use."""
+
+    def client_for(model: str) -> ModelClient:
+        from bot.llm.clients import connected_client
+        from bot.reproduce.runs import tell_paused
+
+        connection = services.settings.target_connection()
+        if connection is None:
+            raise ConfigError("no target model is configured (SAFETYBOT_TARGET_PROVIDER)")
+        chosen = replace(connection, model=model)
+        db, clock = services.db, services.clock
+        return connected_client(
+            db, clock, chosen, on_paused=lambda: tell_paused(db, clock, connection)
+        )
+
+    return client_for
 
 
 def _model_outbox(services: Services, jobs: ModelJobs) -> Outbox | None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import typer
 
-from bot.cli import common, digest, json_views, progress, render
+from bot.cli import common, digest, json_views, progress, render, reproducing
 from bot.cli.checks import check_command
 from bot.cli.evaluate import eval_command
 from bot.cli.importing import import_command
@@ -119,9 +119,11 @@ def show(
         detail = services.incidents.detail(key)
         shown = masked_detail(detail, common.redactor(services, reveal_secrets))
         if json_output:
-            common.print_json(json_views.detail_json(shown))
+            runs = reproducing.runs_json(services, key)
+            common.print_json({**json_views.detail_json(shown), "reproductions": runs})
         else:
             render.incident_detail(common.out, shown)
+            reproducing.print_runs(services, key)
 
 
 @app.command()
@@ -203,6 +205,7 @@ def _write_output(output: Path | None, write: Callable[[TextIO], int]) -> int:
 app.command("check")(check_command)
 app.command("eval")(eval_command)
 app.command("import")(import_command)
+app.command("reproduce")(reproducing.reproduce_command)
 digest.register(app)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from bot.export.avid import avid_report
+from bot.export.reproductions import runs_by_incident
 from bot.incidents.queries import categories_of
 from bot.masking.masked_views import EvidenceMask, Span
 from bot.masking.redaction import MASKED_CATEGORIES, Redactor
@@ -63,11 +64,20 @@ def incident_records(
             categories = categories_of(session, ids)
             keys = _keys(session, {r[0].duplicate_of_id for r in rows} - {None})
             sensitive = _sensitive_spans(session, ids) if redactor else {}
+            runs = runs_by_incident(
+                session,
+                [row[0] for row in rows],
+                categories,
+                redactor=redactor,
+                include_restricted=include_restricted,
+            )
         for incident, text in rows:
             record = _record(incident, text, categories, keys, include_restricted)
             if redactor:
                 known = sensitive.get(incident.id or 0, [])
                 record = _masked(record, EvidenceMask(redactor, text, known))
+            # JSON Lines only (a CSV row has no room for them): each run with its outputs.
+            record["reproductions"] = runs.get(incident.id or 0, [])
             yield record
         last_id = ids[-1]
 
@@ -141,7 +151,7 @@ def write(records: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
     """Write records as ``csv``, ``jsonl`` or ``avid`` (JSONL reports); returns how many."""
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for record in records:
             row = {**record, "categories": " ".join(record["categories"])}

@@ -220,6 +220,13 @@ def edit_details(turn: Turn) -> None:
     turn.open_modal(triage_modals.DETAILS)
 
 
+def reproduce(turn: Turn) -> None:
+    """Open the reproduction modal for the triage team, on a closed incident too (to see
+    whether a fix holds)."""
+    turn.require_triage("reproduce")
+    turn.open_modal(triage_modals.REPRODUCE)
+
+
 VERBS: dict[str, Callable[[Turn], None]] = {
     "incident_ack": acknowledge,
     "incident_assign_me": assign_to_me,
@@ -233,6 +240,7 @@ VERBS: dict[str, Callable[[Turn], None]] = {
     "incident_details": edit_details,
     "incident_show": show,
     "incident_updates_off": stop_updates,
+    "incident_reproduce": reproduce,
 }
 
 

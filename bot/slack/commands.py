@@ -162,6 +162,8 @@ def show_message(
     )
     if not triage and deps.rules.may_note(user_id, detail.incident):
         context["buttons"] = "note"  # the one button for people outside the triage team
+    if visible and deps.reproductions is not None:  # each run's result in one line
+        context["runs"] = [run.summary() for run in deps.reproductions.runs_of(key)]
     return deps.renderer.render_message("messages/show", **context)
 
 

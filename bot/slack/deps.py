@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.incidents.drafts import DraftStore
@@ -15,6 +16,9 @@ from bot.slack.after_ack import AfterAck
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.delivery import Delivery
 from bot.store.idempotency import Deduplicator
+
+if TYPE_CHECKING:
+    from bot.reproduce.runs import ReproductionService
 
 
 @dataclass
@@ -32,6 +36,7 @@ class SlackDeps:
     limiter: RateLimiter
     permissions: Permissions
     dedupe: Deduplicator | None = None
+    reproductions: ReproductionService | None = None  # when a target model is configured
 
     @property
     def rules(self) -> Permissions:

@@ -385,6 +385,8 @@ def _phrase(event: Any, subject: str) -> str:
         "reopened": f"reopened {subject}",
         "note": f"added a note to {subject}",
         "details": f"edited the details of {subject}",
+        "reproduction": f"asked for a reproduction run of {subject} on {other}",
+        "reproduced": f"reran {subject} on {other}",
     }
     kind = slack_text.escape(event.kind.replace("_", " "))
     return phrases.get(event.kind, f"changed {subject} ({kind})")

@@ -40,6 +40,7 @@ RESOLVE = "triage_resolve"
 MERGE = "triage_merge"
 NOTE = "triage_note"
 DETAILS = "triage_details"
+REPRODUCE = "triage_reproduce"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,32 @@ def _details_context(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any]:
     return {"shown": shown, "limits": details_form.LIMITS}
 
 
+def _reproduce_context(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any]:
+    """N and the model prefilled, and what would be sent (or why nothing can be)."""
+    from bot.reproduce.runs import DEFAULT_OUTPUTS, MAX_OUTPUTS
+
+    runs = deps.reproductions
+    if runs is None:
+        raise InvalidInput("Reproduction runs are off: no target model is configured.")
+    try:
+        prompt = runs.check(detail.incident.key)
+        sends, problem = f"{prompt.source}, {prompt.chars:,} characters, masked", ""
+    except DomainError as exc:
+        sends, problem = "", str(exc)
+    return {
+        "n": DEFAULT_OUTPUTS,
+        "max_outputs": MAX_OUTPUTS,
+        "model": runs.default_model,
+        "sends": sends,
+        "problem": problem,
+    }
+
+
+def offer_reproduce(renderer: Any) -> None:
+    """Show the Reproduce… button on incident posts (a target model is configured)."""
+    renderer.env.globals["reproduce"] = True
+
+
 def _nothing(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any]:
     return {}
 
@@ -137,6 +164,7 @@ _EXTRA: dict[str, Callable[[SlackDeps, IncidentDetail], dict[str, Any]]] = {
     MERGE: _merge_context,
     NOTE: _nothing,
     DETAILS: _details_context,
+    REPRODUCE: _reproduce_context,
 }
 
 
@@ -269,6 +297,17 @@ def _details(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:
         deps.incidents.edit_details(meta.key, actor=user_id, rules=deps.rules, **changed)
 
 
+def _reproduce(deps: SlackDeps, user_id: str, meta: Meta, values: Values) -> None:
+    deps.rules.require_triage(user_id, meta.key, "reproduce")
+    runs = deps.reproductions
+    if runs is None:
+        raise InvalidInput("Reproduction runs are off: no target model is configured.")
+    typed = _text(values, "n")
+    if not typed.isdigit():
+        raise InvalidInput("How many outputs? Type a whole number from 1 to 50.", field="n")
+    runs.request_run(meta.key, int(typed), _text(values, "model") or None, user_id)
+
+
 SUBMISSIONS: dict[str, tuple[Submission, str]] = {
     ASSIGN: (_assign, "assignee"),
     SEVERITY: (_severity, "severity"),
@@ -277,6 +316,7 @@ SUBMISSIONS: dict[str, tuple[Submission, str]] = {
     MERGE: (_merge, "other"),
     NOTE: (_note, "note"),
     DETAILS: (_details, "model"),
+    REPRODUCE: (_reproduce, "n"),
 }
 
 

@@ -23,7 +23,7 @@ LISTED = {
 }  # fmt: skip
 SHOWN = LISTED | {
     "resolution_summary", "check_reason", "duplicate_of", "duplicates", "evidence", "findings",
-    "timeline", "evidence_file", "files",
+    "timeline", "evidence_file", "files", "reproductions",
 }  # fmt: skip
 
 runner = CliRunner()

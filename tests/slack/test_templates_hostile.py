@@ -427,6 +427,12 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
         "limit": 3,
         "ping": "<!subteam^S0TRIAGE>",
     },
+    "messages/reproduction_reply": lambda v: {
+        "summary": f"Reproduced 2/3 on model {v}: coercion 2",
+        "key": "AIS-42",
+        "run_id": 7,
+        "asked_by": present.mention("UTRIAGE1"),
+    },
     "messages/screen_summary": hostile_screen_summary,
     "messages/show": lambda v: show_context(hostile_detail(v), visible=True, buttons=True),
     "messages/thread_reply": lambda v: {"key": "AIS-42", "reporter": present.mention("UREPORTER")},
@@ -448,6 +454,9 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "modals/report": _report,
     "modals/reading_files": lambda v: {"count": 3},
     "modals/screening": lambda v: {"state": "failed", "file": v, "problem": f"{v} is not a log."},
+    "modals/reproduce": lambda v: _triage_modal(
+        v, n=10, max_outputs=50, model=v, sends=f"{v}, 12 characters, masked", problem=v
+    ),
     "modals/resolve": lambda v: _triage_modal(
         v, resolution_options=present.options(RESOLUTION_LABELS, RESOLUTIONS)
     ),
