@@ -24,6 +24,7 @@ from bot.incidents.errors import DomainError, InvalidInput
 from bot.incidents.records import IncidentDetail
 from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from bot.slack import details_form, present
+from bot.slack.blocks import TemplateRenderer
 from bot.slack.deps import SlackDeps
 from bot.slack.listener import bound
 from bot.slack.text import truncate
@@ -147,7 +148,7 @@ def _reproduce_context(deps: SlackDeps, detail: IncidentDetail) -> dict[str, Any
     }
 
 
-def offer_reproduce(renderer: Any) -> None:
+def offer_reproduce(renderer: TemplateRenderer) -> None:
     """Show the Reproduce… button on incident posts (a target model is configured)."""
     renderer.env.globals["reproduce"] = True
 
