@@ -262,6 +262,7 @@ def _triage_notices(deps: SlackDeps, client: WebClient) -> None:
     from bot.incidents import notices
     from bot.slack import home
     from bot.slack.evidence_file import EvidenceFiles
+    from bot.slack.model_posts import ModelPausedPosts
     from bot.slack.people_posts import PeoplePosts
     from bot.slack.reminder_posts import ReminderPosts
     from bot.slack.screen_replies import ScreenReplies
@@ -271,6 +272,7 @@ def _triage_notices(deps: SlackDeps, client: WebClient) -> None:
     deps.delivery.register(notices.HOME, home.sender(deps, client))
     EvidenceFiles(deps.delivery).register()
     ScreenReplies(deps.delivery).register()  # the summary of an eval log screened in Slack
+    ModelPausedPosts(deps.delivery).register()  # a model connection's daily budget is spent
 
 
 def _webhooks(services: Services, delivery: Delivery) -> None:

@@ -37,6 +37,7 @@ from bot.slack import details_form, present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.commands import show_context
 from bot.slack.delivery import incident_context
+from bot.slack.model_posts import paused_context
 from bot.slack.report_modal import report_context
 from bot.slack.screen_replies import summary_context
 from bot.slack.text import escape
@@ -407,6 +408,9 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
         "total": 31,
         "buttons": True,
     },
+    "messages/model_paused": lambda v: paused_context(
+        {"purpose": "judge", "model": v, "day": v, "daily_requests": 500, "requests": 500}
+    ),
     "messages/notice": lambda v: {"message": f"No incident {v}.", "warning": True},
     "messages/nudge": lambda v: {
         "incident": incident_fields(v),
