@@ -105,5 +105,8 @@ def configure_logging(settings: Settings) -> None:
         for s in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
         if s is not None
     ]
+    secrets += [
+        s.get_secret_value() for s in (settings.judge_api_key, settings.target_api_key) if s
+    ]
     logs.configure(level=settings.log_level, fmt=settings.log_format, secrets=secrets)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
