@@ -11,7 +11,7 @@ Usage::
         server.requests[-1].text                     # what was sent (system + messages)
 
 Each call takes the next scripted step; when the script is empty the server answers
-``default`` (a text, or a function of the request's JSON body returning one). Steps:
+``default`` (a text, or a function of the ``FakeRequest`` returning one). Steps:
 
 - ``answer(text, input_tokens=None, output_tokens=None, delay=0)``: a 200 with a realistic
   body and usage (tokens default to about one per four characters);
@@ -40,7 +40,8 @@ from bot.llm.connection import ModelConnection
 ANTHROPIC_PATH = "/v1/messages"
 OPENAI_PATH = "/v1/chat/completions"
 
-Default = str | Callable[[dict[str, Any]], str]
+# What the server answers once the script is empty: a text, or a function of the request.
+Default = str | Callable[["FakeRequest"], str]
 
 
 @dataclass(frozen=True)
@@ -124,12 +125,12 @@ class FakeModelServer:
             self._script.extend([step] * times)
         return self
 
-    def _next(self, body: dict[str, Any]) -> Step:
+    def _next(self, request: FakeRequest) -> Step:
         with self._lock:
             if self._script:
                 return self._script.pop(0)
         default = self.default
-        return Step(text=default(body) if callable(default) else default)
+        return Step(text=default(request) if callable(default) else default)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -211,7 +212,7 @@ class FakeModelServer:
                 "invalid_request_error",
                 "temperature: Extra inputs are not permitted",
             )
-        step = self._next(request.body)
+        step = self._next(request)
         if step.delay and self._stopping.wait(step.delay):
             return _error(request.provider, 503, "overloaded_error", "server stopping")
         if step.malformed:
