@@ -8,13 +8,13 @@ from typing import Any
 
 from bot.incidents import notices
 from bot.incidents.records import IncidentDetail
+from bot.llm.budget import PAUSES
 from bot.slack.delivery import Delivery
 
 log = logging.getLogger(__name__)
 
-# Whose budget, and what its pause stops, by connection.
+# Whose budget it is, by connection.
 WHOSE = {"judge": "The judge's", "target": "The target model's"}
-STOPS = {"judge": "second opinions", "target": "reproduction runs"}
 
 
 class ModelPausedPosts:
@@ -45,7 +45,7 @@ def paused_context(data: dict[str, Any]) -> dict[str, Any]:
     purpose = str(data.get("purpose") or "judge")
     return {
         "whose": WHOSE.get(purpose, f"The {purpose} model's"),
-        "stops": STOPS.get(purpose, "its calls"),
+        "stops": PAUSES.get(purpose, "calls"),
         "daily_requests": f"{int(data.get('daily_requests') or 0):,}",
         "daily_tokens": f"{int(data.get('daily_tokens') or 0):,}",
         "requests": f"{int(data.get('requests') or 0):,}",
