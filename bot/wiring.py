@@ -360,16 +360,15 @@ def _target_client(services: Services) -> Callable[[str], ModelClient]:
     same provider), with the target's daily budget; the SDKs load on first use."""
 
     def client_for(model: str) -> ModelClient:
-        from bot.llm.clients import connected_client
-        from bot.reproduce.runs import tell_paused
+        from bot.llm.budget import connected_client
 
         connection = services.settings.target_connection()
         if connection is None:
             raise ConfigError("no target model is configured (SAFETYBOT_TARGET_PROVIDER)")
         chosen = replace(connection, model=model)
-        db, clock = services.db, services.clock
+        # The budget queues the one pause message itself; waking the outbox sends it now.
         return connected_client(
-            db, clock, chosen, on_paused=lambda: tell_paused(db, clock, connection)
+            services.db, services.clock, chosen, on_paused=services.outbox_wake.set
         )
 
     return client_for

@@ -57,7 +57,7 @@ ClientFactory = Callable[[Database, Clock, ModelConnection], ModelClient]
 
 def _connected_client(db: Database, clock: Clock, connection: ModelConnection) -> ModelClient:
     """The SDK's client for ``connection`` within its daily budget."""
-    from bot.llm.clients import connected_client  # type: ignore[import-not-found,unused-ignore]
+    from bot.llm.budget import connected_client
 
     client: ModelClient = connected_client(db, clock, connection)
     return client

@@ -229,17 +229,3 @@ class ReproductionService:
             outputs=outputs,
             errors=sum(1 for o in outputs if o.error),
         )
-
-
-def tell_paused(db: Database, clock: Clock, connection: ModelConnection) -> None:
-    """Queue the one message telling the triage channel that the target's daily budget is
-    spent (the budget calls this once per UTC day)."""
-    with db.write() as session:
-        notices.enqueue(
-            session,
-            notices.MODEL_PAUSED,
-            clock.now(),
-            ordering_key=f"model_paused:{connection.purpose}",
-            purpose=connection.purpose,
-            model=connection.model,
-        )
