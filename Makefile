@@ -8,8 +8,8 @@ SHARED_DATA ?= $(or $(SAFETYBOT_SHARED_DATA),../shared/data)
 # Training slices written for this project (tests/data/checks/README.md), joined to the shared ones.
 TEAM_TRAIN := $(wildcard tests/data/checks/train/*.jsonl)
 
-# The locks, every file hash-pinned: requirements.lock (the bot and the PostgreSQL driver: the
-# Docker image, the wheel smoke test), requirements-dev.lock (plus the dev extra: .venv) and
+# The locks, every file hash-pinned: requirements.lock (the bot, the PostgreSQL driver and the
+# judge extra's model SDKs: the Docker image, the wheel smoke test), requirements-dev.lock (plus the dev extra: .venv) and
 # requirements-build.lock (pyproject.toml's build-system, which builds the image's wheel).
 LOCK_TOOL := uv==0.13.9
 LOCK_ARGS := --quiet --generate-hashes --universal --python-version 3.11 --custom-compile-command "make lock"
@@ -58,7 +58,7 @@ lock:  ## regenerate requirements.lock and requirements-dev.lock from pyproject.
 		&& $(PYTHON) -m venv "$$tools" \
 		&& "$$tools/bin/pip" install --quiet '$(LOCK_TOOL)' \
 		&& "$$tools/bin/uv" pip compile pyproject.toml $(LOCK_ARGS) $(if $(LOCK_UPGRADE),--upgrade) \
-			--extra postgres -o requirements.lock \
+			--extra postgres --extra judge -o requirements.lock \
 		&& "$$tools/bin/uv" pip compile pyproject.toml $(LOCK_ARGS) $(if $(LOCK_UPGRADE),--upgrade) \
 			--extra dev -o requirements-dev.lock \
 		&& $(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
