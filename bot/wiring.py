@@ -15,6 +15,7 @@ from bot.incidents.drafts import DraftStore
 from bot.incidents.intake import Intake, reports_waiting
 from bot.incidents.recent import RecentChecks
 from bot.incidents.service import IncidentService
+from bot.llm.connection import ModelClient, ModelConnection
 from bot.llm.jobs import ModelJobs
 from bot.masking.redaction import Redactor
 from bot.runtime.clock import Clock, SystemClock
@@ -64,6 +65,9 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     # Set when a notice is enqueued; the outbox (built later, in Slack mode) waits on it.
     outbox_wake: threading.Event = field(default_factory=threading.Event)
+    # Makes the client of a model connection; None: the providers' SDKs within the daily
+    # budget (``bot.llm.clients.connected_client``). Tests put a scripted model here.
+    model_client: Callable[[ModelConnection], ModelClient] | None = None
 
 
 def build(
@@ -89,6 +93,8 @@ def build(
         on_notice=outbox_wake.set,
         redactor=Redactor(checks),
         webhook_targets=[target_id(url) for url in settings.webhook_url_list()],
+        judge_reviews=settings.judge_connection() is not None,
+        judge_restricted=settings.judge_restricted,
     )
     metrics.watch_reports_waiting(lambda: reports_waiting(db))
     return Services(
@@ -294,7 +300,44 @@ def _webhooks(services: Services, delivery: Delivery) -> None:
 
 
 def _judge(services: Services, deps: SlackDeps, jobs: ModelJobs) -> None:
-    """The judge's second opinions (docs/judge.md); nothing when no judge is configured."""
+    """The judge's second opinions (docs/judge.md); nothing when no judge is configured.
+
+    Its replies' sender is registered either way, so that replies queued before the judge
+    was switched off are still posted."""
+    from bot.judge.cache import VerdictCache
+    from bot.judge.job import JudgeJob
+    from bot.judge.review import Judge
+    from bot.slack.judge_posts import JudgeReplies
+
+    JudgeReplies(deps.delivery).register()
+    connection = services.settings.judge_connection()
+    if connection is None:
+        return
+    judge = Judge(
+        _model_client(services, connection),
+        redactor=services.incidents.redactor,
+        cache=VerdictCache(services.db, services.clock),
+    )
+    job = JudgeJob(
+        db=services.db,
+        clock=services.clock,
+        incidents=services.incidents,
+        reviewer=judge,
+        checker=services.incidents.checker,
+        restricted=services.settings.judge_restricted,
+        on_notice=services.outbox_wake.set,
+    )
+    jobs.register(notices.JUDGE_REVIEW, job)
+    deps.judge = judge
+
+
+def _model_client(services: Services, connection: ModelConnection) -> ModelClient:
+    """The client of ``connection``: the one tests set, else the provider's SDK in budget."""
+    if services.model_client is not None:
+        return services.model_client(connection)
+    from bot.llm.clients import connected_client
+
+    return connected_client(services.db, services.clock, connection)
 
 
 def _reproduction(services: Services, deps: SlackDeps, jobs: ModelJobs) -> None:

@@ -64,6 +64,7 @@ _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 POST_CHANGING = frozenset(
     {"acknowledged", "status", "assigned", "severity", "merged", "reopened", "duplicate_linked"}
     | {"details"}  # the model, eval, run, sample, epoch or source file edited
+    | {"categories"}  # the judge's categories applied
 )
 
 # Timeline kinds the reporter is told about (a note or an assignment is triage's business).
@@ -74,6 +75,8 @@ REPORTER_KINDS = frozenset({"acknowledged", "status", "severity", "merged", "reo
 WEBHOOK_KINDS = frozenset({"acknowledged", "assigned", "severity", "status", "reopened", "merged"})
 # Where a transaction's session holds the webhook targets its notices go to.
 _WEBHOOK_TARGETS = "safetybot_webhook_targets"
+# Where a transaction's session says a judge reviews new incidents (value: restricted too).
+_JUDGE_REVIEWS = "safetybot_judge_reviews"
 
 
 def enqueue(
@@ -119,6 +122,7 @@ def reported(
     if incident.source_channel and incident.source_ts and not incident.restricted:
         enqueue(session, SOURCE_REPLY, now, incident=incident)
     _webhooks(session, incident, None, now)
+    _judge_review(session, incident, now)
 
 
 def evidence_file(session: Session, incident: Incident, now: datetime, *, length: int) -> None:
@@ -161,6 +165,20 @@ def send_webhooks(session: Session, targets: Iterable[str]) -> None:
     ``targets`` (``bot.webhooks.targets.target_id`` of each URL)."""
     if targets:
         session.info[_WEBHOOK_TARGETS] = tuple(targets)
+
+
+def review_by_judge(session: Session, *, restricted: bool) -> None:
+    """Have each incident reported in ``session``'s transaction reviewed by the judge
+    (docs/judge.md); a restricted one only when ``restricted`` (SAFETYBOT_JUDGE_RESTRICTED)."""
+    session.info[_JUDGE_REVIEWS] = restricted
+
+
+def _judge_review(session: Session, incident: Incident, now: datetime) -> None:
+    """The judge's review of a new incident, as a model job of its own ordering key."""
+    restricted_too = session.info.get(_JUDGE_REVIEWS)
+    if restricted_too is None or (incident.restricted and not restricted_too):
+        return
+    enqueue(session, JUDGE_REVIEW, now, incident=incident, ordering_key=f"judge:{incident.id}")
 
 
 def _webhooks(session: Session, incident: Incident, event: Event | None, now: datetime) -> None:

@@ -21,6 +21,8 @@ from bot.store.models import (
     IncidentFile,
 )
 
+CHECKS = "checks"  # the source of the quick checks' findings (a judge's is ``judge:<model>``)
+
 
 def by_idempotency_key(session: Session, key: str) -> Incident | None:
     """The incident stored under an idempotency key, if any."""
@@ -71,11 +73,12 @@ def detail(session: Session, incident: Incident) -> IncidentDetail:
         incident=incident,
         evidence=evidence,
         categories=categories_of(session, [incident.id or 0])[incident.id or 0],
-        findings=list(findings),
+        findings=[f for f in findings if f.source == CHECKS],
         events=list(events),
         duplicate_of=duplicate_of,
         duplicates=list(duplicates),
         files=list(files),
+        judge_findings=[f for f in findings if f.source != CHECKS],
     )
 
 

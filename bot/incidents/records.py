@@ -99,6 +99,8 @@ class IncidentDetail:
     duplicate_of: str | None
     duplicates: list[str]
     files: list[IncidentFile] = field(default_factory=list)
+    # The judge's findings (source ``judge:<model>``), apart from the quick checks' above.
+    judge_findings: list[Finding] = field(default_factory=list)
 
     @property
     def evidence_file(self) -> IncidentFile | None:

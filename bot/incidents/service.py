@@ -23,6 +23,7 @@ from sqlmodel import Session, col
 from bot.incidents import (
     changes,
     details,
+    judged,
     lifecycle,
     notices,
     queries,
@@ -80,9 +81,12 @@ class IncidentService:
         on_notice: Callable[[], None] = lambda: None,
         redactor: Redactor | None = None,
         webhook_targets: Sequence[str] = (),
+        judge_reviews: bool = False,
+        judge_restricted: bool = False,
     ) -> None:
         """``webhook_targets`` name the webhook URLs every report and change is also sent to
-        (``bot.webhooks``)."""
+        (``bot.webhooks``); with ``judge_reviews`` each new incident (a restricted one only
+        with ``judge_restricted``) is queued for the judge's second opinion (``bot.judge``)."""
         self.db = db
         # What is masked wherever incidents are shown, and so never matched by a search.
         self.redactor = redactor or default_redactor()
@@ -91,6 +95,8 @@ class IncidentService:
         self.key_prefix = key_prefix
         self.on_notice = on_notice
         self.webhook_targets = tuple(webhook_targets)
+        self.judge_reviews = judge_reviews
+        self.judge_restricted = judge_restricted
         self._fingerprint = RecentResults(Fingerprint.of)
 
     # --- intake -------------------------------------------------------------------------
@@ -155,6 +161,8 @@ class IncidentService:
         categories = validation.chosen_categories(request.categories, result)
         with self.db.write() as session:
             notices.send_webhooks(session, self.webhook_targets)
+            if self.judge_reviews:
+                notices.review_by_judge(session, restricted=self.judge_restricted)
             if also is not None:
                 also(session)
             incident = reporting.add_incident(
@@ -351,6 +359,14 @@ class IncidentService:
         with self._changing() as session:
             incident = queries.load(session, key, lock=True)
             return details.apply(session, incident, stored, actor=actor, now=self.clock.now())
+
+    def apply_judge_categories(self, key: str, *, actor: str, rules: Permissions) -> Event | None:
+        """Set the incident's categories to the judge's (``bot.incidents.judged``): triage team
+        only; one event, or None when they are the judge's already."""
+        rules.require_triage(actor, key, "apply the judge's categories to")
+        with self._changing() as session:
+            incident = queries.load(session, key, lock=True)
+            return judged.apply_categories(session, incident, actor=actor, now=self.clock.now())
 
     def mark_duplicate(self, key: str, of_key: str, *, actor: str) -> Incident:
         """Close ``key`` as a duplicate of ``of_key`` (followed to its root), linking both ways."""

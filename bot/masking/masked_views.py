@@ -135,6 +135,9 @@ def masked_detail(detail: IncidentDetail, redactor: Redactor | None) -> Incident
             )
             for f in detail.findings
         ],
+        judge_findings=[
+            f.model_copy(update={"excerpt": masker.free(f.excerpt)}) for f in detail.judge_findings
+        ],
         events=[
             e.model_copy(
                 update={

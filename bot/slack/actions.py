@@ -227,6 +227,24 @@ def reproduce(turn: Turn) -> None:
     turn.open_modal(triage_modals.REPRODUCE)
 
 
+def apply_judge(turn: Turn) -> None:
+    """The judge's reply's "Apply judge's categories": triage team only; a second click
+    changes nothing and says so."""
+    event = turn.deps.incidents.apply_judge_categories(
+        turn.key, actor=turn.user, rules=turn.deps.rules
+    )
+    key = escape(turn.key)
+    if event is None:
+        turn.answer(
+            f"*{key}* has the judge's categories already; nothing was changed.", warning=False
+        )
+        return
+    turn.answer(
+        f"*{key}*'s categories are now the judge's: {escape(event.to_value or 'none')}.",
+        warning=False,
+    )
+
+
 VERBS: dict[str, Callable[[Turn], None]] = {
     "incident_ack": acknowledge,
     "incident_assign_me": assign_to_me,
@@ -241,6 +259,7 @@ VERBS: dict[str, Callable[[Turn], None]] = {
     "incident_show": show,
     "incident_updates_off": stop_updates,
     "incident_reproduce": reproduce,
+    "incident_judge_apply": apply_judge,
 }
 
 

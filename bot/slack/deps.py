@@ -10,6 +10,7 @@ from bot.incidents.drafts import DraftStore
 from bot.incidents.intake import Intake
 from bot.incidents.permissions import Permissions
 from bot.incidents.service import IncidentService
+from bot.judge.reviewer import Reviewer
 from bot.runtime.clock import Clock
 from bot.runtime.ratelimit import RateLimiter
 from bot.slack.after_ack import AfterAck
@@ -37,6 +38,7 @@ class SlackDeps:
     permissions: Permissions
     dedupe: Deduplicator | None = None
     reproductions: ReproductionService | None = None  # when a target model is configured
+    judge: Reviewer | None = None  # the judge of ``check --judge``, when one is configured
 
     @property
     def rules(self) -> Permissions:
