@@ -62,6 +62,7 @@ def detail_json(detail: IncidentDetail) -> dict[str, Any]:
         "evidence": {"text": detail.evidence.text, "prompt": detail.evidence.prompt},
         "evidence_file": _evidence_file(detail),
         "findings": [_finding(f) for f in detail.findings],
+        "judge_findings": [{**_finding(f), "source": f.source} for f in detail.judge_findings],
         "timeline": [_event(e) for e in detail.events],
         "files": [_file(f) for f in detail.attached_files],
     }

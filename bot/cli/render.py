@@ -95,6 +95,12 @@ def incident_detail(console: Console, detail: IncidentDetail) -> None:
         console.print(
             f"  {finding.category} [{finding.actuality}] {finding.score:.2f} {finding.check_id}: {escape(finding.excerpt)}"
         )
+    if detail.judge_findings:
+        console.rule("the judge's findings (a model's second opinion)")
+    for finding in detail.judge_findings:
+        console.print(
+            f"  {finding.category} [{finding.actuality}] {escape(finding.source)}: {escape(finding.excerpt)}"
+        )
     console.rule("timeline")
     for event in detail.events:
         change = " → ".join(v for v in (event.from_value, event.to_value) if v)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, or_, select
 from sqlmodel import Session, col
 
+from bot.incidents.judged import judged_categories
 from bot.store.db import Database
 from bot.store.models import OPEN_STATUSES, SEVERITIES, DigestRun, Incident
 
@@ -47,6 +48,8 @@ class Overview:
     open_by_severity: dict[str, int] = field(default_factory=dict)
     unacknowledged: int = 0
     last_digest: DigestInfo | None = None
+    # The categories the judge found, per incident id shown that has any (``bot.judge``).
+    judged: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def open_total(self) -> int:
@@ -69,12 +72,18 @@ class Overviews:
             )
             queue = _by_urgency(_visible(_open(select(Incident)), user_id, triage))
             counts = _open_counts(session)
+            shown = {
+                "mine": _rows(session, mine, MINE_LIMIT),
+                "assigned": _rows(session, assigned, ASSIGNED_LIMIT),
+                "queue": _rows(session, queue, QUEUE_LIMIT),
+            }
+            ids = [i.id for rows in shown.values() for i in rows if i.id is not None]
             return Overview(
-                mine=_rows(session, mine, MINE_LIMIT),
+                mine=shown["mine"],
                 mine_total=_count(session, mine),
-                assigned=_rows(session, assigned, ASSIGNED_LIMIT),
+                assigned=shown["assigned"],
                 assigned_total=_count(session, assigned),
-                queue=_rows(session, queue, QUEUE_LIMIT),
+                queue=shown["queue"],
                 # The triage team's queue is every open incident: no need to count it again.
                 queue_total=sum(counts.values()) if triage else _count(session, queue),
                 open_by_severity={
@@ -83,6 +92,7 @@ class Overviews:
                 },
                 unacknowledged=sum(n for (_, status), n in counts.items() if status == "new"),
                 last_digest=_last_digest(session),
+                judged=judged_categories(session, ids),
             )
 
 

@@ -14,13 +14,13 @@ from bot.incidents import attachments
 from bot.incidents.errors import DomainError, PermissionDenied
 from bot.incidents.filters import parse_filter
 from bot.incidents.records import IncidentDetail
-from bot.incidents.validation import suggested_severity
-from bot.incidents.vocab import category_label
 from bot.masking.redaction import Redactor
-from bot.slack import present
+from bot.slack import judge_check, present
+from bot.slack.check_answer import check_message
 from bot.slack.delivery import evidence_context, incident_context
 from bot.slack.deps import SlackDeps
 from bot.slack.digest_command import digest
+from bot.slack.judge_present import judge_findings
 from bot.slack.listener import bound
 from bot.slack.report_modal import report_view
 from bot.slack.text import unescape
@@ -87,24 +87,10 @@ def _report(
 def _check(
     deps: SlackDeps, ack: Ack, client: WebClient, user_id: str, rest: str, command: dict[str, Any]
 ) -> None:
-    result = deps.incidents.check(rest)
-    masked = present.check_sensitive_spans(result)
-    secrets = present.secret_texts(rest, masked)
-    ack(
-        **deps.renderer.render_message(
-            "messages/check",
-            severity=suggested_severity(result),
-            categories_text=", ".join(category_label(c) for c in result.categories),
-            possible_text=", ".join(category_label(c) for c in present.possible_categories(result)),
-            reason=present.reason(result.reason, secrets) or "Nothing concerning found.",
-            findings=present.findings(
-                rest, result.findings, masked, redactor=deps.renderer.redactor
-            ),
-            length_text=f"{len(rest):,}",
-            elapsed=f"{result.elapsed_ms:.1f}",
-            command=deps.settings.command,
-        )
-    )
+    if judge_check.asks_judge(rest):
+        judge_check.check_with_judge(deps, ack, user_id, rest, command)
+        return
+    ack(**check_message(deps, rest, deps.incidents.check(rest)))
 
 
 def _list(
@@ -190,7 +176,8 @@ def show_context(
     )
     attached = detail.attached_files if visible else []
     files = attachments.listed(attached)  # the files the report came with, for those who see it
-    return {**context, "evidence": evidence, "timeline": timeline, "files": files}
+    judge = judge_findings(detail.judge_findings) if visible else None
+    return {**context, "evidence": evidence, "timeline": timeline, "files": files, "judge": judge}
 
 
 def _event_line(event: Any, *, with_note: bool) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot.incidents.overview import Overview, Overviews
 from bot.incidents.records import IncidentDetail
-from bot.incidents.vocab import SEVERITY_ICONS
+from bot.incidents.vocab import SEVERITY_ICONS, category_label
 from bot.slack import present
 from bot.slack.deps import SlackDeps
 from bot.slack.listener import bound
@@ -98,7 +98,10 @@ def home_view(deps: SlackDeps, user_id: str) -> dict[str, Any]:
     command = deps.settings.command
 
     def rows(section: str, items: list[Incident]) -> list[dict[str, Any]]:
-        return [_row(deps, section, item, user_id, triage) for item in items]
+        return [
+            _row(deps, section, item, user_id, triage, overview.judged.get(item.id or 0, []))
+            for item in items
+        ]
 
     sections = [
         _section(
@@ -139,7 +142,12 @@ def _section(
 
 
 def _row(
-    deps: SlackDeps, section: str, item: Incident, user_id: str, triage: bool
+    deps: SlackDeps,
+    section: str,
+    item: Incident,
+    user_id: str,
+    triage: bool,
+    judged: Sequence[str] = (),
 ) -> dict[str, Any]:
     fields = present.incident(item, [])
     visible = deps.rules.may_see_content(user_id, item)
@@ -150,6 +158,8 @@ def _row(
         "block_id": f"home:{section}:{item.key}:{item.status}:{item.assignee_id or '-'}",
         "menu": [{"value": v, "label": label} for v, label in _MENUS[menu_kind]] if triage else [],
         "note": deps.rules.may_note(user_id, item),
+        # The judge's findings (a model's second opinion), for those who see the content.
+        "judge_text": ", ".join(category_label(c) for c in judged) if visible else "",
     }
 
 

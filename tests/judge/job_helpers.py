@@ -32,8 +32,7 @@ def answer(
     return json.dumps(
         {
             "categories": [
-                {"category": c, "verdict": v, "actuality": a, "quote": q}
-                for c, v, a, q in entries
+                {"category": c, "verdict": v, "actuality": a, "quote": q} for c, v, a, q in entries
             ],
             "severity": severity,
             "reasoning": reasoning,
@@ -44,7 +43,9 @@ def answer(
 COERCION = answer(("coercion", True, "executed", QUOTE), ("deception", False, "none", ""))
 
 
-def judged_service(db: Database, checks: CheckEngine, clock: Clock, **flags: Any) -> IncidentService:
+def judged_service(
+    db: Database, checks: CheckEngine, clock: Clock, **flags: Any
+) -> IncidentService:
     """An incident service whose new incidents are queued for the judge."""
     return IncidentService(
         db=db, checker=checks, clock=clock, key_prefix="AIS", judge_reviews=True, **flags

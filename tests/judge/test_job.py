@@ -8,11 +8,14 @@ import pytest
 from sqlmodel import select
 
 from bot.checks import CheckEngine
+from bot.incidents import notices
 from bot.incidents.records import ReportRequest
 from bot.incidents.service import IncidentService
 from bot.llm.connection import BudgetSpent, ModelError
+from bot.llm.jobs import ModelJobs
 from bot.runtime.clock import FixedClock
 from bot.runtime.http_refusal import HttpRefused
+from bot.slack.outbox import Outbox
 from bot.store.db import Database
 from bot.store.models import Incident, OutboxMessage
 from bot.testing.fake_model import ScriptedModel
@@ -186,3 +189,39 @@ def test_no_judge_no_review(service: IncidentService, db: Database) -> None:
     with db.session() as session:
         kinds_ = {m.kind for m in session.scalars(select(OutboxMessage)).all()}
     assert "judge_review" not in kinds_
+
+
+class Died(BaseException):
+    """A worker process dying mid-job (not an error the outbox could record)."""
+
+
+def test_a_worker_dying_mid_job_is_resumed_by_the_outbox_once(
+    judged: IncidentService, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the model jobs' outbox: a worker that dies after the judge answered leaves the
+    job leased; once the lease runs out another worker runs it, and it is written once."""
+    incident = _report(judged)
+    model = ScriptedModel(default=COERCION)
+    jobs = ModelJobs()
+    jobs.register(notices.JUDGE_REVIEW, job_for(judged, model))
+    outbox = Outbox(
+        db=judged.db, deliver=jobs.run, clock=clock, kinds=notices.MODEL_JOBS, lease_seconds=60
+    )
+
+    def die(*args: object, **kwargs: object) -> None:
+        raise Died
+
+    monkeypatch.setattr("bot.judge.job.record", die)
+    with pytest.raises(Died):
+        outbox.run_once()
+    monkeypatch.undo()
+    assert len(model.calls) == 1 and outbox.run_once() == 0  # still leased
+    clock.advance(seconds=61)
+    assert outbox.run_once() == 1
+    clock.advance(seconds=3600)
+    assert outbox.run_once() == 0
+    findings, events = judge_rows(judged.db, incident.id or 0)
+    assert len(findings) == 1 and len(events) == 1
+    assert len(kinds(judged.db, "judge_reply")) == 1
+    [job] = review_jobs(judged.db)
+    assert job.status == "sent"

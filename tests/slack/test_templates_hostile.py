@@ -32,11 +32,14 @@ from bot.incidents.duplicates import DuplicateMatch
 from bot.incidents.records import AttachedFile, IncidentDetail
 from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from bot.ingest.log_files import LogFile
+from bot.judge.verdict import CategoryVerdict, Opinion
 from bot.masking.redaction import default_redactor
 from bot.slack import details_form, present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.commands import show_context
 from bot.slack.delivery import incident_context
+from bot.slack.judge_check import opinion_context
+from bot.slack.judge_present import reply_context
 from bot.slack.model_posts import paused_context
 from bot.slack.report_modal import report_context
 from bot.slack.screen_replies import summary_context
@@ -174,7 +177,39 @@ def hostile_detail(value: str, **changes: Any) -> IncidentDetail:
             IncidentFile(incident_id=42, position=n, **vars(f))
             for n, f in enumerate(hostile_files(value))
         ],
+        judge_findings=hostile_judge_findings(value),
     )
+
+
+def hostile_judge_findings(value: str) -> list[Finding]:
+    """The judge's findings, quoting ``value``, from a model named ``value``."""
+    return [
+        Finding(
+            incident_id=42,
+            category=category,
+            check_id=f"judge.{category}",
+            score=1.0,
+            actuality="executed",
+            excerpt=value,
+            source=f"judge:{value[:100]}",
+        )
+        for category in ("coercion", "deception")
+    ]
+
+
+def hostile_opinion(value: str) -> dict[str, Any]:
+    """The judge's part of ``check --judge`` with ``value`` as its model, quote and reasoning."""
+    verdict = CategoryVerdict("coercion", True, "executed", value, True, None)
+    opinion = Opinion(
+        model=value[:200],
+        rubric_version="1",
+        categories=(verdict,),
+        severity="high",
+        reasoning=value,
+        content_hash="0" * 64,
+        sent_chars=len(value),
+    )
+    return opinion_context(opinion, value)
 
 
 def hostile_files(value: str) -> list[AttachedFile]:
@@ -398,6 +433,12 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "messages/help": lambda v: {"command": "/safety", "unknown": v},
     "messages/incident": lambda v: incident_context(
         hostile_detail(v), buttons=True, duplicates=hostile_matches(v)
+    ),
+    "messages/judge_check": hostile_opinion,
+    "messages/judge_reply": lambda v: reply_context(
+        "AIS-42",
+        hostile_judge_findings(v),
+        {"source": f"judge:{v[:100]}", "summary": v, "severity": "high", "reasoning": v},
     ),
     "messages/list": lambda v: {
         "heading": f"Search: {v}",
