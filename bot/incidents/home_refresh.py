@@ -24,7 +24,8 @@ from bot.store.models import Event, Incident, OutboxMessage
 
 log = logging.getLogger(__name__)
 GAP = timedelta(seconds=5)
-TRIGGERS = frozenset({notices.INCIDENT_POST, notices.INCIDENT_UPDATE})
+# The judge's reply too: the App Home shows the judge's findings under each incident.
+TRIGGERS = frozenset({notices.INCIDENT_POST, notices.INCIDENT_UPDATE, notices.JUDGE_REPLY})
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 
 

@@ -23,7 +23,7 @@ LISTED = {
 }  # fmt: skip
 SHOWN = LISTED | {
     "resolution_summary", "check_reason", "duplicate_of", "duplicates", "evidence", "findings",
-    "timeline", "evidence_file", "files", "reproductions",
+    "timeline", "evidence_file", "files", "reproductions", "judge_findings",
 }  # fmt: skip
 
 runner = CliRunner()

@@ -119,16 +119,22 @@ def test_a_report_gets_the_judges_opinion_in_its_thread(
 
 
 def test_show_and_the_home_mark_the_judges_findings(judged: JudgedBot, fake: FakeSlackAPI) -> None:
-    """``/safety show`` and the App Home show the judge's findings as the judge's."""
+    """``/safety show`` and the App Home show the judge's findings as the judge's; the home
+    is published again by itself once the judge has replied."""
     key = report(judged, EVIDENCE)
     judge_reply(judged, fake, key)
     shown = judged.command(f"show {key}", user="UTRIAGE1").json()
     text = json.dumps(shown, ensure_ascii=False)
     assert "judge:judge-x" in text and QUOTE in text
+    wait_until(
+        lambda: "judge: Coercion, Deception" in json.dumps(published_home(fake, "UTRIAGE1")),
+        timeout=20,
+        what="the home with the judge's findings",
+    )
     before = len(fake.calls_since(0))
-    open_home(judged, "UTRIAGE1")
-    home = wait_until(lambda: published_home(fake, "UTRIAGE1", before), what="the home")
-    assert "judge: Coercion, Deception" in json.dumps(home, ensure_ascii=False)
+    open_home(judged, "UOTHER")
+    home = wait_until(lambda: published_home(fake, "UOTHER", before), what="an outsider's home")
+    assert "judge: Coercion" in json.dumps(home, ensure_ascii=False)
 
 
 def test_apply_the_judges_categories_triage_once_others_refused(
