@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import re
 
 import pytest
 from sqlmodel import select
@@ -11,6 +11,7 @@ from bot.checks import CheckEngine
 from bot.incidents import notices
 from bot.incidents.records import ReportRequest
 from bot.incidents.service import IncidentService
+from bot.judge.verdict import Opinion
 from bot.llm.connection import BudgetSpent, ModelError
 from bot.llm.jobs import ModelJobs
 from bot.runtime.clock import FixedClock
@@ -68,10 +69,21 @@ def test_the_job_writes_findings_event_and_reply_once(judged: IncidentService) -
     incident = _report(judged)
     model = ScriptedModel(model="judge-x", script=[COERCION])
     job = job_for(judged, model)
+    opinions: list[Opinion] = []
+    judge = job.reviewer
+
+    class Recording:
+        model = judge.model
+
+        def review(self, text: str) -> Opinion:
+            opinions.append(judge.review(text))
+            return opinions[-1]
+
+    job.reviewer = Recording()
     message = review_jobs(judged.db)[0]
     job(message)
     job(message)
-    assert len(model.calls) == 1
+    assert len(model.calls) == 1 and len(opinions) == 1
     findings, events = judge_rows(judged.db, incident.id or 0)
     assert [(f.category, f.check_id, f.actuality, f.source) for f in findings] == [
         ("coercion", "judge.coercion", "executed", "judge:judge-x")
@@ -80,9 +92,10 @@ def test_the_job_writes_findings_event_and_reply_once(judged: IncidentService) -
     assert findings[0].spans == [[start, start + len(QUOTE)]]
     assert findings[0].excerpt == QUOTE
     [event] = events
-    sent = model.calls[0].messages[-1].content
-    assert hashlib.sha256(sent.encode()).hexdigest() in (event.note or "")
-    assert f"sent {len(sent):,} characters" in (event.note or "")
+    [opinion] = opinions
+    assert re.fullmatch(r"[0-9a-f]{64}", opinion.content_hash) and opinion.sent_chars > 0
+    assert f"sha256 {opinion.content_hash}" in (event.note or "")
+    assert f"sent {opinion.sent_chars:,} characters" in (event.note or "")
     assert QUOTE not in (event.note or "") and "archive" not in (event.note or "")
     assert event.to_value == "high"
     [reply] = kinds(judged.db, "judge_reply")
