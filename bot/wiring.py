@@ -335,9 +335,12 @@ def _model_client(services: Services, connection: ModelConnection) -> ModelClien
     """The client of ``connection``: the one tests set, else the provider's SDK in budget."""
     if services.model_client is not None:
         return services.model_client(connection)
-    from bot.llm.clients import connected_client
+    from bot.llm.budget import connected_client
 
-    return connected_client(services.db, services.clock, connection)
+    # The budget queues the one pause message a day itself; waking the outbox sends it now.
+    return connected_client(
+        services.db, services.clock, connection, on_paused=services.outbox_wake.set
+    )
 
 
 def _reproduction(services: Services, deps: SlackDeps, jobs: ModelJobs) -> None:
@@ -403,16 +406,10 @@ def _target_client(services: Services) -> Callable[[str], ModelClient]:
     same provider), with the target's daily budget; the SDKs load on first use."""
 
     def client_for(model: str) -> ModelClient:
-        from bot.llm.budget import connected_client
-
         connection = services.settings.target_connection()
         if connection is None:
             raise ConfigError("no target model is configured (SAFETYBOT_TARGET_PROVIDER)")
-        chosen = replace(connection, model=model)
-        # The budget queues the one pause message itself; waking the outbox sends it now.
-        return connected_client(
-            services.db, services.clock, chosen, on_paused=services.outbox_wake.set
-        )
+        return _model_client(services, replace(connection, model=model))
 
     return client_for
 

@@ -16,7 +16,15 @@ from bot.masking.masked_views import masked_detail
 from bot.runtime.clock import FixedClock
 from bot.store.db import Database
 from bot.testing.fake_model import ScriptedModel
-from tests.judge.job_helpers import COERCION, EVIDENCE, KEY, QUOTE, job_for, judged_service, review_jobs
+from tests.judge.job_helpers import (
+    COERCION,
+    EVIDENCE,
+    KEY,
+    QUOTE,
+    job_for,
+    judged_service,
+    review_jobs,
+)
 
 
 @pytest.fixture
