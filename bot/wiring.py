@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from bot.digest.runs import DigestRunStore
     from bot.digest.weekly import WeeklyDigest
     from bot.incidents.permissions import TriageTeam
+    from bot.judge.review import Judge
     from bot.llm.connection import ModelClient
     from bot.playground.launch import Launch
     from bot.playground.web import PlaygroundApp
@@ -304,20 +305,13 @@ def _judge(services: Services, deps: SlackDeps, jobs: ModelJobs) -> None:
 
     Its replies' sender is registered either way, so that replies queued before the judge
     was switched off are still posted."""
-    from bot.judge.cache import VerdictCache
     from bot.judge.job import JudgeJob
-    from bot.judge.review import Judge
     from bot.slack.judge_posts import JudgeReplies
 
     JudgeReplies(deps.delivery).register()
-    connection = services.settings.judge_connection()
-    if connection is None:
+    judge = build_judge(services)
+    if judge is None:
         return
-    judge = Judge(
-        _model_client(services, connection),
-        redactor=services.incidents.redactor,
-        cache=VerdictCache(services.db, services.clock),
-    )
     job = JudgeJob(
         db=services.db,
         clock=services.clock,
@@ -329,6 +323,21 @@ def _judge(services: Services, deps: SlackDeps, jobs: ModelJobs) -> None:
     )
     jobs.register(notices.JUDGE_REVIEW, job)
     deps.judge = judge
+
+
+def build_judge(services: Services) -> Judge | None:
+    """The judge of SAFETYBOT_JUDGE_*, with its cache and daily budget (None: no judge)."""
+    from bot.judge.cache import VerdictCache
+    from bot.judge.review import Judge
+
+    connection = services.settings.judge_connection()
+    if connection is None:
+        return None
+    return Judge(
+        _model_client(services, connection),
+        redactor=services.incidents.redactor,
+        cache=VerdictCache(services.db, services.clock),
+    )
 
 
 def _model_client(services: Services, connection: ModelConnection) -> ModelClient:
@@ -356,7 +365,9 @@ def _reproduction(services: Services, deps: SlackDeps, jobs: ModelJobs) -> None:
         return
     deps.reproductions = runs
     offer_reproduce(deps.renderer)
-    jobs.register(notices.REPRODUCTION, reproduction_job(services))
+    judge = build_judge(services)
+    review = (lambda text: judge.review(text).to_dict()) if judge is not None else None
+    jobs.register(notices.REPRODUCTION, reproduction_job(services, review=review))
 
 
 def reproductions(services: Services) -> ReproductionService:
