@@ -14,6 +14,9 @@ from bot.incidents.records import ReportRequest
 from bot.incidents.service import IncidentService
 from bot.masking.masked_views import masked_detail
 from bot.runtime.clock import FixedClock
+from bot.slack.app import TEMPLATES
+from bot.slack.blocks import TemplateRenderer
+from bot.slack.judge_present import reply_context
 from bot.store.db import Database
 from bot.testing.fake_model import ScriptedModel
 from tests.judge.job_helpers import (
@@ -21,6 +24,7 @@ from tests.judge.job_helpers import (
     EVIDENCE,
     KEY,
     QUOTE,
+    answer,
     job_for,
     judged_service,
     review_jobs,
@@ -73,3 +77,25 @@ def test_applying_needs_triage_and_a_readable_opinion(judged: IncidentService) -
     assert [e.to_value for e in judged.detail(unread).events if e.kind == "judge"] == ["unreadable"]
     with pytest.raises(InvalidInput):
         judged.apply_judge_categories(unread, actor="UTRIAGE1", rules=rules)
+
+
+def test_the_reply_offers_to_apply_only_what_the_judge_found(judged: IncidentService) -> None:
+    """The thread reply's Apply button is there when the judge found a category, and gone
+    when it found none (applying "none" would clear the incident's categories)."""
+    renderer = TemplateRenderer(TEMPLATES)
+
+    def buttons(answer: str) -> list[str]:
+        key = _reviewed(judged, answer)
+        detail = judged.detail(key)
+        data = {"source": "judge:judge-x", "summary": "", "severity": "high"}
+        context = reply_context(key, detail.judge_findings, data)
+        blocks = renderer.render("messages/judge_reply", **context)
+        return [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+    assert buttons(COERCION) == ["incident_judge_apply"]
+    assert buttons(answer_with_nothing()) == []
+
+
+def answer_with_nothing() -> str:
+    """A judge's answer finding no category."""
+    return answer(("coercion", False, "none", ""))
