@@ -59,7 +59,10 @@ def help_message(deps: SlackDeps, *, unknown: str = "") -> dict[str, Any]:
     """The help answer; names the unknown subcommand when there was one."""
     unknown = "" if unknown.lower() in ("", "help") else unknown
     return deps.renderer.render_message(
-        "messages/help", command=deps.settings.command, unknown=unknown
+        "messages/help",
+        command=deps.settings.command,
+        unknown=unknown,
+        judge=deps.judge is not None,
     )
 
 

@@ -120,7 +120,7 @@ def test_installed_wheel_renders_from_its_own_templates(wheel: Path, tmp_path: P
         "print(bot.__file__)\n"
         "print(app.TEMPLATES)\n"
         "message = TemplateRenderer(app.TEMPLATES).render_message("
-        "'messages/help', command='/safety', unknown='')\n"
+        "'messages/help', command='/safety', unknown='', judge=False)\n"
         "assert '/safety' in message['text'], message\n"
     )
     result = subprocess.run(

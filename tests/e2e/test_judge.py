@@ -206,6 +206,7 @@ def test_check_with_the_judge_for_triage_only(
     )
     shown = texts(answered)
     assert "Suggested severity" in shown and "adds deception (stated)" in shown
+    assert "check --judge" in judged.command("help", user="UOTHER").body.decode()
     assert KEY not in shown and len(model.calls) == 1
     assert judged.services.incidents.list_incidents(IncidentFilter()) == []
 
@@ -221,3 +222,4 @@ def test_nothing_changes_without_a_provider(bot: Bot, fake: FakeSlackAPI) -> Non
     assert bot.services.incidents.detail(key).judge_findings == []
     refused = bot.command(f"check --judge {EVIDENCE}", user="UTRIAGE1")
     assert "No judge is configured" in refused.body.decode()
+    assert "--judge" not in bot.command("help", user="UTRIAGE1").body.decode()

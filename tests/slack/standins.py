@@ -33,6 +33,6 @@ class AfterAckRecorder:
 
 
 def deps(**fields: Any) -> Any:
-    """Listener deps with an :class:`AfterAckRecorder`, plus whatever ``fields`` the listener
-    reads."""
-    return SimpleNamespace(after_ack=AfterAckRecorder(), **fields)
+    """Listener deps with an :class:`AfterAckRecorder` and no judge, plus whatever ``fields``
+    the listener reads."""
+    return SimpleNamespace(**{"after_ack": AfterAckRecorder(), "judge": None, **fields})

@@ -39,7 +39,9 @@ def test_the_slash_command_answers_help_in_its_ack_and_hands_a_report_over() -> 
     standin = deps(settings=SimpleNamespace(command="/safety"), renderer=_renderer())
     ack = AckRecorder()
     safety(standin, ack, {"text": "help", "user_id": "U1"}, client=None)
-    assert ack.calls == [{"template": "messages/help", "command": "/safety", "unknown": ""}]
+    assert ack.calls == [
+        {"template": "messages/help", "command": "/safety", "unknown": "", "judge": False}
+    ]
     assert standin.after_ack.work == []
 
     command = {"text": "report", "user_id": "U1", "trigger_id": "T1"}

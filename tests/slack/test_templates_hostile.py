@@ -430,7 +430,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
         "restricted": True,
         "duplicates": present.duplicates(hostile_matches(v)),
     },
-    "messages/help": lambda v: {"command": "/safety", "unknown": v},
+    "messages/help": lambda v: {"command": "/safety", "unknown": v, "judge": True},
     "messages/incident": lambda v: incident_context(
         hostile_detail(v), buttons=True, duplicates=hostile_matches(v)
     ),
