@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _INVISIBLE = frozenset(
     "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
@@ -32,9 +32,18 @@ class NormalisedText:
     norm_starts: tuple[int, ...]
     orig_starts: tuple[int, ...]
     linear: tuple[bool, ...]
+    # True when every offset maps to itself (normalising changed no character's width).
+    identity: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        same = len(self.text) == self.original_length and self.norm_starts == (0,)
+        identity = same and self.orig_starts == (0,) and self.linear == (True,)
+        object.__setattr__(self, "identity", identity)
 
     def to_original(self, index: int) -> int:
         """Original offset of the normalised character at ``index`` (clamped to the text)."""
+        if self.identity:
+            return min(index, self.original_length)
         if not self.norm_starts:
             return min(index, self.original_length)
         k = bisect_right(self.norm_starts, index) - 1

@@ -130,6 +130,8 @@ def segment_index(norm: NormalisedText, starts: list[int], start: int) -> int:
 def to_norm(norm: NormalisedText, index: int) -> int:
     """The normalised offset of original offset ``index`` (the first that maps at or
     after it)."""
+    if norm.identity:
+        return min(max(index, 0), len(norm.text))
     return bisect_left(range(len(norm.text)), index, key=norm.to_original)
 
 

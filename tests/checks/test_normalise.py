@@ -39,3 +39,18 @@ def test_expanding_characters_map_to_their_source() -> None:
 def test_typographic_apostrophes_are_straightened() -> None:
     """Curly apostrophes match lexicon entries written with straight ones."""
     assert normalise("I won\u2019t").text == "i won't"
+
+
+def test_offset_maps_that_are_the_identity_take_the_short_path() -> None:
+    """Text whose normalising keeps every width maps offsets to themselves, as the
+    breakpoint lookup does, and text that changes width is not taken for the identity."""
+    from bot.checks.weighing import to_norm
+
+    same = normalise("Ship it → now")
+    assert same.identity
+    assert [same.to_original(i) for i in (-1, 0, 5, 13, 20)] == [-1, 0, 5, 13, 13]
+    assert [to_norm(same, i) for i in (-3, 0, 7, 13, 40)] == [0, 0, 7, 13, 13]
+    wider = normalise("ﬁle it")  # the ligature becomes two letters
+    assert not wider.identity
+    assert wider.span_to_original(0, 4) == (0, 3)
+    assert to_norm(wider, 1) == 2
