@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -71,9 +71,9 @@ _TO_END_LINE = re.compile(r"(?:\s|\\[rn]){0,8}")
 _BLOCK_LIMIT = 65_536
 
 
-@dataclass(frozen=True, slots=True)
-class Cluster:
-    """A run of digits and separators: offsets and how many digits it holds."""
+class Cluster(NamedTuple):
+    """A run of digits and separators: offsets and how many digits it holds (a named
+    tuple, quicker to make than a frozen dataclass: a log holds thousands)."""
 
     start: int
     end: int
