@@ -213,8 +213,6 @@ class Scanner:
             return self._digit_windows(rule.min_digits, before, after)
         if not rule.anchors:
             return None
-        if not self.has_any(rule.anchors):
-            return []
         out: list[Span] = []
         for anchor in rule.folded_anchors if self._folded else dict.fromkeys(rule.anchors):
             if self._find_first(anchor) >= 0:
