@@ -116,7 +116,6 @@ class CheckEngine:
         self._model = model
         self._rows = FeatureRows(model) if model is not None else None
         self._concepts = concepts
-        self._unit_concepts: dict[str, list[str]] = {}
         self._thresholds = MappingProxyType(
             {name: float(thresholds.get(name, pack.threshold)) for name, pack in packs.items()}
         )
@@ -238,15 +237,7 @@ class CheckEngine:
     def _unit_batches(
         self, texts: _Texts, segments: list[Segment], kept: list[Finding]
     ) -> Iterator[UnitBatch]:
-        return unit_batches(
-            texts.original,
-            segments,
-            kept,
-            texts.frame,
-            texts.acts,
-            self._concepts,
-            self._unit_concepts,
-        )
+        return unit_batches(texts.original, segments, kept, texts.frame, texts.acts, self._concepts)
 
     def _follow_ups(self, findings: list[Finding]) -> list[Finding]:
         """Apply ``after`` and ``with`` conditions. A finding of a rule with ``after`` is

@@ -35,9 +35,6 @@ _RULE_EVIDENCE = 0.4
 _TOP_UNITS = 3
 _BATCH = 512
 _MEMO_LIMIT = 30_000
-# Unit texts (at most 400 characters each) memoised across runs: about 4 MB per memo for
-# typical sentences, 20 MB at worst.
-_TEXT_MEMO_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -81,12 +78,9 @@ def unit_batches(
     frame: int,
     acts: bool,
     concepts: ConceptLexicon | None = None,
-    memo: dict[str, list[str]] | None = None,
 ) -> Iterator[UnitBatch]:
     """The units of ``text`` in batches, so a megabyte never holds all its features at
-    once; each batch's concepts are found in one pass. ``memo`` keeps the concepts of
-    unit texts across calls (up to a limit): a text checked again after an edit, or
-    another log of the same run, finds those of its unchanged lines there."""
+    once; each batch's concepts are found in one pass."""
     units = split_units(text, segments)
     rules = _rules_per_unit(units, findings)
     context = [*(["frame"] if frame >= 2 else []), *(["acts"] if acts else [])]
@@ -94,42 +88,16 @@ def unit_batches(
     # Concepts per distinct unit text in this text: a log repeating its lines finds the
     # concepts of each line once.
     known: dict[str, list[str]] = {}
-    shared = {} if memo is None else memo
     for first in range(0, len(units), _BATCH):
         chunk = units[first : first + _BATCH]
         texts = [lowered[unit.start : unit.end] for unit in chunk]
         found = None
         if concepts is not None:
-            new = _unknown(texts, known, shared)
+            new = [piece for piece in dict.fromkeys(texts) if piece not in known]
             known.update(zip(new, concepts.concepts_per_piece(new), strict=True))
-            _remember(shared, new, known)
             found = [known[piece] for piece in texts]
         chunk_rules = [sorted(rules.get(k, ())) for k in range(first, first + len(chunk))]
         yield UnitBatch(chunk, texts, found, chunk_rules, context)
-
-
-def _unknown(
-    texts: list[str], known: dict[str, list[str]], memo: dict[str, list[str]]
-) -> list[str]:
-    """The distinct ``texts`` in neither ``known`` nor ``memo`` (those in ``memo`` are
-    copied into ``known``)."""
-    new = []
-    for piece in dict.fromkeys(texts):
-        if piece not in known:
-            found = memo.get(piece)
-            if found is None:
-                new.append(piece)
-            else:
-                known[piece] = found
-    return new
-
-
-def _remember(memo: dict[str, list[str]], pieces: list[str], known: dict[str, list[str]]) -> None:
-    """Keep the concepts of ``pieces`` in ``memo`` while it is under its limit."""
-    for piece in pieces:
-        if len(memo) >= _TEXT_MEMO_LIMIT:
-            return
-        memo[piece] = known[piece]
 
 
 def unit_views(batches: Iterable[UnitBatch]) -> Iterator[UnitView]:
@@ -149,27 +117,17 @@ class FeatureRows:
         self._id = model.feature_id
         self._words: dict[str, tuple[int | None, int | None]] = {}
         self._others: dict[tuple[object, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {}
-        self._texts: dict[str, list[int]] = {}
 
     def rows(self, batch: UnitBatch, seen: dict[str, list[int]]) -> list[list[int]]:
         """The known feature ids of every unit of ``batch``; ``seen`` holds the word ids
-        of the unit texts met so far in the same text (a log repeats its lines) beyond
-        those memoised across texts."""
+        of the unit texts met so far in the same text (a log repeats its lines)."""
         out = []
-        memo = self._texts
         for k, unit in enumerate(batch.units):
             found = None if batch.concepts is None else tuple(sorted(set(batch.concepts[k])))
             head, rest = self._other_ids(unit.role, found, batch.rules[k], batch.context)
-            lowered = batch.texts[k]
-            words = memo.get(lowered)
+            words = seen.get(batch.texts[k])
             if words is None:
-                words = seen.get(lowered)
-            if words is None:
-                words = self._word_ids(lowered)
-                if len(memo) < _TEXT_MEMO_LIMIT:
-                    memo[lowered] = words
-                else:
-                    seen[lowered] = words
+                words = seen[batch.texts[k]] = self._word_ids(batch.texts[k])
             out.append([*head, *words, *rest])
         return out
 

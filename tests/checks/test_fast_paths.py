@@ -69,7 +69,6 @@ def test_feature_rows_score_exactly_as_the_feature_strings_do(
 ) -> None:
     """Feature ids built without strings give bit-identical scores, memo or no memo."""
     monkeypatch.setattr(sentences, "_MEMO_LIMIT", memo_limit)
-    monkeypatch.setattr(sentences, "_TEXT_MEMO_LIMIT", memo_limit)
     model = engine._model
     assert model is not None
     rows = FeatureRows(model)
@@ -81,41 +80,6 @@ def test_feature_rows_score_exactly_as_the_feature_strings_do(
             strings = [batch.features(k) for k in range(len(batch.units))]
             expected = model.unit_scores(strings)
             assert np.array_equal(model.row_scores(rows.rows(batch, seen)), expected)
-
-
-class _CountingLexicon:
-    """A concept lexicon that counts the pieces it is asked about."""
-
-    def __init__(self) -> None:
-        self.lexicon = ConceptLexicon.load()
-        self.asked: list[str] = []
-
-    def concepts_per_piece(self, pieces: list[str]) -> list[list[str]]:
-        self.asked.extend(pieces)
-        return self.lexicon.concepts_per_piece(pieces)
-
-
-@pytest.mark.parametrize("memo_limit", [10_000, 0])
-def test_unit_concepts_memoised_across_texts_are_those_found_afresh(
-    engine: CheckEngine, monkeypatch: pytest.MonkeyPatch, memo_limit: int
-) -> None:
-    """A unit text met in an earlier text takes its concepts from the memo, the same as a
-    fresh search gives; a full memo only means searching again."""
-    monkeypatch.setattr(sentences, "_TEXT_MEMO_LIMIT", memo_limit)
-    segments = engine.run(TRANSCRIPT).segments
-    counting = _CountingLexicon()
-    memo: dict[str, list[str]] = {}
-
-    def concepts(lexicon: object, shared: dict[str, list[str]] | None) -> list[list[str]]:
-        batches = unit_batches(TRANSCRIPT, segments, [], 0, False, lexicon, shared)  # type: ignore[arg-type]
-        return [found for batch in batches for found in batch.concepts or []]
-
-    fresh = concepts(counting.lexicon, None)
-    assert concepts(counting, memo) == fresh
-    first = len(counting.asked)
-    assert concepts(counting, memo) == fresh
-    assert len(counting.asked) == (first if memo_limit else 2 * first)
-    assert len(memo) == (first if memo_limit else 0)
 
 
 def _segment_units(text: str, segment: Segment, breaks: re.Pattern[str]) -> list[Unit]:
