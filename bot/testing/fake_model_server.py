@@ -32,10 +32,11 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from bot.llm.connection import ModelConnection
+from bot.testing.loopback import Loopback
 
 ANTHROPIC_PATH = "/v1/messages"
 OPENAI_PATH = "/v1/chat/completions"
@@ -88,8 +89,7 @@ class FakeModelServer:
         self._script: list[Step] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._loopback: Loopback | None = None
 
     # ------------------------------------------------------------ script
 
@@ -136,29 +136,17 @@ class FakeModelServer:
 
     def start(self) -> str:
         """Serve on a free port of 127.0.0.1; return ``url``."""
-        if self._server is None:
+        if self._loopback is None:
             self._stopping.clear()
-            self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-            self._server.daemon_threads = True
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="fake-model-api",
-                daemon=True,
-            )
-            self._thread.start()
+            self._loopback = Loopback(_handler(self), name="fake-model-api")
         return self.url
 
     def stop(self) -> None:
         """Stop serving; slow answers still waiting end at once."""
         self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            if self._thread is not None:
-                self._thread.join()
-        self._server = None
-        self._thread = None
+        if self._loopback is not None:
+            self._loopback.close()
+        self._loopback = None
 
     def __enter__(self) -> FakeModelServer:
         self.start()
@@ -170,9 +158,9 @@ class FakeModelServer:
     @property
     def url(self) -> str:
         """``http://127.0.0.1:PORT``: the Anthropic SDK's base URL (OpenAI's is ``url + "/v1"``)."""
-        if self._server is None:
+        if self._loopback is None:
             raise RuntimeError("FakeModelServer is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._loopback.root
 
     def connection(self, provider: str, **overrides: Any) -> ModelConnection:
         """A connection to this server for ``provider`` (key ``test-key``, timeout 5 s, one

@@ -20,11 +20,9 @@ HTTP encoding is ``fake_slack_wire``.
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from bot.testing.fake_slack_chat import ChatMethods
@@ -43,6 +41,7 @@ from bot.testing.fake_slack_wire import (
     handler_for,
     status_reply,
 )
+from bot.testing.loopback import Loopback
 
 __all__ = [
     "BOT_ID",
@@ -126,34 +125,21 @@ class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods, UploadMethods, Fi
         self._faults: dict[str, list[Fault]] = {}
         self._delays: dict[str, float] = {}
         self._random: tuple[float, random.Random, tuple[str, ...]] | None = None
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._loopback: Loopback | None = None
 
     # ------------------------------------------------------------ lifecycle
 
     def start(self) -> str:
         """Start serving on a free port of 127.0.0.1; return the API base URL."""
-        if self._server is None:
-            self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(self.handle_request))
-            self._server.daemon_threads = True
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="fake-slack-api",
-                daemon=True,
-            )
-            self._thread.start()
+        if self._loopback is None:
+            self._loopback = Loopback(handler_for(self.handle_request), name="fake-slack-api")
         return self.url
 
     def stop(self) -> None:
         """Stop the server and wait for its thread."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            if self._thread is not None:
-                self._thread.join()
-        self._server = None
-        self._thread = None
+        if self._loopback is not None:
+            self._loopback.close()
+        self._loopback = None
 
     def __enter__(self) -> FakeSlackAPI:
         """Start the server."""
@@ -169,9 +155,9 @@ class FakeSlackAPI(ChatMethods, ViewMethods, DirectoryMethods, UploadMethods, Fi
         """The server's root URL, ``http://127.0.0.1:PORT``."""
         if self._root is not None:
             return self._root
-        if self._server is None:
+        if self._loopback is None:
             raise RuntimeError("FakeSlackAPI is not started")
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._loopback.root
 
     @property
     def url(self) -> str:
