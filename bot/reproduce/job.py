@@ -23,7 +23,7 @@ from bot.incidents.queries import categories_of
 from bot.llm.connection import BudgetSpent, ModelClient, ModelError, ModelReply
 from bot.masking.redaction import Redactor
 from bot.reproduce.prompt import Prompt, no_prompt_message, prompt_of
-from bot.reproduce.runs import REPRODUCED
+from bot.reproduce.runs import NOT_REPRODUCED, REPRODUCED
 from bot.reproduce.summary import summary_line, tally
 from bot.runtime.clock import Clock
 from bot.runtime.http_refusal import HttpRefused
@@ -240,13 +240,28 @@ class ReproductionJob:
         return run
 
     def _fail(self, run_id: int, reason: str) -> ReproductionRun | None:
+        """Close the run as failed and say why on the timeline and in the triage thread,
+        once, so whoever asked for it is not left waiting."""
         with self.db.write() as session:
             run = session.get(ReproductionRun, run_id, with_for_update=True)
             if run is None or run.status in ("done", "failed"):
                 return run
-            run.status, run.error, run.finished_at = "failed", reason[:300], self.clock.now()
+            now = self.clock.now()
+            run.status, run.error, run.finished_at = "failed", reason[:300], now
             session.add(run)
-            return run
+            incident = session.get(Incident, run.incident_id)
+            assert incident is not None and incident.id is not None
+            note = f"Run on model {run.model} failed: {reason}"
+            session.add(
+                rows.event(
+                    incident.id, run.requested_by, NOT_REPRODUCED, now, to=run.model, note=note
+                )
+            )
+            notices.enqueue(
+                session, notices.REPRODUCTION_REPLY, now, incident=incident, run_id=run.id
+            )
+        self.on_notice()
+        return run
 
 
 def checks_json(result: CheckResult) -> dict[str, Any]:

@@ -30,6 +30,7 @@ MODEL_LIMIT = 200
 _MODEL_NAME = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
 # Timeline kinds: a run asked for, and its result.
 ASKED, REPRODUCED = "reproduction", "reproduced"
+NOT_REPRODUCED = "reproduction_failed"  # a run that could not run at all
 OFF = (
     "Reproduction runs are off: set SAFETYBOT_TARGET_PROVIDER and SAFETYBOT_TARGET_MODEL "
     "(see docs/reproduce.md)."

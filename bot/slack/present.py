@@ -387,6 +387,7 @@ def _phrase(event: Any, subject: str) -> str:
         "details": f"edited the details of {subject}",
         "reproduction": f"asked for a reproduction run of {subject} on {other}",
         "reproduced": f"reran {subject} on {other}",
+        "reproduction_failed": f"could not rerun {subject} on {other}",
         "judge": f"added the judge's second opinion on {subject}",
         "categories": f"set the categories of {subject} to the judge's: {other}",
     }

@@ -120,7 +120,8 @@ def test_restricted_incidents_need_the_opt_in(
     service: IncidentService, db: Database, clock: FixedClock, checks: CheckEngine
 ) -> None:
     """A restricted incident is refused unless SAFETYBOT_JUDGE_RESTRICTED is set, and a job
-    asked for while it was set is not sent once it is not."""
+    asked for while it was set is not sent once it is not, and says so once on the timeline
+    and in the thread."""
     key = file_incident(service, restricted=True)
     closed = ReproductionService(
         db=db, clock=clock, connection=TARGET, allow_restricted=False, redactor=Redactor(checks)
@@ -136,6 +137,12 @@ def test_restricted_incidents_need_the_opt_in(
     finished = make_job(db, clock, checks, model, allow_restricted=False).run(run.id or 0)
     assert finished is not None and finished.status == "failed"
     assert model.calls == []
+    with db.session() as session:
+        kinds = session.scalars(select(col(Event.kind)).order_by(col(Event.id))).all()
+    assert kinds[-1] == "reproduction_failed"
+    assert len(outbox(db, notices.REPRODUCTION_REPLY)) == 1
+    make_job(db, clock, checks, model, allow_restricted=False).run(run.id or 0)
+    assert len(outbox(db, notices.REPRODUCTION_REPLY)) == 1
 
 
 def test_counts_of_a_run(
