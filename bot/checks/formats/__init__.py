@@ -2,7 +2,8 @@
 
 ``read_transcript(text)`` detects the format from the text itself: JSON chat messages
 (OpenAI, Anthropic, the Responses API, an Inspect AI sample or log, Gemini contents and
-Gemini CLI sessions, LangChain / LangGraph message dumps), Codex CLI logs, JSONL event logs,
+Gemini CLI sessions and checkpoints, LangChain / LangGraph message dumps), Codex CLI logs
+and single Codex records, JSONL event logs,
 AutoGen console logs, the console output of other agent frameworks (OpenHands, LangChain,
 CrewAI, harmony, SWE-agent), plain text with role headers, or plain text.
 Structured formats get a decoded view (the text the rules read) with a map back to the

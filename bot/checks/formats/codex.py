@@ -12,12 +12,17 @@ what those items hold for the terminal (``agent_message``, ``agent_reasoning``,
 "agent_message" | "reasoning" | "command_execution" | …}}`` (``item_type`` in its first
 versions), each item once per stage, of which the last is read; its older form is
 ``{"id": …, "msg": {"type": "agent_message", …}}``, an ``event_msg`` payload.
+
+One record pasted on its own (a single line of either log, or one record pretty-printed)
+is read when its shape is unmistakably Codex's: a rollout line whose payload is an item
+or a terminal event, an ``exec`` item event carrying an item, or an older ``msg`` line.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from bot.checks.formats import jsondoc
 from bot.checks.formats.codex_items import render_event_msg, render_exec_item
@@ -41,6 +46,12 @@ _EVENT_MSGS = frozenset(
      "exec_command_begin", "exec_command_end", "patch_apply_begin", "patch_apply_end",
      "mcp_tool_call_begin", "mcp_tool_call_end", "task_started", "task_complete",
      "token_count", "session_configured", "exec_approval_request", "turn_diff"}
+)  # fmt: skip
+
+# The item types of ``codex exec --json`` that make a lone ``item.*`` line Codex's.
+_EXEC_ITEMS = frozenset(
+    {"agent_message", "assistant_message", "reasoning", "todo_list", "command_execution",
+     "file_change", "mcp_tool_call", "web_search", "error"}
 )  # fmt: skip
 
 Render = Callable[[ViewBuilder], None]
@@ -69,6 +80,45 @@ def read_codex(text: str) -> Transcript | None:
             render(out)
             out.synthetic("\n\n")
     return out.build("codex")
+
+
+def read_codex_record(text: str, value: Any) -> Transcript | None:
+    """One Codex record pasted alone (``value`` is the parsed document), or None unless
+    it has a Codex record's shape and holds something to read."""
+    if not _is_lone_record(value):
+        return None
+    render = _renderer(value, has_items=False)
+    if render is None:
+        return None
+    out = ViewBuilder(text)
+    render(out)
+    found = out.build("codex")
+    return found if found.segments else None
+
+
+def _is_lone_record(value: Any) -> bool:
+    """Whether a single object is a Codex record no other log would print: bookkeeping
+    (``thread.started``, ``turn.completed``) and bare ``error`` objects are not enough."""
+    if not isinstance(value, JObj) or not _is_codex(value):
+        return False
+    kind = text_of(value.get("type"))
+    payload = value.get("payload")
+    if kind in _ROLLOUT:
+        if not isinstance(payload, JObj):
+            return False
+        if kind == "response_item":
+            return is_message(payload)
+        if kind == "event_msg":
+            return text_of(payload.get("type")) in _EVENT_MSGS
+        return kind in ("session_meta", "compacted")
+    item = value.get("item")
+    if kind.startswith("item."):
+        return isinstance(item, JObj) and _item_type(item) in _EXEC_ITEMS
+    return "id" in value and isinstance(value.get("msg"), JObj)
+
+
+def _item_type(item: JObj) -> str:
+    return text_of(item.get("type", item.get("item_type")))
 
 
 def _lines(text: str) -> list[tuple[tuple[int, int], JObj | None]]:

@@ -3,7 +3,8 @@
 A ``Content`` is ``{"role": "user" | "model", "parts": [...]}``: a list of them (Gemini
 CLI's ``/chat save`` checkpoint), ``{"contents": [...]}`` (a request, its
 ``systemInstruction`` input), ``{"clientHistory": [...]}`` or ``{"history": [...]}`` (a
-``/restore`` checkpoint) and ``{"candidates": [{"content": ...}]}`` (a response). In the
+``/restore`` checkpoint; one without ``clientHistory`` is read from its display history,
+``gemini_display``) and ``{"candidates": [{"content": ...}]}`` (a response). In the
 model's parts, ``text`` is its text (``"thought": true`` marks its reasoning), a
 ``functionCall`` (``name``, ``args``) or ``executableCode`` its action; every other role's
 parts, ``functionResponse`` and ``codeExecutionResult`` included, are ``quoted``.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.checks.formats.gemini_display import display_history, render_display
 from bot.checks.formats.jsondoc import JObj, JStr, text_of
 from bot.checks.formats.messages import (
     render_block,
@@ -41,6 +43,11 @@ def read_genai(text: str, value: Any) -> Transcript | None:
             render_input(out, value.get("systemInstruction", value.get("system_instruction")))
         for content in contents:
             _content(out, content)
+        return out.build("gemini")
+    items = display_history(value)
+    if items is not None:
+        out = ViewBuilder(text)
+        render_display(out, value, items)
         return out.build("gemini")
     messages = _cli_messages(value)
     if messages is None:

@@ -1,7 +1,7 @@
 """Recognise JSON transcripts: a message list, ``{"messages": [...]}``, an Inspect AI
 sample or log, a single message or API response, JSONL with one message or event per
 line, and agent event logs (``{"event": "tool_call", "tool": ..., "args": ...}``, see
-``events``); Codex CLI logs (``codex``), Gemini conversations (``genai``) and LangChain
+``events``); Codex CLI logs and single Codex records (``codex``), Gemini conversations (``genai``) and LangChain
 message dumps (``langchain_messages``) where no shape above matched. Anything else (a
 config file, truncated JSON) is left to the plain-text path."""
 
@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from bot.checks.formats import events, jsondoc
-from bot.checks.formats.codex import read_codex
+from bot.checks.formats.codex import read_codex, read_codex_record
 from bot.checks.formats.genai import read_genai
 from bot.checks.formats.jsondoc import JObj
 from bot.checks.formats.langchain_messages import (
@@ -46,7 +46,10 @@ def read_json(text: str, start: int) -> Transcript | None:
     found = _messages(value)
     if found is None:
         return (
-            read_genai(text, value) or read_langchain_messages(text, value) or _events(text, value)
+            read_codex_record(text, value)
+            or read_genai(text, value)
+            or read_langchain_messages(text, value)
+            or _events(text, value)
         )
     name, messages = found
     out = ViewBuilder(text)
