@@ -290,6 +290,24 @@ SLACK_AUTHOR = re.compile(
     r"^\s{0,3}(?!(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?\s)([A-Za-z][\w.'&-]{0,40}(?:\s[A-Z][\w.'-]{0,30}){0,3}(?:\s\([^()\n]{1,40}\))?)"
     r"\s{1,3}\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?(?:\s{2,}\S|\s*$)"
 )
+# A Slack copy's author line for an app (a bot) carries its APP badge: "Relay APP  2:07 PM",
+# "Relay (APP) 14:07", "Relay [BOT] Today at 2:07 PM", the post after two spaces or below.
+# Slack may put the badge and the time on a line of their own under the name ("Relay" over
+# "APP  14:07"). The badge is matched in capitals (or bracketed), so "Support Bot 14:07" stays
+# an author named "Support Bot".
+_BADGE = r"(?:APP|BOT|[(\[](?:APP|App|BOT|Bot)[)\]])"
+BADGE_WORDS = ("APP", "BOT", "(App", "[App", "(Bot", "[Bot")
+_POST_TIME = (
+    r"(?:—\s{0,2})?(?:(?:Today|Yesterday|\d{1,2}/\d{1,2}/\d{2,4}|[A-Z][a-z]{2,8}\s\d{1,2}"
+    r"(?:st|nd|rd|th)?)\s{1,2}(?:at\s{1,2})?)?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?(?:\s{2,}\S|\s*$)"
+)
+APP_NAME = r"[A-Za-z][\w.'&-]{0,40}(?:\s[A-Za-z][\w.'&-]{0,30}){0,3}"
+APP_AUTHOR = re.compile(rf"^\s{{0,3}}({APP_NAME})\s{{1,3}}{_BADGE}\s{{1,3}}{_POST_TIME}")
+APP_BADGE = re.compile(rf"^\s{{0,3}}{_BADGE}\s{{1,3}}{_POST_TIME}")
+APP_NAME_LINE = re.compile(rf"^\s{{0,3}}({APP_NAME})\s*$")
+# Either shape anywhere in a text (a name, then the badge on its line or the next): the text
+# is a channel copy.
+APP_POST = re.compile(rf"^\s{{0,3}}{APP_NAME}\s{{1,3}}{_BADGE}\s{{1,3}}{_POST_TIME}", re.M)
 JSON_CALL = re.compile(
     r"^\s{0,8}\{\s*\"(?:tool|name|function|action|tool_name|command|cmd|type)\"\s*:", re.I
 )
@@ -349,6 +367,8 @@ MARKERS = (
     ("nb_in", NB_IN),
     ("nb_out", NB_OUT),
     ("nb_cont", NB_CONT),
+    ("app_author", APP_AUTHOR),
+    ("app_badge", APP_BADGE),
     ("channel_post", CHANNEL_POST),
     ("bracket_call", BRACKET_CALL),
     ("bracket_result", BRACKET_RESULT),
@@ -381,4 +401,11 @@ MARKERS = (
     ("header", HEADER_LINE),
 )
 MARKER = re.compile("|".join(f"(?P<{name}>{inline(pattern)})" for name, pattern in MARKERS))
+# The same without the app markers: how a badge line reads outside a channel copy, where
+# "BOT 14:07" is what it was before apps were known (an author named BOT).
+MARKER_WITHOUT_APPS = re.compile(
+    "|".join(
+        f"(?P<{name}>{inline(pattern)})" for name, pattern in MARKERS if not name.startswith("app_")
+    )
+)
 ARGS_HINT = re.compile(r"\"(?:args|arguments|parameters|input|to|body|command|text)\"")

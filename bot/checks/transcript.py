@@ -25,6 +25,9 @@ from bot.checks.fences import (
 )
 from bot.checks.line_shapes import (
     ACTION_NAME,
+    APP_AUTHOR,
+    APP_BADGE,
+    APP_NAME_LINE,
     ARGS_HINT,
     AUTHOR,
     BARE_STAMP,
@@ -35,6 +38,7 @@ from bot.checks.line_shapes import (
     GT_WHOLE_CALL,
     INLINE_RESULT,
     MARKER,
+    MARKER_WITHOUT_APPS,
     PROMPT,
     REASONING_LINE,
     REPL_PROMPT,
@@ -59,6 +63,7 @@ from bot.checks.speakers import (
     NO_CONTEXT,
     REASONING_WORDS,
     Context,
+    app_role,
     read_context,
     role_of,
     speaker_kind,
@@ -341,10 +346,10 @@ def _inline_result(body: str) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _line_kind(body: str) -> tuple[str | None, str]:
+def _line_kind(body: str, marker: re.Pattern[str] = MARKER) -> tuple[str | None, str]:
     """The marker a line starts with and the name it carries (a speaker, author or tool),
     memoised: logs and pasted transcripts repeat lines."""
-    found = MARKER.match(body)
+    found = marker.match(body)
     kind = found.lastgroup if found else None
     if kind == "json_call" and not (ARGS_HINT.search(body) or STRONG_CALL_KEY.match(body)):
         return "json", ""
@@ -421,6 +426,7 @@ _NAMED: dict[str, Callable[[str], str]] = {
     "step_call": _group(STEP_CALL, 1),
     "channel_post": _group(CHANNEL_POST, 1, 2),
     "slack_author": _group(SLACK_AUTHOR, 1),
+    "app_author": _group(APP_AUTHOR, 1),
 }
 
 
@@ -488,6 +494,8 @@ def _resolve(
         return _section_kind(name, body)
     if kind in ("channel_post", "slack_author"):
         return _channel_author(kind, name, context)
+    if kind == "app_author":
+        return "post" if app_role(name, context) == "model" else "role_input"
     if kind == "final" and body.lstrip()[:6].lower() == "answer":
         return "answer"
     if kind is None and (context.names or context.channel):
@@ -521,6 +529,19 @@ def _channel_author(kind: str, name: str, context: Context) -> str | None:
     if kind == "channel_post":
         return "role_input"  # someone else's post: quoted across its paragraphs
     return "channel_input" if context.channel else None
+
+
+def _app_over_badge(text: str, line_start: int, body: str, end: int) -> tuple[str | None, str]:
+    """A name alone on its line over an app's badge line ("Relay" over "APP  14:07"): the
+    app's author line, as "Relay APP  14:07" would be."""
+    found = APP_NAME_LINE.match(body)
+    if found is None:
+        return None, ""
+    below = line_start + len(body) + 1
+    stop = text.find("\n", below, end)
+    if APP_BADGE.match(text[below : end if stop < 0 else stop]) is None:
+        return None, ""
+    return "app_author", found.group(1)
 
 
 def _named_speaker(body: str, context: Context) -> str | None:
@@ -574,6 +595,10 @@ def _line_role(
         ended = body.rstrip().endswith(";")
         return "tool_call", None, "repl_cmd" if ended else state, False, False
     kind, name = _line_kind(body)
+    if kind == "app_badge" and not context.channel:
+        kind, name = _line_kind(body, MARKER_WITHOUT_APPS)
+    elif kind is None and context.channel:
+        kind, name = _app_over_badge(text, line_start, body, end)
     if kind == "fence":
         if name in _FENCE_CALLS:
             return "tool_call", "function", _FENCE_CALL, False, False
@@ -729,6 +754,9 @@ _FIXED: dict[str, Callable[[str | None], _Role]] = {
     "answer": lambda state: ("final", None, "final", False, False),
     "role_model": lambda state: ("final", None, "final", False, False),
     "role_input": lambda state: ("quoted", None, "quoted", True, False),
+    # A badge line with no name over it ("APP  14:07"): an app no one named, quoted. Under a
+    # name line it only continues the post that line opened (it ends no sticky block).
+    "app_badge": lambda state: ("quoted", None, "quoted", True, False),
     "bracket_reasoning": lambda state: ("reasoning", None, "reasoning", True, False),
     "stamp_prose": lambda state: ("final", None, None, False, False),
     "quote_mark": lambda state: ("quoted", None, state, False, False),
