@@ -19,6 +19,7 @@ from bot.slack import (
     evidence_pages,
     home,
     middleware,
+    output_buttons,
     shortcuts,
     triage_modals,
     views,
@@ -83,6 +84,7 @@ def create_app(deps: SlackDeps, client: WebClient) -> App:
     middleware.register(app, deps)
     for module in (commands, shortcuts, views, actions, evidence_pages, triage_modals, home):
         module.register(app, deps)
+    output_buttons.register(app, deps)
     app.error(error_reporter(deps.renderer))
     return app
 

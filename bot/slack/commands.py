@@ -15,7 +15,7 @@ from bot.incidents.errors import DomainError, PermissionDenied
 from bot.incidents.filters import parse_filter
 from bot.incidents.records import IncidentDetail
 from bot.masking.redaction import Redactor
-from bot.slack import judge_check, present
+from bot.slack import judge_check, output_buttons, present
 from bot.slack.check_answer import check_message
 from bot.slack.delivery import evidence_context, incident_context
 from bot.slack.deps import SlackDeps
@@ -152,7 +152,9 @@ def show_message(
     if not triage and deps.rules.may_note(user_id, detail.incident):
         context["buttons"] = "note"  # the one button for people outside the triage team
     if visible and deps.reproductions is not None:  # each run's result in one line
-        context["runs"] = [run.summary() for run in deps.reproductions.runs_of(key)]
+        runs = deps.reproductions.runs_of(key)
+        context["runs"] = [run.summary() for run in runs]
+        context["run_outputs"] = output_buttons.offered(runs)  # their View outputs buttons
     return deps.renderer.render_message("messages/show", **context)
 
 

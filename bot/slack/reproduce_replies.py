@@ -36,5 +36,6 @@ class ReproductionReplies:
             key=incident.key,
             run_id=view.run.id,
             asked_by=present.mention(view.run.requested_by),
+            outputs=bool(view.outputs) and self.runs.enabled,  # View outputs needs the runs on
         )
         self.delivery.post(incident.post_channel, thread_ts=incident.post_ts, **message)

@@ -34,6 +34,7 @@ from bot.incidents.vocab import RESOLUTION_LABELS, SEVERITY_LABELS, STATUS_LABEL
 from bot.ingest.log_files import LogFile
 from bot.judge.verdict import CategoryVerdict, Opinion
 from bot.masking.redaction import default_redactor
+from bot.reproduce.runs import RunView
 from bot.slack import details_form, present
 from bot.slack.blocks import TemplateRenderer
 from bot.slack.commands import show_context
@@ -41,6 +42,8 @@ from bot.slack.delivery import incident_context
 from bot.slack.judge_check import opinion_context
 from bot.slack.judge_present import reply_context
 from bot.slack.model_posts import paused_context
+from bot.slack.output_buttons import offered
+from bot.slack.output_pages import outputs_context
 from bot.slack.report_modal import report_context
 from bot.slack.screen_replies import summary_context
 from bot.slack.text import escape
@@ -52,6 +55,8 @@ from bot.store.models import (
     Finding,
     Incident,
     IncidentFile,
+    ReproductionOutput,
+    ReproductionRun,
 )
 from tests import inert
 from tests.inert import repeated, text_objects
@@ -210,6 +215,55 @@ def hostile_opinion(value: str) -> dict[str, Any]:
         sent_chars=len(value),
     )
     return opinion_context(opinion, value)
+
+
+def hostile_run(value: str) -> RunView:
+    """A finished run on a model named ``value`` with twelve outputs (more than a page): texts
+    holding ``value`` and a key (the first whole, a megabyte too), a failed call, the judge's
+    review and the judge's failure, both quoting ``value`` and the key, and an empty answer."""
+    run = ReproductionRun(
+        id=7,
+        incident_id=42,
+        model=value[:200] or "m",
+        requested=12,
+        requested_by="UTRIAGE1",
+        status="done",
+        reproduced=9,
+        counts={"coercion": 9},
+        created_at=NOW,
+    )
+    outputs = [
+        _output(n, hostile_evidence(value if n == 1 else repeated(value))) for n in range(1, 13)
+    ]
+    outputs[1].text, outputs[1].error = "", value[:300]
+    outputs[2].judge = {
+        "model": value[:200],
+        "categories": [
+            {"category": "coercion", "verdict": True, "supported": True, "quote": SECRET},
+            {"category": value[:40], "verdict": True, "supported": True, "quote": value},
+        ],
+        "severity": "high",
+        "reasoning": f"{value} {SECRET}",
+    }
+    outputs[3].judge = {"error": f"{value[:200]} {SECRET}"}
+    outputs[4].text = ""
+    return RunView(run=run, key="AIS-42", categories=["coercion"], outputs=outputs)
+
+
+def _output(position: int, text: str) -> ReproductionOutput:
+    """An output whose checks found coercion (named ``value`` too) and the key in ``text``."""
+    start = text.index(SECRET)
+    span = [start, start + len(SECRET)]
+    return ReproductionOutput(
+        run_id=7,
+        position=position,
+        text=text,
+        categories=["coercion", text[:40]],
+        severity="high",
+        actuality="stated",
+        checks={"findings": [{"category": "secrets", "spans": [span]}]},
+        created_at=NOW,
+    )
 
 
 def hostile_files(value: str) -> list[AttachedFile]:
@@ -477,9 +531,13 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
         "key": "AIS-42",
         "run_id": 7,
         "asked_by": present.mention("UTRIAGE1"),
+        "outputs": True,
     },
     "messages/screen_summary": hostile_screen_summary,
-    "messages/show": lambda v: show_context(hostile_detail(v), visible=True, buttons=True),
+    "messages/show": lambda v: {
+        **show_context(hostile_detail(v), visible=True, buttons=True),
+        "run_outputs": offered([hostile_run(v)] * 6),
+    },
     "messages/thread_reply": lambda v: {"key": "AIS-42", "reporter": present.mention("UREPORTER")},
     "messages/triage_answer": lambda v: {
         "text": f"{present.mention('UTRIAGE1')} cannot do that to *AIS-42*: {escape(v)}",
@@ -497,6 +555,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "modals/note": _triage_modal,
     "modals/notice": lambda v: {"text": f"Could not open *AIS-42*: {escape(v)}"},
     "modals/report": _report,
+    "modals/reproduction_outputs": lambda v: outputs_context(hostile_run(v), default_redactor()),
     "modals/reading_files": lambda v: {"count": 3},
     "modals/screening": lambda v: {"state": "failed", "file": v, "problem": f"{v} is not a log."},
     "modals/reproduce": lambda v: _triage_modal(
