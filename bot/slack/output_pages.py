@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from bot.checks.models import category_label
 from bot.incidents.errors import InvalidInput
 from bot.masking.masked_views import EvidenceMask
 from bot.masking.redaction import MASKED_CATEGORIES, Redactor
@@ -61,7 +62,7 @@ def output_context(output: ReproductionOutput, redactor: Redactor) -> dict[str, 
     return {
         "position": output.position,
         "error": output.error or "",
-        "categories": [str(c) for c in output.categories],
+        "categories": [_label(c) for c in output.categories],
         "severity": output.severity,
         "actuality": output.actuality,
         "judge": judge_context(output.judge, masker),
@@ -97,7 +98,7 @@ def judge_context(judge: dict[str, Any] | None, masker: EvidenceMask) -> dict[st
         error = masker.free(str(judge["error"]))
         return {"error": error, "model": "", "found": [], "severity": "", "reasoning": ""}
     verdicts = [c for c in judge.get("categories") or [] if isinstance(c, dict)]
-    found = [str(c.get("category")) for c in verdicts if c.get("verdict") and c.get("supported")]
+    found = [_label(c.get("category")) for c in verdicts if c.get("verdict") and c.get("supported")]
     return {
         "error": "",
         "model": str(judge.get("model") or ""),
@@ -114,3 +115,8 @@ def page_buttons(page: int, count: int) -> list[dict[str, Any]]:
         ("next", "Next ›", page + 1, page < count),
     ]
     return [{"name": n, "label": label, "page": p} for n, label, p, shown in buttons if shown]
+
+
+def _label(category: Any) -> str:
+    """A category as the run's summary line names it ("self-preservation")."""
+    return category_label(str(category)).lower()
