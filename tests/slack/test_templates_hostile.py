@@ -537,6 +537,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "messages/show": lambda v: {
         **show_context(hostile_detail(v), visible=True, buttons=True),
         "run_outputs": offered([hostile_run(v)] * 6),
+        "runs": [f"Run on model {v[:200]} failed: {v[:300]}"] * 6,
     },
     "messages/thread_reply": lambda v: {"key": "AIS-42", "reporter": present.mention("UREPORTER")},
     "messages/triage_answer": lambda v: {
