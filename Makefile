@@ -26,8 +26,8 @@ $(STAMP): pyproject.toml requirements-dev.lock
 run: $(STAMP)  ## run the bot (SQLite by default)
 	$(BIN)/safetybot run
 
-test: $(STAMP)  ## run the test suite (in parallel, one worker per core)
-	$(BIN)/pytest -q -n auto --dist loadfile
+test: $(STAMP)  ## run the test suite (four workers: many tests wait on HTTP and threads; the slowest 15 printed)
+	$(BIN)/pytest -q -n 4 --dist loadfile --durations=15
 
 lint: $(STAMP)  ## ruff check, ruff format --check, mypy
 	$(BIN)/ruff check .

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 ACTIONS = re.compile(r"^reproduction_outputs(?:_prev|_next|_run_[0-9]{1,2})?$")
-SHOWN_RUNS = 5  # as many as ``show`` lists runs
+SHOWN_RUNS = 3  # as many as ``show`` lists runs (templates/messages/show.json.j2)
 _VALUE = re.compile(r"^([A-Za-z0-9_-]{1,40}):([0-9]{1,9})(?::([0-9]{1,4}))?$")
 
 

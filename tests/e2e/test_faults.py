@@ -18,7 +18,7 @@ from tests.e2e.harness import (
     submit_all,
 )
 
-REPORTS = 300
+REPORTS = 150
 # The bot's client gives up after this long, and a simulated timeout outlasts it. Each
 # timeout holds the one outbox worker this long, so it is short: a local call answers in
 # milliseconds, and one slowed past it by a busy machine is just one more timeout to survive.
@@ -42,7 +42,7 @@ def flaky() -> Iterator[FakeSlackAPI]:
 
 
 def test_thirty_percent_faults_lose_and_double_nothing(flaky: FakeSlackAPI, db_url: str) -> None:
-    """300 reports with 30% of Web API calls failing (429, 500, timeouts): each posted once."""
+    """150 reports with 30% of Web API calls failing (429, 500, timeouts): each posted once."""
     bot = Bot(flaky, settings_for(flaky, db_url, **FAST_RETRIES)).start()
     try:
         views = open_views(bot, flaky, REPORTS)

@@ -58,6 +58,8 @@ OWN_MARKUP = re.compile(
     r"<(?:@(?:UREPORTER|UTRIAGE1|UTRIAGE2|UAUTHOR)"
     r"|!date\^\d+\^[^|<>]*\|[^<>]*"
     r"|https://fake\.slack\.com/archives/C[A-Z0-9]+/p\d+\|source message"
+    # The evidence file the bot itself shared, linked by show once its upload is done.
+    r"|https://fake\.slack\.com/files/U0BOT/F\d+/AIS-\d+-evidence\.txt\|AIS-\d+-evidence\.txt"
     r"|#C(?:TRIAGE|SOURCE))>"
 )
 

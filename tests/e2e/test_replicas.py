@@ -12,13 +12,13 @@ from bot.testing.fake_slack import FakeSlackAPI
 from tests.databases import private_schema
 from tests.e2e.harness import Bot, assert_each_once, drain, open_views, settings_for, submit_all
 
-REPORTS = 300
+REPORTS = 150
 DIGEST = "CDIGEST"
 
 
 @pytest.mark.postgres
 def test_three_replicas_share_the_work_without_duplicates(fake: FakeSlackAPI) -> None:
-    """Three replicas on one PostgreSQL database, round-robin: 300 incidents, each posted once."""
+    """Three replicas on one PostgreSQL database, round-robin: 150 incidents, each posted once."""
     from tests.conftest import postgres_url
 
     with private_schema(postgres_url()) as url:
