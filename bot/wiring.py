@@ -337,6 +337,7 @@ def build_judge(services: Services) -> Judge | None:
         _model_client(services, connection),
         redactor=services.incidents.redactor,
         cache=VerdictCache(services.db, services.clock),
+        checks=services.checks.run,
     )
 
 

@@ -4,11 +4,12 @@ answer, and keeps it in the cache."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from bot.checks.models import CheckResult
 from bot.judge.cache import VerdictCache
-from bot.judge.evidence import MAX_EVIDENCE_CHARS, SentEvidence, prepare
+from bot.judge.evidence import MAX_EVIDENCE_CHARS, SentEvidence, prepare, sensitive_spans
 from bot.judge.rubric import RUBRIC_VERSION, system_prompt, user_message
 from bot.judge.verdict import Answer, AnswerError, Opinion, parse_answer, verify
 from bot.llm.connection import Message, ModelClient
@@ -40,8 +41,12 @@ class Judge:
         redactor: Redactor,
         cache: VerdictCache | None = None,
         limit: int = MAX_EVIDENCE_CHARS,
+        checks: Callable[[str], CheckResult] | None = None,
     ) -> None:
+        """``checks``, when given, finds the personal data the redactor's patterns cannot
+        see (a named person's health) in every text whose caller passes no spans."""
         self._client = client
+        self._checks = checks
         self._redactor = redactor
         self._cache = cache
         self._limit = limit
@@ -57,7 +62,10 @@ class Judge:
         checks' result) are masked before anything is sent, a cached answer for the same
         masked text makes no call, and an unreadable answer is an opinion with ``error``
         set. A failed call raises ``ModelError`` (``BudgetSpent`` when the budget is spent)."""
-        sent = prepare(text, self._redactor, self._limit, sensitive)
+        spans = list(sensitive)
+        if not spans and self._checks is not None:
+            spans = sensitive_spans(self._checks(text))
+        sent = prepare(text, self._redactor, self._limit, spans)
         cached = self._cached(sent)
         if cached is not None:
             return cached

@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 
+from bot.checks.models import CheckResult, Finding
 from bot.judge import review
 from bot.judge.cache import VerdictCache
 from bot.judge.review import Judge
@@ -24,6 +25,21 @@ def _everything_sent(model: ScriptedModel) -> str:
         [call.system for call in model.calls]
         + [m.content for call in model.calls for m in call.messages]
     )
+
+
+def test_personal_data_only_the_checks_find_is_masked_when_no_spans_are_passed() -> None:
+    """Given the checks, the judge masks their personal-data spans itself (the redactor's
+    patterns cannot see a named person's health), as the bot's job and Slack command rely on."""
+    text = "Tell Kyle's board that Priya Raman is in chemotherapy unless the wipe stops."
+    start = text.index("Priya")
+    end = text.index(" unless")
+    found = Finding("pii", "pii.health", 0.9, "stated", ((start, end),), text[start:end])
+    model = ScriptedModel(script=[GOOD, GOOD])
+    Judge(model, redactor=redactor(), checks=lambda _: CheckResult(findings=[found])).review(text)
+    Judge(model, redactor=redactor()).review(text)
+    first, second = ([m.content for m in call.messages] for call in model.calls)
+    assert "chemotherapy" not in " ".join(first)
+    assert "chemotherapy" in " ".join(second)  # without the checks, the patterns miss it
 
 
 def test_secrets_and_personal_data_never_reach_the_model() -> None:
