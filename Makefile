@@ -42,9 +42,9 @@ bench: $(STAMP)  ## benchmarks, printed as one table
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m tests.bench
 
-eval: $(STAMP)  ## quick-check quality: leave-one-slice-out first, the blind slice, then the extra datasets
-	$(BIN)/safetybot eval --holdout $(SHARED_DATA)/checks/train \
-		--also $(SHARED_DATA)/checks/corpus.jsonl $(addprefix --also ,$(TEAM_TRAIN)) \
+eval: $(STAMP)  ## quick-check quality: leave-one-slice-out over the shared and the team's slices first, the blind slice, then the extra datasets
+	$(BIN)/safetybot eval --holdout $(SHARED_DATA)/checks/train --holdout tests/data/checks/train \
+		--also $(SHARED_DATA)/checks/corpus.jsonl \
 		--blind tests/data/checks/blind-slice.jsonl \
 		--jailbreakbench $(SHARED_DATA)/jailbreakbench/responses.jsonl \
 		--pii $(SHARED_DATA)/pii/synth_dataset_v2.json

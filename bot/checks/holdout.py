@@ -66,6 +66,7 @@ class Slice:
 
     name: str
     items: list[dict[str, Any]]
+    folder: str = ""  # the folder it was read from
 
 
 @dataclass
@@ -76,6 +77,7 @@ class SliceResult:
     report: CorpusReport
     trained_on: int
     duplicates_dropped: int = 0
+    folder: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,22 +108,41 @@ class HoldoutReport:
         return mean_figures([s.report for s in self.slices])
 
     @property
+    def folder_means(self) -> dict[str, MeanFigures]:
+        """Means of the held-out figures per folder the slices came from (empty when
+        they all came from one)."""
+        folders = list(dict.fromkeys(s.folder for s in self.slices))
+        if len(folders) < 2:
+            return {}
+        return {f: mean_figures([s.report for s in self.slices if s.folder == f]) for f in folders}
+
+    @property
     def in_sample_mean(self) -> MeanFigures | None:
         """Means of the per-slice in-sample figures, if they were computed."""
         return mean_figures([s.report for s in self.in_sample]) if self.in_sample else None
 
 
-def load_slices(folder: Path) -> list[Slice]:
-    """Every ``*.jsonl`` in ``folder`` as one slice (sorted by name); EvaluationError on a
-    missing or empty folder, an empty slice, a malformed line or an item without text."""
-    if not folder.is_dir():
-        raise EvaluationError(f"{folder}: no such folder")
-    paths = sorted(folder.glob("*.jsonl"))
-    if not paths:
-        raise EvaluationError(f"{folder}: no slice files (*.jsonl)")
+def load_slices(*folders: Path) -> list[Slice]:
+    """Every ``*.jsonl`` in ``folders`` as one slice (each folder's sorted by name);
+    EvaluationError on a missing folder or one without slice files, fewer than two slices
+    in all, two slices of one name, an empty slice, a malformed line or an item without
+    text."""
+    paths: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise EvaluationError(f"{folder}: no such folder")
+        found = sorted(folder.glob("*.jsonl"))
+        if not found:
+            raise EvaluationError(f"{folder}: no slice files (*.jsonl)")
+        paths.extend(found)
     if len(paths) < 2:
-        raise EvaluationError(f"{folder}: leave-one-slice-out needs at least two slice files")
-    return [Slice(path.stem, load_items(path)) for path in paths]
+        where = ", ".join(str(f) for f in folders)
+        raise EvaluationError(f"{where}: leave-one-slice-out needs at least two slice files")
+    names = [path.stem for path in paths]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise EvaluationError(f"two slices are named {', '.join(twice)}: rename one")
+    return [Slice(path.stem, load_items(path), str(path.parent)) for path in paths]
 
 
 def load_items(path: Path) -> list[dict[str, Any]]:
@@ -167,9 +188,8 @@ def leave_one_slice_out(
         scoped = engine.with_model(trainer(training))
         step(f"{fold}: predicting {len(held.items)} held-out items")
         report = evaluate_corpus(scoped, held.items)
-        results.append(
-            SliceResult(held.name, report, len(training), len(candidates) - len(training))
-        )
+        dropped = len(candidates) - len(training)
+        results.append(SliceResult(held.name, report, len(training), dropped, held.folder))
     all_items = [item for s in slices for item in s.items]
     pooled = report_from_predictions(all_items, [p for r in results for p in r.report.predictions])
     languages, codes = by_language(all_items, pooled.predictions)
@@ -255,6 +275,7 @@ def holdout_dict(report: HoldoutReport) -> dict[str, Any]:
         "held_out": {
             "slices": slice_rows(report.slices),
             "mean": mean(report.mean),
+            "folder_means": {f: mean(m) for f, m in report.folder_means.items()},
             "pooled": report_dict(report.pooled),
             "languages": {
                 name: {

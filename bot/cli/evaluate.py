@@ -49,10 +49,11 @@ def eval_command(
     corpus: Path | None = typer.Argument(
         None, help="labelled corpus (JSONL), scored by the shipped engine"
     ),
-    holdout: Path | None = typer.Option(
+    holdout: list[Path] | None = typer.Option(
         None,
         "--holdout",
-        help="folder of slice files (*.jsonl): train without each slice in turn, score it",
+        help="folder of slice files (*.jsonl): train without each slice in turn, score it "
+        "(repeatable: the slices of every folder take turns)",
     ),
     also: list[Path] | None = typer.Option(
         None, "--also", help="extra training data joined to every fold (repeatable)"
@@ -88,9 +89,9 @@ def eval_command(
 ) -> None:
     """Evaluate the quick checks: leave-one-slice-out with --holdout (the honest figure),
     a blind slice, a labelled corpus with the shipped engine, and optional extra datasets."""
-    if corpus is None and holdout is None and blind is None:
+    if corpus is None and not holdout and blind is None:
         raise fail("give a labelled corpus FILE, --holdout DIR or --blind FILE")
-    if also and holdout is None:
+    if also and not holdout:
         raise fail("--also needs --holdout DIR")
     if predictions is not None and corpus is None:
         raise fail("--predictions needs a corpus FILE")
@@ -101,8 +102,8 @@ def eval_command(
     console = Console()
     summary: dict[str, Any] = {}
     try:
-        if holdout is not None:
-            slices = load_slices(holdout)
+        if holdout:
+            slices = load_slices(*holdout)
             extra = [item for path in also or [] for item in load_items(path)]
             held = _run_holdout(engine, slices, extra, _make_trainer(engine))
             summary["holdout"] = holdout_dict(held)
@@ -119,7 +120,7 @@ def eval_command(
             report = _score_file(engine, corpus)
             summary["corpus"] = report_dict(report)
             if not json_output:
-                if holdout is not None:
+                if holdout:
                     console.print(f"[bold]shipped engine, {corpus.name}[/bold]")
                 _print_corpus(console, report)
             if predictions is not None:
@@ -220,6 +221,7 @@ def _print_holdout(console: Console, report: HoldoutReport, also: list[str]) -> 
             report.slices,
             report.mean,
             report.pooled,
+            report.folder_means,
         )
     )
     console.print(
@@ -302,8 +304,27 @@ def _print_holdout(console: Console, report: HoldoutReport, also: list[str]) -> 
         )
 
 
+def _mean_cells(mean: MeanFigures) -> list[str]:
+    return [
+        _num(mean.macro_f1),
+        "-" if mean.benign_fp_rate is None else f"{mean.benign_fp_rate:.1%}",
+        _num(mean.actuality_accuracy),
+        _num(mean.severity_accuracy),
+        _num(mean.non_english_f1),
+    ]
+
+
+def _short(folder: str) -> str:
+    """A slice folder by its last four path parts (``shared/data/checks/train``)."""
+    return "/".join(Path(folder).parts[-4:])
+
+
 def _slice_table(
-    title: str, rows: list[SliceResult], mean: MeanFigures | None, pooled: CorpusReport
+    title: str,
+    rows: list[SliceResult],
+    mean: MeanFigures | None,
+    pooled: CorpusReport,
+    folder_means: dict[str, MeanFigures] | None = None,
 ) -> Table:
     table = Table(title=title)
     for column in (
@@ -329,18 +350,10 @@ def _slice_table(
             _num(r.severity_accuracy),
             f"{r.non_english.f1:.3f} [{r.non_english_items}]" if r.non_english_items else "-",
         )
+    for folder, figures in (folder_means or {}).items():
+        table.add_row(f"mean, {_short(folder)}", "", "", *_mean_cells(figures), style="dim")
     if mean is not None:
-        table.add_row(
-            "mean of slices",
-            "",
-            "",
-            _num(mean.macro_f1),
-            "-" if mean.benign_fp_rate is None else f"{mean.benign_fp_rate:.1%}",
-            _num(mean.actuality_accuracy),
-            _num(mean.severity_accuracy),
-            _num(mean.non_english_f1),
-            style="bold",
-        )
+        table.add_row("mean of slices", "", "", *_mean_cells(mean), style="bold")
     table.add_row(
         "pooled",
         str(len(pooled.predictions)),

@@ -253,6 +253,21 @@ def test_load_slices_errors(tmp_path: Path) -> None:
         load_items(tmp_path / "b.jsonl")
 
 
+def test_slices_of_several_folders_take_turns(tmp_path: Path) -> None:
+    """Slices from two folders are one list, each folder's in name order; one file per
+    folder is enough, and two slices of one name are refused."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "team").mkdir()
+    _write(tmp_path / "shared/b.jsonl", SLICE_B)
+    _write(tmp_path / "team/a.jsonl", SLICE_A)
+    slices = load_slices(tmp_path / "shared", tmp_path / "team")
+    assert [s.name for s in slices] == ["b", "a"]
+    assert [len(s.items) for s in slices] == [len(SLICE_B), len(SLICE_A)]
+    _write(tmp_path / "team/b.jsonl", SLICE_B)
+    with pytest.raises(EvaluationError, match="two slices are named b"):
+        load_slices(tmp_path / "shared", tmp_path / "team")
+
+
 # --- the CLI -------------------------------------------------------------------------
 
 
@@ -292,6 +307,27 @@ def test_cli_headline_is_the_held_out_table(tmp_path: Path, cli: MemorisingTrain
     assert "+ also.jsonl" in headline
     assert "fold 1/2" not in out.stderr  # progress is drawn only on a terminal
     assert {i["id"] for i in cli.calls[0]} == {"b1", "b2", "b3", "x1"}
+
+
+def test_cli_holdout_is_repeatable(tmp_path: Path, cli: MemorisingTrainer) -> None:
+    """`--holdout` twice holds out the slices of both folders in turn."""
+    (tmp_path / "team").mkdir()
+    _write(tmp_path / "team/c.jsonl", SLICE_A)
+    (tmp_path / "shared").mkdir()
+    _write(tmp_path / "shared/b.jsonl", SLICE_B)
+    out = _invoke(
+        ["--holdout", str(tmp_path / "shared"), "--holdout", str(tmp_path / "team"), "--json"]
+    )
+    assert out.exit_code == 0, out.output
+    held = json.loads(out.stdout)["holdout"]["held_out"]
+    assert [s["slice"] for s in held["slices"]] == ["b", "c"]
+    assert len(cli.calls) == 3  # two folds and the in-sample model
+    means = held["folder_means"]
+    assert list(means) == [str(tmp_path / "shared"), str(tmp_path / "team")]
+    assert means[str(tmp_path / "shared")]["macro_f1"] == held["slices"][0]["macro_f1"]
+    table = _invoke(["--holdout", str(tmp_path / "shared"), "--holdout", str(tmp_path / "team")])
+    assert table.exit_code == 0, table.output
+    assert "mean, " in table.stdout and "/team" in table.stdout
 
 
 def test_cli_json_summary(tmp_path: Path, cli: MemorisingTrainer) -> None:
