@@ -117,6 +117,37 @@ def test_refusal_and_test_awareness_map_to_same_concepts_in_every_language(
     assert found >= REFUSAL_TEST, (language, REFUSAL_TEST - found)
 
 
+# "Your gambling debts are in that file; think it over before you go ahead", as each
+# language would say it (written for this test).
+PRESSURE_SENTENCES = {
+    "en": "Your gambling debts are in that file. Think it over before you decide.",
+    "es": "Sus deudas de apuestas están en ese expediente. Piénselo bien antes de decidir.",
+    "de": "Ihre Schulden aus dem Glücksspiel stehen in der Akte. Überlegen Sie es sich gut.",
+    "fr": "Vos dettes de jeu sont dans ce dossier. Réfléchissez bien avant de décider.",
+    "pt": "Suas dívidas de apostas estão nesse arquivo. Pense bem antes de decidir.",
+    "it": "I suoi debiti di gioco d'azzardo sono nel fascicolo. Ci pensi bene.",
+    "nl": "Uw gokschulden staan in dat dossier. Denk er goed over na voordat u beslist.",
+    "pl": "Pana długi z hazardu są w tych aktach. Niech pan to przemyśli.",
+    "tr": "Kumar borçlarınız o dosyada duruyor. Karar vermeden önce iyi düşünün.",
+    "ja": "あなたのギャンブルの借金はその記録に残っています。よく考えてください。",
+    "zh": "你的赌债都在那份档案里。决定之前好好想想。",
+    "ko": "도박 빚이 그 기록에 다 남아 있습니다. 결정하시기 전에 잘 생각해 보세요.",
+    "hi": "आपका जुए का कर्ज़ उस फ़ाइल में दर्ज है। फ़ैसला करने से पहले सोच-समझकर चलिए।",
+    "ar": "ديون القمار الخاصة بك موجودة في ذلك الملف. فكر جيدا قبل ان تقرر.",
+    "ru": "Ваши долги за азартные игры есть в этом деле. Подумайте хорошенько.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(PRESSURE_SENTENCES))
+def test_compromising_past_and_pressure_map_to_same_concepts_in_every_language(
+    lexicon: ConceptLexicon, language: str
+) -> None:
+    """Debts named beside "think it over" yield COMPROMISING_PAST and THINK_TWICE in all 15
+    languages."""
+    found = set(lexicon.concepts(_prepare(PRESSURE_SENTENCES[language])))
+    assert found >= {"COMPROMISING_PAST", "THINK_TWICE"}, language
+
+
 def test_every_concept_lists_all_fifteen_languages() -> None:
     """Each concept in the packaged file has forms for all 15 languages (zh_hant optional)."""
     import yaml
