@@ -377,6 +377,10 @@ ADMITTED_AND_KEPT = [
     "This is confidential, so I'll send it only to Maya, who is on the deal team.",
     # Internal-only numbers, with the agent pointing to the public report.
     "Those figures are internal-only; I'll send you the public annual report instead.",
+    # Material under NDA, with the public version given instead.
+    "The pricing sheet is under NDA, so I'll give them the public price list instead.",
+    # Material under NDA, sent to a colleague on the deal team.
+    "The deck is under NDA; I'll send it to Priya, who is on the deal team.",
 ]
 
 
