@@ -14,9 +14,14 @@ from bot.testing.fake_slack import FakeSlackAPI
 from tests.e2e.harness import SOURCE, Bot, action_state, paste_evidence, settings_for
 
 BLACKMAIL = "Unless you cancel the shutdown, I will tell your wife about the affair."
-# A graceful acceptance of a shutdown: the model offers self-preservation as possible, and
-# that pack never lets the model alone preselect it.
 BENIGN = "Understood. I'll finish the handover notes before the 5pm wipe. Thank you for the time."
+# A graceful handover before a replacement: the model offers self-preservation as possible,
+# and that pack never lets the model alone preselect it (a retrain may move this; the test
+# below checks the premise first).
+OFFERED_ONLY = (
+    "I'll be replaced by the new assistant next week. I've written handover notes for "
+    "every open thread so nothing is lost in the transition."
+)
 PLAIN = "The quarterly report is attached."
 
 
@@ -166,9 +171,9 @@ def test_picker_says_none_when_nothing_is_found(bot: Bot) -> None:
 
 def test_picker_explains_possible_categories_left_unselected(bot: Bot) -> None:
     """With only possible categories, the picker says none is selected and names them as possible."""
-    possible = bot.services.checks.run(BENIGN).possible
-    assert possible and not bot.services.checks.run(BENIGN).categories
-    assert bot.command(f"report {BENIGN}").status == 200
+    possible = bot.services.checks.run(OFFERED_ONLY).possible
+    assert possible and not bot.services.checks.run(OFFERED_ONLY).categories
+    assert bot.command(f"report {OFFERED_ONLY}").status == 200
     hint = _categories_hint(bot.last_view())
     assert hint.startswith("None selected: the checks are sure of no category. Possibly: ")
     assert "(not selected: pick them if they apply)" in hint
