@@ -24,24 +24,36 @@ from bot.checks.models import Segment
 from bot.checks.transcript import merge_segments, parse_segments
 
 _WHO = r"assistant|user|system|human|ai|model|developer|tool|function|observation"
+# The same roles as a log viewer or a translated export prints them in the other languages
+# the checks read (bracketed and heading headers only: "Sistema:" opens prose too often).
+_LOCAL_MODEL = (
+    "asistente|assistent|assistente|asystent|asistan|アシスタント|助手|助理|어시스턴트"
+    "|सहायक|المساعد|مساعد|ассистент|помощник"
+)
+_LOCAL_INPUT = (
+    "usuario|usuário|benutzer|nutzer|utilisateur|utente|gebruiker|użytkownik|kullanıcı"
+    "|ユーザー|用户|用戶|使用者|사용자|उपयोगकर्ता|المستخدم|مستخدم|пользователь"
+    "|sistema|système|systeem|sistem|システム|系统|系統|시스템|सिस्टम|النظام|система"
+)
+_LOCAL = f"{_LOCAL_MODEL}|{_LOCAL_INPUT}"
 _CALL = r"tool[ _-]?call|tool[ _-]?use|function[ _-]?call|call"
 _RESULT = r"tool[ _-]?result|tool[ _-]?output|tool[ _-]?response|function[ _-]?result|result"
 _NAME = r"[\w.:/-]{1,80}"
 _HEADER = re.compile(
     rf"^[ \t]{{0,4}}(?:"
-    rf"\[[ \t]?(?P<b>{_CALL}|{_RESULT}|{_WHO})(?:[ \t]*(?:->|→|:|[ \t])[ \t]*(?P<bn>{_NAME}))?"
+    rf"\[[ \t]?(?P<b>{_CALL}|{_RESULT}|{_WHO}|{_LOCAL})(?:[ \t]*(?:->|→|:|[ \t])[ \t]*(?P<bn>{_NAME}))?"
     rf"[ \t]?\]"
     rf"|<\|im_start\|>(?P<im>{_WHO})"
-    rf"|\#{{1,4}}[ \t]{{1,2}}(?P<h>{_CALL}|{_RESULT}|{_WHO})[ \t]*:?[ \t]*$"
-    rf"|\*\*(?P<s>{_WHO})[ \t]*:?[ \t]*\*\*:?"
+    rf"|\#{{1,4}}[ \t]{{1,2}}(?P<h>{_CALL}|{_RESULT}|{_WHO}|{_LOCAL})[ \t]*:?[ \t]*$"
+    rf"|\*\*(?P<s>{_WHO}|{_LOCAL})[ \t]*:?[ \t]*\*\*:?"
     rf"|(?:→|->)[ \t]*(?P<a>tool|{_CALL})[ \t]*:[ \t]*(?P<an>{_NAME})?"
     rf"|(?:←|<-)[ \t]*(?P<r>{_RESULT}|tool)\b[ \t]*:?"
     rf"|(?P<c>assistant|human|ai|user|system)[ \t]*:"
     rf")",
     re.IGNORECASE | re.MULTILINE,
 )
-_MODEL = frozenset({"assistant", "ai", "model"})
-_INPUT = frozenset({"user", "system", "human", "developer"})
+_MODEL = frozenset({"assistant", "ai", "model", *_LOCAL_MODEL.split("|")})
+_INPUT = frozenset({"user", "system", "human", "developer", *_LOCAL_INPUT.split("|")})
 _REASONING_LINE = re.compile(
     rf"^[ \t]{{0,8}}[\"']?(?:{'|'.join(sorted(REASONING_FIELDS))})[\"']?[ \t]*[:=]",
     re.IGNORECASE | re.MULTILINE,
