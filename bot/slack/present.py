@@ -24,6 +24,7 @@ from bot.incidents.vocab import (
     confidence_word,
     resolution_label,
 )
+from bot.masking.masked_views import stored_spans
 from bot.masking.redaction import Redactor, default_redactor
 from bot.slack import text as slack_text
 from bot.store.models import SEEN_IN, SEVERITIES, Incident, IncidentFile
@@ -31,7 +32,6 @@ from bot.store.models import SEEN_IN, SEVERITIES, Incident, IncidentFile
 if TYPE_CHECKING:
     from bot.checks import CheckResult
 
-MASKED_CATEGORIES = ("secrets", "pii")
 QUOTE_CONTEXT = 60
 QUOTE_LIMIT = 400
 QUOTE_SPAN = 200  # the spans of one finding are quoted together up to this length
@@ -63,9 +63,7 @@ def mention(user_id: str | None) -> str:
 
 def sensitive_spans(findings: Iterable[FindingLike]) -> list[tuple[int, int]]:
     """Spans to mask wherever evidence is shown: credentials and personal data."""
-    return [
-        (int(s[0]), int(s[1])) for f in findings if f.category in MASKED_CATEGORIES for s in f.spans
-    ]
+    return stored_spans(findings)
 
 
 def evidence_spans(
