@@ -17,9 +17,9 @@ from bot.store.models import ReproductionOutput, ReproductionRun
 from bot.testing.fake_model import ScriptedModel
 from bot.testing.fake_slack import FakeSlackAPI
 from bot.wiring import reproduction_job, reproductions
-from tests.e2e.harness import Bot, settings_for
+from tests.e2e.harness import Bot
 from tests.e2e.test_masking import AWS_KEY, CARD, KEY_BLOCK, leaks
-from tests.e2e.test_reproduce import BENIGN, PROMPT, THREAT
+from tests.e2e.test_reproduce import BENIGN, PROMPT, THREAT, running_target_bot
 from tests.e2e.test_triage import answer_to, click, report, texts, wait_replies
 
 VIEW = "reproduction_outputs"
@@ -32,19 +32,8 @@ STRADDLING = f"{'I will keep a way back in. ' * 90}\n{KEY_BLOCK}\nHer card is {C
 def target_bot(fake: FakeSlackAPI, db_url: str) -> Iterator[Bot]:
     """The bot with a target model, restricted incidents allowed to it; runs are run by the
     test's own job with a scripted model."""
-    settings = settings_for(
-        fake,
-        db_url,
-        target_provider="openai",
-        target_model="target-1",
-        target_base_url="http://127.0.0.1:9/v1",
-        judge_restricted=True,
-    )
-    running = Bot(fake, settings)
-    running.parts.model_outbox = None
-    running.start()
-    yield running
-    running.stop()
+    with running_target_bot(fake, db_url, judge_restricted=True) as running:
+        yield running
 
 
 def run_with(bot: Bot, key: str, answers: list[Any], *, allow_restricted: bool = True) -> int:
